@@ -1,0 +1,51 @@
+// Lint rules. The important one: the pure core (admission/, bom/, classify/, policy/ and the
+// image-reference parser) may not import I/O modules, read process.env or read the clock.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const ioModules = [
+  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'tls', 'node:tls',
+  'http', 'node:http', 'https', 'node:https', 'http2', 'node:http2', 'dns', 'node:dns',
+  'child_process', 'node:child_process', 'dgram', 'node:dgram', 'os', 'node:os',
+  'worker_threads', 'node:worker_threads', 'cluster', 'node:cluster', 'undici', 'express',
+  'prom-client', 'pino', '@kubernetes/client-node',
+];
+const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/oci/reference.ts'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read the environment only in src/config.' }],
+    },
+  },
+  {
+    files: ['src/config/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', 'src/cli/run.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: pureCoreFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ioModules.map((name) => ({ name, message: 'The pure core does no I/O: take a port as a parameter.', allowTypeImports: true })),
+        patterns: [{ group: ['**/server/**', '**/discovery/**', '**/metrics/**', '**/config/load*', '**/oci/registry*', '**/oci/layout*'], message: 'The pure core may not import edges.', allowTypeImports: true }],
+      }],
+      'no-restricted-properties': ['error',
+        { object: 'process', property: 'env', message: 'The pure core reads no environment.' },
+        { object: 'Date', property: 'now', message: 'Time is injected: take a clock parameter.' },
+        { object: 'performance', property: 'now', message: 'Time is injected: take a clock parameter.' },
+      ],
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time is injected: take a clock parameter.' },
+        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'The core is deterministic.' },
+      ],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'The pure core does no I/O.' }, { name: 'setTimeout', message: 'The pure core has no timers.' }, { name: 'setInterval', message: 'The pure core has no timers.' }],
+    },
+  },
+);

@@ -1,0 +1,234 @@
+// One admission decision: AdmissionReview in, AdmissionReview response out. Pure apart from the
+// injected lookup port; the same function serves the webhook, `aibom review` and the tests.
+import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from './review.js';
+import { skipReason, type SkipSettings } from './skip.js';
+import { getPath, handledController, isWorkloadKind, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, type WorkloadKind } from './workload.js';
+import { imageSignature, imageUses, pullSecretNames, uniqueImages, type ImageUse } from './images.js';
+import type { ImageFindings, ImageLookup } from './lookup.js';
+import { isLookupFailure } from './lookup.js';
+import { desiredMetadata, type ImageResult } from './annotations.js';
+import { metadataPatch, type PatchOp } from './patch.js';
+import { classifyImage, type ImageOutcome } from '../classify/image.js';
+import { classifyWorkload, type WorkloadClassification } from '../classify/workload.js';
+import { detectAiHeuristically, type HeuristicOptions } from '../classify/heuristics.js';
+
+export type Endpoint = 'mutate' | 'validate';
+
+export interface AdmissionSettings extends SkipSettings {
+  /** Label and annotation prefix (`aibom.io`). */
+  prefix: string;
+  /** Label pod templates of top-level workloads. */
+  labelPodTemplates: boolean;
+  /** Cap on the webhook's own annotations, in bytes. */
+  maxAnnotationBytes: number;
+  heuristics: HeuristicOptions;
+}
+
+/** What the policy engine sees of a workload on the validating path. */
+export interface PolicyContext {
+  request: AdmissionRequest;
+  kind: WorkloadKind;
+  name: string;
+  object: KubeObject;
+  podSpec: Record<string, unknown> | undefined;
+  uses: ImageUse[];
+  results: ImageResult[];
+  outcomes: Record<string, ImageOutcome>;
+  classification: WorkloadClassification;
+}
+
+export interface PolicyDecision {
+  allowed: boolean;
+  message?: string;
+  warnings: string[];
+  auditAnnotations: Record<string, string>;
+}
+
+export interface AdmitDependencies {
+  lookup: ImageLookup;
+  settings: AdmissionSettings;
+  /** Aborts at the request's deadline: pending lookups then count as `timeout`. */
+  signal: AbortSignal;
+  /** Validating path: the policy engine. Absent → everything is admitted. */
+  evaluatePolicy?: (context: PolicyContext) => PolicyDecision;
+  /** Mutating path: whether an authorised break-glass admitted this object. */
+  isBypassed?: (request: AdmissionRequest) => boolean;
+}
+
+export interface AdmissionOutcome {
+  review: AdmissionReviewResponse;
+  /** Why the request was not reviewed, when it was not. */
+  skipped?: string;
+  kind?: WorkloadKind;
+  name?: string;
+  classification?: WorkloadClassification;
+  results: ImageResult[];
+  patch: PatchOp[];
+  policy?: PolicyDecision;
+}
+
+const MAX_WARNING_LENGTH = 120;
+
+export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: AdmitDependencies): Promise<AdmissionOutcome> {
+  const req = review.request;
+  const skipped = skipReason(req, deps.settings);
+  if (skipped || !isWorkloadKind(req.kind.kind) || !req.object) {
+    return { review: wrap({ uid: req.uid, allowed: true }), skipped: skipped ?? 'nothing to review', results: [], patch: [] };
+  }
+  const kind = req.kind.kind;
+  const object = req.object;
+  const name = objectName(object, req.name);
+  const podSpec = podSpecOf(kind, object);
+  const uses = imageUses(podSpec);
+  const results = await lookUpImages(uses, deps, endpoint, req.namespace, pullSecretNames(podSpec));
+
+  const outcomes: Record<string, ImageOutcome> = {};
+  for (const r of results) outcomes[r.image] = classifyImage(r.findings);
+  const heuristics = detectAiHeuristically(
+    { podSpec, podAnnotations: stringMap(podMetadataOf(kind, object)?.annotations), objectAnnotations: stringMap(getPath(object, ['metadata', 'annotations'])) },
+    deps.settings.heuristics,
+  );
+  const classification = classifyWorkload(Object.values(outcomes), heuristics);
+
+  const warnings = lookupWarnings(results);
+  const auditAnnotations = auditSummary(classification, results);
+  const response: AdmissionResponse = { uid: req.uid, allowed: true };
+  let patch: PatchOp[] = [];
+  let policy: PolicyDecision | undefined;
+
+  if (endpoint === 'mutate') {
+    patch = mutationPatch(req, kind, object, classification, results, deps);
+    if (patch.length > 0) {
+      response.patchType = 'JSONPatch';
+      response.patch = Buffer.from(JSON.stringify(patch), 'utf8').toString('base64');
+    }
+  } else if (deps.evaluatePolicy) {
+    policy = deps.evaluatePolicy({ request: req, kind, name, object, podSpec, uses, results, outcomes, classification });
+    warnings.push(...policy.warnings);
+    Object.assign(auditAnnotations, policy.auditAnnotations);
+    if (!policy.allowed) {
+      response.allowed = false;
+      response.status = { code: 403, reason: 'Forbidden', message: policy.message ?? 'denied by AI model policy' };
+    }
+  }
+  if (warnings.length > 0) response.warnings = warnings.map(shorten);
+  response.auditAnnotations = auditAnnotations;
+  const outcome: AdmissionOutcome = { review: wrap(response), kind, name, classification, results, patch };
+  if (policy) outcome.policy = policy;
+  return outcome;
+}
+
+export function wrap(response: AdmissionResponse): AdmissionReviewResponse {
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
+}
+
+async function lookUpImages(uses: ImageUse[], deps: AdmitDependencies, endpoint: Endpoint, namespace: string, pullSecrets: string[]): Promise<ImageResult[]> {
+  const byImage = new Map<string, ImageUse[]>();
+  const invalid: ImageResult[] = [];
+  for (const use of uses) {
+    if (!use.normalized) {
+      invalid.push({ image: use.image, uses: [use], findings: { status: 'error:invalid', boms: [], detail: use.invalid ?? 'invalid image reference' } });
+      continue;
+    }
+    const list = byImage.get(use.normalized) ?? [];
+    list.push(use);
+    byImage.set(use.normalized, list);
+  }
+  const images = uniqueImages(uses);
+  const findings = await Promise.all(
+    images.map((image) => untilDeadline(() => deps.lookup(image, { signal: deps.signal, purpose: endpoint, namespace, pullSecrets }), deps.signal)),
+  );
+  return [...images.map((image, i) => ({ image, uses: byImage.get(image) ?? [], findings: findings[i]! })), ...invalid];
+}
+
+/** The lookup's answer, or `timeout` when the deadline passes first. The lookup itself may go on. */
+function untilDeadline(run: () => Promise<ImageFindings>, signal: AbortSignal): Promise<ImageFindings> {
+  const timedOut = (): ImageFindings => ({ status: 'timeout', boms: [], detail: 'deadline reached before the lookup finished' });
+  if (signal.aborted) return Promise.resolve(timedOut());
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(timedOut());
+    signal.addEventListener('abort', onAbort, { once: true });
+    let pending: Promise<ImageFindings>;
+    try {
+      pending = run();
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (f) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(f);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve({ status: 'error:invalid', boms: [], detail: `lookup failed: ${err instanceof Error ? err.message : String(err)}` });
+      },
+    );
+  });
+}
+
+function mutationPatch(
+  req: AdmissionRequest,
+  kind: WorkloadKind,
+  object: KubeObject,
+  classification: WorkloadClassification,
+  results: ImageResult[],
+  deps: AdmitDependencies,
+): PatchOp[] {
+  // The apiserver drops metadata changes made on pods/ephemeralcontainers: classify only.
+  if (req.subResource === 'ephemeralcontainers') return [];
+  const bypassed = deps.isBypassed?.(req) ?? false;
+  const settings = deps.settings;
+  const objectMeta = getPath(object, ['metadata']);
+  const desired = desiredMetadata(settings.prefix, classification, results, { maxBytes: settings.maxAnnotationBytes, existing: stringMap(getPath(objectMeta, ['annotations'])) }, bypassed);
+  const ops = metadataPatch(['metadata'], objectMeta, desired);
+  if (kind !== 'Pod' && templatePatchAllowed(req, kind, object, settings)) {
+    const templatePath = [...podTemplatePath(kind), 'metadata'];
+    const templateMeta = getPath(object, templatePath);
+    if (getPath(object, podTemplatePath(kind)) !== undefined) {
+      const templateDesired = desiredMetadata(settings.prefix, classification, results, { maxBytes: settings.maxAnnotationBytes, existing: stringMap(getPath(templateMeta, ['annotations'])) }, bypassed);
+      ops.push(...metadataPatch(templatePath, templateMeta, templateDesired));
+    }
+  }
+  return ops;
+}
+
+/**
+ * Pod templates are labelled only on top-level workloads: on CREATE, or on UPDATE when the template's
+ * images changed, so unrelated edits never trigger a rollout. Job templates are immutable after CREATE.
+ */
+function templatePatchAllowed(req: AdmissionRequest, kind: WorkloadKind, object: KubeObject, settings: AdmissionSettings): boolean {
+  if (!settings.labelPodTemplates) return false;
+  if (handledController(object)) return false;
+  if (req.operation === 'CREATE') return true;
+  if (req.operation !== 'UPDATE' || kind === 'Job') return false;
+  return imageSignature(podSpecOf(kind, object)) !== imageSignature(podSpecOf(kind, req.oldObject));
+}
+
+function lookupWarnings(results: ImageResult[]): string[] {
+  const warnings: string[] = [];
+  for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0))) {
+    if (isLookupFailure(r.findings.status)) warnings.push(`aibom: BOM lookup ${r.findings.status} for ${r.image}; AI status unknown`);
+  }
+  return warnings;
+}
+
+function auditSummary(classification: WorkloadClassification, results: ImageResult[]): Record<string, string> {
+  const audit: Record<string, string> = { 'ai-bearing': classification.aiBearing, evidence: classification.evidence };
+  if (classification.aiKind) audit['ai-kind'] = classification.aiKind;
+  const models = new Set<string>();
+  for (const r of results) for (const b of r.findings.boms) for (const m of b.inventory.models) models.add(m.version ? `${m.name}@${m.version}` : m.name);
+  if (models.size > 0) audit.models = truncate([...models].sort().join(','), 1024);
+  const lookup: Record<string, string> = {};
+  for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : 1))) lookup[r.image] = r.findings.status;
+  if (results.length > 0) audit.lookup = truncate(JSON.stringify(lookup), 2048);
+  return audit;
+}
+
+function shorten(warning: string): string {
+  return truncate(warning, MAX_WARNING_LENGTH);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}

@@ -1,0 +1,47 @@
+// Ordered, named predicates for "should this request be looked at at all". Pure.
+import type { AdmissionRequest } from './review.js';
+import { isWorkloadKind, getPath } from './workload.js';
+
+export interface SkipSettings {
+  excludedNamespaces: readonly string[];
+  /** Namespaces labelled `<prefix>/webhook: disabled`, when the edge knows them. */
+  isNamespaceOptedOut?: (namespace: string) => boolean;
+}
+
+type SkipRule = (req: AdmissionRequest, settings: SkipSettings) => string | undefined;
+
+const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+
+const rules: readonly SkipRule[] = [
+  function deleteOrConnect(req) {
+    return req.operation === 'DELETE' || req.operation === 'CONNECT' ? `operation ${req.operation} is not reviewed` : undefined;
+  },
+  function unhandledSubresource(req) {
+    if (!req.subResource) return undefined;
+    if (req.resource.resource === 'pods' && req.subResource === 'ephemeralcontainers') return undefined;
+    return `subresource ${req.resource.resource}/${req.subResource} is not reviewed`;
+  },
+  function unhandledKind(req) {
+    return isWorkloadKind(req.kind.kind) ? undefined : `kind ${req.kind.kind} carries no pod spec we handle`;
+  },
+  function excludedNamespace(req, settings) {
+    return req.namespace && settings.excludedNamespaces.includes(req.namespace) ? `namespace ${req.namespace} is excluded` : undefined;
+  },
+  function optedOutNamespace(req, settings) {
+    return req.namespace && settings.isNamespaceOptedOut?.(req.namespace) ? `namespace ${req.namespace} opted out` : undefined;
+  },
+  function mirrorPod(req) {
+    if (req.kind.kind !== 'Pod') return undefined;
+    const annotations = getPath(req.object, ['metadata', 'annotations']);
+    return annotations && typeof annotations === 'object' && MIRROR_POD_ANNOTATION in annotations ? 'mirror pods are managed by the kubelet' : undefined;
+  },
+];
+
+/** The reason to skip, or undefined when the request must be reviewed. */
+export function skipReason(req: AdmissionRequest, settings: SkipSettings): string | undefined {
+  for (const rule of rules) {
+    const reason = rule(req, settings);
+    if (reason) return reason;
+  }
+  return undefined;
+}

@@ -1,0 +1,91 @@
+// Which kinds carry a pod spec, where it lives, and whether a workload is top-level or owned.
+// Paths: SPECS.md §5.7 (k8s.io/api core/v1, apps/v1, batch/v1).
+import { isRecord, type KubeObject } from './review.js';
+
+export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+export function isWorkloadKind(kind: string): kind is WorkloadKind {
+  return (WORKLOAD_KINDS as readonly string[]).includes(kind);
+}
+
+/** JSON path (as keys) from the object root to its pod template (`metadata` + `spec`); [] for a Pod itself. */
+export function podTemplatePath(kind: WorkloadKind): string[] {
+  switch (kind) {
+    case 'Pod':
+      return [];
+    case 'CronJob':
+      return ['spec', 'jobTemplate', 'spec', 'template'];
+    default:
+      return ['spec', 'template'];
+  }
+}
+
+export function getPath(root: unknown, path: readonly string[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (!isRecord(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/** The pod spec of a workload object, or undefined when absent or malformed. */
+export function podSpecOf(kind: WorkloadKind, object: KubeObject | undefined): Record<string, unknown> | undefined {
+  if (!object) return undefined;
+  const spec = getPath(object, [...podTemplatePath(kind), 'spec']);
+  return isRecord(spec) ? spec : undefined;
+}
+
+/** Metadata of the pod template (or of the Pod itself). */
+export function podMetadataOf(kind: WorkloadKind, object: KubeObject | undefined): Record<string, unknown> | undefined {
+  if (!object) return undefined;
+  const meta = getPath(object, [...podTemplatePath(kind), 'metadata']);
+  return isRecord(meta) ? meta : undefined;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+}
+
+export function ownerReferences(object: KubeObject | undefined): OwnerReference[] {
+  const refs = getPath(object, ['metadata', 'ownerReferences']);
+  if (!Array.isArray(refs)) return [];
+  return refs.filter(isRecord).map((r) => ({
+    apiVersion: typeof r.apiVersion === 'string' ? r.apiVersion : '',
+    kind: typeof r.kind === 'string' ? r.kind : '',
+    name: typeof r.name === 'string' ? r.name : '',
+    uid: typeof r.uid === 'string' ? r.uid : '',
+    controller: r.controller === true,
+  }));
+}
+
+/** The controller owner when it is a kind we handle (Deployment → ReplicaSet, CronJob → Job, …). */
+export function handledController(object: KubeObject | undefined): OwnerReference | undefined {
+  return ownerReferences(object).find((r) => r.controller && isWorkloadKind(r.kind));
+}
+
+/** Top-level workloads get their pod template labelled; owned ones get metadata only (DESIGN.md "Where patches go"). */
+export function isTopLevel(object: KubeObject | undefined): boolean {
+  return handledController(object) === undefined;
+}
+
+export function objectName(object: KubeObject | undefined, fallbackName: string): string {
+  const name = getPath(object, ['metadata', 'name']);
+  if (typeof name === 'string' && name.length > 0) return name;
+  if (fallbackName) return fallbackName;
+  const generateName = getPath(object, ['metadata', 'generateName']);
+  if (typeof generateName === 'string' && generateName.length > 0) return `${generateName}*`;
+  return '';
+}
+
+export function stringMap(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}

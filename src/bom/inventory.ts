@@ -1,0 +1,99 @@
+// The normalised view of one BOM: what AI it describes. Every parser (CycloneDX, SPDX 3, SPDX 2)
+// produces an AiInventory; classification, policy and annotations read only this type.
+
+export type BomFormat = 'cyclonedx' | 'spdx3' | 'spdx2' | 'unknown';
+
+export interface Hash {
+  alg: string;
+  content: string;
+}
+
+export interface ExternalReference {
+  type: string;
+  url: string;
+}
+
+export type SafetyRiskLevel = 'low' | 'medium' | 'high' | 'serious';
+
+export interface ModelRecord {
+  name: string;
+  version?: string;
+  group?: string;
+  purl?: string;
+  bomRef?: string;
+  /** One SPDX licence expression (Hugging Face ids mapped to SPDX ids where one exists). */
+  license?: string;
+  supplier?: string;
+  authors?: string[];
+  publisher?: string;
+  task?: string;
+  architectureFamily?: string;
+  modelArchitecture?: string;
+  approach?: string;
+  /** Model file format: gguf, safetensors, onnx, pytorch, pickle, … */
+  format?: string;
+  typeOfModel?: string[];
+  primaryPurpose?: string;
+  domain?: string[];
+  /** Dataset names or refs the model was trained/evaluated on. */
+  datasets: string[];
+  hashes: Hash[];
+  externalReferences: ExternalReference[];
+  downloadLocation?: string;
+  safetyRiskAssessment?: SafetyRiskLevel;
+  useSensitivePersonalInformation?: string;
+  autonomyType?: string;
+  limitation?: string;
+  metrics?: { type: string; value: string }[];
+  /** Base model or other lineage (`ai.model.relation`, pedigree, descendantOf). */
+  relations?: { type: string; target: string }[];
+  /** Properties as written (name → first value), for policy and display. */
+  properties?: Record<string, string>;
+}
+
+export interface DatasetRecord {
+  name: string;
+  version?: string;
+  purl?: string;
+  bomRef?: string;
+  license?: string;
+  type?: string;
+}
+
+export interface AgentRecord {
+  name: string;
+  version?: string;
+  purl?: string;
+  bomRef?: string;
+  /** Names of the models it uses. */
+  uses: string[];
+  reason: string;
+}
+
+export type FindingSeverity = 'info' | 'warning' | 'error';
+
+export interface Finding {
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+  path?: string;
+}
+
+export interface AiInventory {
+  format: BomFormat;
+  specVersion?: string;
+  /** When the BOM says it was made (CycloneDX metadata.timestamp, SPDX created), ISO 8601. */
+  created?: string;
+  models: ModelRecord[];
+  datasets: DatasetRecord[];
+  agents: AgentRecord[];
+  findings: Finding[];
+  /** Human-readable reasons for what was (not) found. */
+  reasons: string[];
+}
+
+export function emptyInventory(format: BomFormat, specVersion?: string): AiInventory {
+  const inv: AiInventory = { format, models: [], datasets: [], agents: [], findings: [], reasons: [] };
+  if (specVersion !== undefined) inv.specVersion = specVersion;
+  return inv;
+}

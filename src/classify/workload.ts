@@ -1,0 +1,33 @@
+// Workload labels from per-image outcomes (DESIGN.md "Classification, per image and per workload").
+import type { ImageOutcome } from './image.js';
+import type { HeuristicResult } from './heuristics.js';
+
+export type AiBearing = 'true' | 'false' | 'unknown';
+export type AiKind = 'agent' | 'model' | 'dataset';
+export type Evidence = 'bom' | 'heuristic' | 'none';
+
+export interface WorkloadClassification {
+  aiBearing: AiBearing;
+  aiKind?: AiKind;
+  evidence: Evidence;
+  heuristics: string[];
+}
+
+export function classifyWorkload(outcomes: readonly ImageOutcome[], heuristics: HeuristicResult): WorkloadClassification {
+  const has = (o: ImageOutcome): boolean => outcomes.includes(o);
+  const bomAi = has('model') || has('agent');
+  let aiKind: AiKind | undefined;
+  if (has('agent')) aiKind = 'agent';
+  else if (has('model')) aiKind = 'model';
+  else if (has('dataset')) aiKind = 'dataset';
+  // Heuristics only count for images without BOM evidence of AI; BOM evidence always wins.
+  const heuristicAi = !bomAi && heuristics.aiBearing;
+  let aiBearing: AiBearing;
+  if (bomAi || heuristicAi) aiBearing = 'true';
+  else if (has('error') || has('timeout')) aiBearing = 'unknown';
+  else aiBearing = 'false';
+  const evidence: Evidence = bomAi || aiKind === 'dataset' ? 'bom' : heuristicAi ? 'heuristic' : 'none';
+  const result: WorkloadClassification = { aiBearing, evidence, heuristics: heuristicAi ? [...heuristics.reasons] : [] };
+  if (aiKind) result.aiKind = aiKind;
+  return result;
+}

@@ -1,0 +1,90 @@
+// `aibom review REVIEW.json`: run the admission core offline on an AdmissionReview file.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { admit, type AdmissionOutcome } from '../../admission/admit.js';
+import { parseAdmissionReview, ReviewParseError } from '../../admission/review.js';
+import { isLookupFailure } from '../../admission/lookup.js';
+import { loadConfig } from '../../config/load.js';
+import { admissionSettings } from '../../config/settings.js';
+import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
+import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+
+interface ReviewOptions {
+  bom: string[];
+  validate?: boolean;
+  json?: boolean;
+  config?: string;
+}
+
+export function registerReview(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('review')
+    .description('run the admission decision on an AdmissionReview file and print the response')
+    .argument('<review>', 'AdmissionReview JSON file (admission.k8s.io/v1), or - for stdin')
+    .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
+    .option('--validate', 'review as the validating webhook (policy verdicts) instead of the mutating one')
+    .option('--config <file>', 'configuration file (YAML)')
+    .option('--json', 'print the AdmissionReview response as JSON only')
+    .action(async (file: string, options: ReviewOptions) => {
+      const text = file === '-' ? await (io.readStdin?.() ?? Promise.resolve('')) : readText(file);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        throw new UsageError(`${file}: invalid JSON: ${(err as Error).message}`);
+      }
+      let review;
+      try {
+        review = parseAdmissionReview(parsed);
+      } catch (err) {
+        if (err instanceof ReviewParseError) throw new UsageError(`${file}: ${err.message}`);
+        throw err;
+      }
+      const config = loadConfig({ file: options.config, env: io.env });
+      const lookup = fileLookup(options.bom.map(parseBomMapping), noSourceLookup, config.limits.maxBomBytes);
+      const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
+        lookup,
+        settings: admissionSettings(config),
+        signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
+      });
+      io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome));
+      setExit(exitCodeOf(outcome));
+    });
+}
+
+export function exitCodeOf(outcome: AdmissionOutcome): number {
+  if (!outcome.review.response.allowed) return EXIT_DENIED;
+  if (outcome.results.some((r) => isLookupFailure(r.findings.status))) return EXIT_LOOKUP_FAILED;
+  return EXIT_OK;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export function humanReport(outcome: AdmissionOutcome): string {
+  const r = outcome.review.response;
+  const lines: string[] = [];
+  if (outcome.skipped) {
+    lines.push(`skipped: ${outcome.skipped}`, `allowed: ${r.allowed}`);
+    return lines.join('\n') + '\n';
+  }
+  const c = outcome.classification;
+  lines.push(`workload:   ${outcome.kind} ${outcome.name}`);
+  lines.push(`allowed:    ${r.allowed}${r.status ? ` (${r.status.message})` : ''}`);
+  if (c) lines.push(`ai-bearing: ${c.aiBearing}   ai-kind: ${c.aiKind ?? '-'}   evidence: ${c.evidence}`);
+  for (const res of outcome.results) {
+    const models = res.findings.boms.flatMap((b) => b.inventory.models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)));
+    lines.push(`image:      ${res.image}  [${res.findings.status}]${models.length ? `  models: ${[...new Set(models)].join(', ')}` : ''}`);
+  }
+  for (const w of r.warnings ?? []) lines.push(`warning:    ${w}`);
+  if (outcome.patch.length > 0) {
+    lines.push('patch:');
+    for (const op of outcome.patch) lines.push(`  ${op.op} ${op.path}${'value' in op ? ` ${JSON.stringify(op.value)}` : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}
