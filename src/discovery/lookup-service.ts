@@ -112,7 +112,15 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
   const { clock, options } = deps;
   const metrics = deps.metrics ?? noopLookupMetrics;
   const parserVersion = deps.parserVersion ?? PARSER_VERSION;
-  const statusOfError = deps.statusOfError ?? defaultStatusOfError;
+  const mapError = deps.statusOfError ?? defaultStatusOfError;
+  const statusOfError = (err: unknown): LookupStatus => {
+    try {
+      const status = mapError(err);
+      return isLookupStatus(status) ? status : 'error:5xx';
+    } catch {
+      return 'error:5xx';
+    }
+  };
 
   const findingsCache = boundedCache<ImageFindings>('findings', options.maxEntries, options.maxBytes, metrics, clock);
   const tagCache = boundedCache<TagEntry>('tag', options.tagMaxEntries, options.tagMaxBytes, metrics, clock);

@@ -158,11 +158,13 @@ export class FlightGroup<T> {
     } catch (err) {
       running = Promise.resolve(this.outcomes.failed(err));
     }
-    void Promise.race([running, aborted]).then((value) => {
+    const finish = (value: T): void => {
       if (abortListener) signal.removeEventListener('abort', abortListener);
       this.metrics.backgroundFinished(this.kind, this.outcomes.statusOf(value), Math.max(0, this.clock.now() - started) / 1000);
       flight.settle(value);
-    });
+    };
+    // The rejection branch only runs if an outcome mapper itself threw: the flight must still settle.
+    void Promise.race([running, aborted]).then(finish, () => finish(this.outcomes.timedOut()));
   }
 
   #expire(flight: FlightState<T>): void {
