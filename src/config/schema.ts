@@ -90,11 +90,14 @@ export const configSchema = z
         tagTtlSeconds: z.number().int().positive().default(60),
         maxEntries: z.number().int().positive().default(20_000),
         maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+        /** Bounds of the tag → digest cache (its entries are small). */
+        tagMaxEntries: z.number().int().positive().default(10_000),
+        tagMaxBytes: z.number().int().positive().default(4 * 1024 * 1024),
         backgroundConcurrency: z.number().int().positive().default(8),
         backgroundTimeoutMs: z.number().int().positive().default(30_000),
       })
       .strict()
-      .default({ positiveTtlSeconds: 14400, negativeTtlSeconds: 300, errorTtlSeconds: 10, tagTtlSeconds: 60, maxEntries: 20_000, maxBytes: 64 * 1024 * 1024, backgroundConcurrency: 8, backgroundTimeoutMs: 30_000 }),
+      .default({ positiveTtlSeconds: 14400, negativeTtlSeconds: 300, errorTtlSeconds: 10, tagTtlSeconds: 60, maxEntries: 20_000, maxBytes: 64 * 1024 * 1024, tagMaxEntries: 10_000, tagMaxBytes: 4 * 1024 * 1024, backgroundConcurrency: 8, backgroundTimeoutMs: 30_000 }),
     heuristics: z
       .object({
         enabled: z.boolean().default(true),
