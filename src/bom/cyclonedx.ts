@@ -55,6 +55,7 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
   }
 
   const seenRefs = new Set<string>();
+  const datasetKeys = new Set<string>();
   for (const w of walked) {
     const c = w.component;
     const type = own(c, 'type');
@@ -75,7 +76,11 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
     } else if (type === 'data') {
       const ds = readDataset(c, name, w.path, sink);
       if (ds) {
-        if (!inv.datasets.some((d) => d.name === ds.name && d.version === ds.version && d.purl === ds.purl)) inv.datasets.push(ds);
+        const dsKey = `${ds.purl ?? ''}|${ds.name}|${ds.version ?? ''}`;
+        if (!datasetKeys.has(dsKey)) {
+          datasetKeys.add(dsKey);
+          inv.datasets.push(ds);
+        }
         if (ref) nodes.set(ref, graphNode(ref, c, 'dataset'));
       }
     } else {
@@ -479,7 +484,11 @@ function readDependencies(value: unknown, known: Set<string>, limits: BomLimits,
     const ref = str(own(d, 'ref'));
     if (!ref) continue;
     if (!known.has(ref)) dangling.add(ref);
-    const list = edges.get(ref) ?? [];
+    let list = edges.get(ref);
+    if (!list) {
+      list = [];
+      edges.set(ref, list);
+    }
     for (const target of arr(own(d, 'dependsOn'))) {
       if (count >= limits.maxEdges) break;
       const t = str(target);
@@ -488,7 +497,6 @@ function readDependencies(value: unknown, known: Set<string>, limits: BomLimits,
       list.push(t);
       count++;
     }
-    edges.set(ref, list);
   }
   if (count >= limits.maxEdges) sink.add('too-many-edges', 'warning', `more than ${limits.maxEdges} dependency edges; the rest were not read`, 'dependencies');
   if (dangling.size > 0) {

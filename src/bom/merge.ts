@@ -13,11 +13,15 @@ export function modelKey(m: Pick<ModelRecord, 'name' | 'version' | 'purl'>): str
  * Adds `model` unless the same model is already listed (same purl, else same name + version); then the
  * missing fields of the listed one are filled from the new description. Returns the listed record.
  */
-export function addModel(models: ModelRecord[], model: ModelRecord, sink: FindingSink): ModelRecord {
+export function addModel(models: ModelRecord[], model: ModelRecord, sink: FindingSink, index: ModelIndex = indexFor(models)): ModelRecord {
   const key = modelKey(model);
-  const existing = models.find((m) => modelKey(m) === key || (model.purl === undefined && m.purl !== undefined && modelKey({ name: m.name, version: m.version }) === key));
+  const nameKey = modelKey({ name: model.name, version: model.version });
+  // Same purl, or (when this description has no purl) same name + version as a listed model.
+  const existing = index.get(key) ?? (model.purl === undefined ? index.get(nameKey) : undefined);
   if (!existing) {
     models.push(model);
+    index.set(key, model);
+    if (!index.has(nameKey)) index.set(nameKey, model);
     return model;
   }
   sink.add('duplicate-model', 'info', `model ${JSON.stringify(clip(model.name, 100))} is described more than once; merged into one`);
@@ -30,6 +34,25 @@ export function addModel(models: ModelRecord[], model: ModelRecord, sink: Findin
     } else if (cur === undefined) target[k] = v;
   }
   return existing;
+}
+
+export type ModelIndex = Map<string, ModelRecord>;
+
+const indexes = new WeakMap<ModelRecord[], ModelIndex>();
+
+/** The lookup index of a model list (kept beside the list, so de-duplication is O(1) per model). */
+export function indexFor(models: ModelRecord[]): ModelIndex {
+  let index = indexes.get(models);
+  if (!index) {
+    index = new Map();
+    for (const m of models) {
+      index.set(modelKey(m), m);
+      const nameKey = modelKey({ name: m.name, version: m.version });
+      if (!index.has(nameKey)) index.set(nameKey, m);
+    }
+    indexes.set(models, index);
+  }
+  return index;
 }
 
 /** Reports (once) whether the graph has a cycle. Iterative three-colour DFS, O(V + E). */

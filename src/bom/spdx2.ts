@@ -82,8 +82,13 @@ export function readSpdx2(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     const t = str(own(r, 'relationshipType'))?.toUpperCase();
     if (!a || !b || !t) continue;
     count++;
-    if (t === 'DEPENDS_ON' || t === 'CONTAINS') edges.set(a, [...(edges.get(a) ?? []), b]);
-    else if (t === 'DEPENDENCY_OF' || t === 'CONTAINED_BY') edges.set(b, [...(edges.get(b) ?? []), a]);
+    const add = (from: string, to: string): void => {
+      const list = edges.get(from);
+      if (list) list.push(to);
+      else edges.set(from, [to]);
+    };
+    if (t === 'DEPENDS_ON' || t === 'CONTAINS') add(a, b);
+    else if (t === 'DEPENDENCY_OF' || t === 'CONTAINED_BY') add(b, a);
   }
   detectCycles(edges, sink);
   const analysis = analyseAgents(nodes, edges);

@@ -51,6 +51,14 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     sink.add('too-many-elements', 'warning', `more than ${limits.maxElements} SPDX elements; the rest were not read`, '@graph');
     elements = elements.slice(0, limits.maxElements);
   }
+  // One type lookup per element (the loops below would otherwise re-parse type names several times).
+  const typeCache = new Map<JsonRecord, string | undefined>();
+  const typeOf = (e: JsonRecord): string | undefined => {
+    if (typeCache.has(e)) return typeCache.get(e);
+    const t = spdx3TypeName(own(e, 'type') ?? own(e, '@type'));
+    typeCache.set(e, t);
+    return t;
+  };
   const byId = new Map<string, JsonRecord>();
   let specVersion: string | undefined;
   let created: string | undefined;
@@ -58,7 +66,7 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     if (!isRecord(e)) continue;
     const id = str(own(e, 'spdxId')) ?? str(own(e, '@id'));
     if (id && !byId.has(id)) byId.set(id, e);
-    if (spdx3TypeName(own(e, 'type') ?? own(e, '@type')) === 'CreationInfo') {
+    if (typeOf(e) === 'CreationInfo') {
       specVersion ??= str(own(e, 'specVersion'));
       created ??= str(own(e, 'created'));
     }
@@ -80,7 +88,7 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
   const dangling = new Set<string>();
   for (const e of elements) {
     if (!isRecord(e)) continue;
-    const t = spdx3TypeName(own(e, 'type') ?? own(e, '@type'));
+    const t = typeOf(e);
     if (!t || !t.endsWith('Relationship')) continue;
     const from = str(own(e, 'from'));
     const rtype = vocab(own(e, 'relationshipType'));
@@ -109,10 +117,11 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
   const nodes = new Map<string, UseGraphNode>();
   const useEdges = new Map<string, string[]>();
   const modelFiles: string[] = [];
+  const datasetKeys = new Set<string>();
   for (const e of elements) {
     if (!isRecord(e)) continue;
-    const type = spdx3TypeName(own(e, 'type') ?? own(e, '@type'));
-    if (!type) continue;
+    const type = typeOf(e);
+    if (!type || type.endsWith('Relationship')) continue;
     const id = str(own(e, 'spdxId')) ?? str(own(e, '@id'));
     const name = str(own(e, 'name'));
     const purpose = vocab(prop(e, 'software_primaryPurpose'));
@@ -127,7 +136,11 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
       }
     } else if (type === 'DatasetPackage') {
       const ds = readDataset(e, name, id, byId, outgoing);
-      if (!inv.datasets.some((d) => d.name === ds.name && d.version === ds.version)) inv.datasets.push(ds);
+      const dsKey = `${ds.name}|${ds.version ?? ''}`;
+      if (!datasetKeys.has(dsKey)) {
+        datasetKeys.add(dsKey);
+        inv.datasets.push(ds);
+      }
       if (id) nodes.set(id, graphNode(id, e, 'dataset'));
     } else if (type === 'Package' || type === 'File' || type === 'Snippet') {
       if (type === 'File' && purpose === 'model') modelFiles.push(name ?? id ?? '?');
@@ -135,7 +148,12 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     }
   }
   for (const [from, rels] of outgoing) {
-    for (const r of rels) if (USE_RELATIONSHIPS.has(r.type)) useEdges.set(from, [...(useEdges.get(from) ?? []), ...r.to]);
+    for (const r of rels) {
+      if (!USE_RELATIONSHIPS.has(r.type)) continue;
+      let list = useEdges.get(from);
+      if (!list) useEdges.set(from, (list = []));
+      for (const t of r.to) list.push(t);
+    }
   }
   detectCycles(useEdges, sink);
   const analysis = analyseAgents(nodes, useEdges);

@@ -73,10 +73,8 @@ function reachableModels(start: string, nodes: ReadonlyMap<string, UseGraphNode>
   const found = new Map<string, UseGraphNode>();
   const seen = new Set<string>([start]);
   const queue: string[] = [start];
-  let walked = 0;
-  while (queue.length > 0 && walked < MAX_WALK) {
-    const id = queue.shift()!;
-    walked++;
+  for (let head = 0; head < queue.length && head < MAX_WALK; head++) {
+    const id = queue[head]!;
     for (const next of edges.get(id) ?? []) {
       if (seen.has(next)) continue;
       seen.add(next);
