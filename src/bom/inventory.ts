@@ -49,6 +49,35 @@ export interface ModelRecord {
   relations?: { type: string; target: string }[];
   /** Properties as written (name → first value), for policy and display. */
   properties?: Record<string, string>;
+  /**
+   * How sure the parser is that this is a model: `high` for a CycloneDX `machine-learning-model` or an
+   * SPDX 3 AI package / model package; `medium` for an SPDX 2 package with a `pkg:huggingface` purl.
+   */
+  confidence?: ModelConfidence;
+  description?: string;
+  /** The BOM carries a model card (CycloneDX `modelCard`, or SPDX 3 AI fields). */
+  hasModelCard?: boolean;
+  /** `aibom:model:parameters`, `aibom:model:quantization` (DESIGN.md "Property taxonomy"). */
+  parameters?: string;
+  quantization?: string;
+  /** `aibom:security:unsafe-pickle`: the offending globals. */
+  unsafePickle?: string;
+  /** `aibom:scan:incomplete`: why the scan was incomplete. */
+  scanIncomplete?: string;
+  considerations?: ModelConsiderations;
+  /** Energy figures as written (CycloneDX environmentalConsiderations, SPDX ai_energyConsumption). */
+  energy?: { activity: string; value: string; unit?: string }[];
+}
+
+export type ModelConfidence = 'high' | 'medium' | 'low';
+
+export interface ModelConsiderations {
+  users?: string[];
+  useCases?: string[];
+  technicalLimitations?: string[];
+  performanceTradeoffs?: string[];
+  ethicalConsiderations?: string[];
+  fairnessAssessments?: number;
 }
 
 export interface DatasetRecord {
@@ -58,6 +87,10 @@ export interface DatasetRecord {
   bomRef?: string;
   license?: string;
   type?: string;
+  description?: string;
+  supplier?: string;
+  /** SPDX 3 `dataset_datasetType` values. */
+  datasetType?: string[];
 }
 
 export interface AgentRecord {
@@ -90,6 +123,15 @@ export interface AiInventory {
   findings: Finding[];
   /** Human-readable reasons for what was (not) found. */
   reasons: string[];
+  /** Present when the BOM came wrapped in an in-toto statement (possibly in DSSE / a Sigstore bundle). */
+  attestation?: AttestationInfo;
+}
+
+export interface AttestationInfo {
+  statementType: string;
+  predicateType: string;
+  /** `alg:hex` of every statement subject, e.g. `sha256:…`; the registry code matches the image digest. */
+  subjectDigests: string[];
 }
 
 export function emptyInventory(format: BomFormat, specVersion?: string): AiInventory {

@@ -1,17 +1,23 @@
 // Per-image outcome (DESIGN.md "Classification"): exactly one of model, agent, dataset, no-ai,
 // no-bom, error, timeout, decided from the lookup's findings and the BOMs' inventories.
+// Each BOM is classified by classifyInventory (agents only for real agents: wrappers are models);
+// the image takes the highest outcome over its BOMs (agent > model > dataset > no-ai).
 import type { ImageFindings } from '../admission/lookup.js';
 import { isLookupFailure } from '../admission/lookup.js';
+import { classifyInventory, type BomClassification } from './inventory.js';
 
 export const IMAGE_OUTCOMES = ['agent', 'model', 'dataset', 'no-ai', 'no-bom', 'error', 'timeout'] as const;
 export type ImageOutcome = (typeof IMAGE_OUTCOMES)[number];
 
+const RANK: Record<BomClassification, number> = { agent: 3, model: 2, dataset: 1, 'no-ai': 0 };
+
 export function classifyImage(findings: ImageFindings): ImageOutcome {
-  const inventories = findings.boms.map((b) => b.inventory);
-  if (inventories.some((inv) => inv.agents.length > 0)) return 'agent';
-  if (inventories.some((inv) => inv.models.length > 0)) return 'model';
-  if (inventories.some((inv) => inv.datasets.length > 0)) return 'dataset';
-  if (inventories.length > 0) return 'no-ai';
+  let best: BomClassification | undefined;
+  for (const bom of findings.boms) {
+    const c = classifyInventory(bom.inventory).classification;
+    if (best === undefined || RANK[c] > RANK[best]) best = c;
+  }
+  if (best !== undefined) return best;
   if (findings.status === 'timeout') return 'timeout';
   if (isLookupFailure(findings.status)) return 'error';
   return 'no-bom';

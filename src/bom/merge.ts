@@ -1,0 +1,86 @@
+// Shared steps of the readers: one model per identity, and cycle detection in a "uses" graph.
+import type { ModelRecord } from './inventory.js';
+import type { FindingSink } from './util.js';
+import { clip } from './util.js';
+
+/** Identity of a model: its purl (lower-cased, qualifiers kept), else name + version (case-insensitive). */
+export function modelKey(m: Pick<ModelRecord, 'name' | 'version' | 'purl'>): string {
+  if (m.purl) return `purl:${m.purl.toLowerCase()}`;
+  return `name:${m.name.toLowerCase()}@${(m.version ?? '').toLowerCase()}`;
+}
+
+/**
+ * Adds `model` unless the same model is already listed (same purl, else same name + version); then the
+ * missing fields of the listed one are filled from the new description. Returns the listed record.
+ */
+export function addModel(models: ModelRecord[], model: ModelRecord, sink: FindingSink, index: ModelIndex = indexFor(models)): ModelRecord {
+  const key = modelKey(model);
+  const nameKey = modelKey({ name: model.name, version: model.version });
+  // Same purl, or (when this description has no purl) same name + version as a listed model.
+  const existing = index.get(key) ?? (model.purl === undefined ? index.get(nameKey) : undefined);
+  if (!existing) {
+    models.push(model);
+    index.set(key, model);
+    if (!index.has(nameKey)) index.set(nameKey, model);
+    return model;
+  }
+  sink.add('duplicate-model', 'info', `model ${JSON.stringify(clip(model.name, 100))} is described more than once; merged into one`);
+  const target = existing as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(model)) {
+    if (v === undefined) continue;
+    const cur = target[k];
+    if (Array.isArray(cur) && Array.isArray(v)) {
+      if (cur.length === 0) target[k] = v;
+    } else if (cur === undefined) target[k] = v;
+  }
+  return existing;
+}
+
+export type ModelIndex = Map<string, ModelRecord>;
+
+const indexes = new WeakMap<ModelRecord[], ModelIndex>();
+
+/** The lookup index of a model list (kept beside the list, so de-duplication is O(1) per model). */
+export function indexFor(models: ModelRecord[]): ModelIndex {
+  let index = indexes.get(models);
+  if (!index) {
+    index = new Map();
+    for (const m of models) {
+      index.set(modelKey(m), m);
+      const nameKey = modelKey({ name: m.name, version: m.version });
+      if (!index.has(nameKey)) index.set(nameKey, m);
+    }
+    indexes.set(models, index);
+  }
+  return index;
+}
+
+/** Reports (once) whether the graph has a cycle. Iterative three-colour DFS, O(V + E). */
+export function detectCycles(edges: ReadonlyMap<string, readonly string[]>, sink: FindingSink): boolean {
+  const colour = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+  for (const start of edges.keys()) {
+    if (colour.has(start)) continue;
+    const stack: { id: string; i: number }[] = [{ id: start, i: 0 }];
+    colour.set(start, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const next = edges.get(top.id)?.[top.i];
+      if (next === undefined) {
+        colour.set(top.id, 2);
+        stack.pop();
+        continue;
+      }
+      top.i++;
+      const c = colour.get(next);
+      if (c === 1) {
+        sink.add('dependency-cycle', 'info', `the dependency graph has a cycle through ${JSON.stringify(clip(next, 100))}`);
+        return true;
+      }
+      if (c === undefined) {
+        colour.set(next, 1);
+        stack.push({ id: next, i: 0 });
+      }
+    }
+  }
+  return false;
+}

@@ -1,0 +1,91 @@
+// Hostile input: every case gives a finding or a clear error, never a throw, in bounded time and memory.
+import { expect } from 'chai';
+import { readBom } from '../../../src/bom/read.js';
+import { classifyInventory } from '../../../src/classify/inventory.js';
+
+const codes = (r: ReturnType<typeof readBom>): string[] => (r.ok ? r.inventory.findings.map((f) => f.code) : []);
+const base = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ bomFormat: 'CycloneDX', specVersion: '1.6', ...extra });
+
+describe('bom/read: hostile input', () => {
+  it('survives wrong types anywhere', () => {
+    const docs = [
+      base({ components: 'x', metadata: 5, dependencies: {} }),
+      base({ components: [null, 1, 'a', [], { type: 7 }, { type: 'machine-learning-model', name: {}, licenses: {}, modelCard: [], hashes: 'h', properties: [{ name: 1, value: {} }] }] }),
+      base({ components: [{ type: 'machine-learning-model', name: 'm', modelCard: { modelParameters: 'p', quantitativeAnalysis: { performanceMetrics: [1, { type: 2 }] }, considerations: { users: 'one', ethicalConsiderations: [null] } } }] }),
+      base({ specVersion: 16, metadata: { component: 'app', timestamp: 1 } }),
+      { '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld', '@graph': [null, 1, { type: 'ai_AIPackage' }, { type: 'Relationship', from: 1, to: {} }, { type: 'Relationship', from: 'a', relationshipType: 'dependsOn', to: 5 }] },
+      { '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld', '@graph': 'nope' },
+      { spdxVersion: 'SPDX-2.3', packages: { a: 1 }, relationships: 'r' },
+      { spdxVersion: 'SPDX-2.3', packages: [null, { externalRefs: 'x' }, { externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:huggingface/a/b' }] }] },
+    ];
+    for (const d of docs) {
+      const r = readBom(JSON.stringify(d));
+      expect(r.ok, JSON.stringify(d).slice(0, 80)).to.equal(true);
+      if (r.ok) classifyInventory(r.inventory);
+    }
+    expect(codes(readBom(JSON.stringify(docs[0])))).to.include('wrong-type');
+  });
+
+  it('ignores __proto__, constructor and prototype keys without polluting prototypes', () => {
+    const text = '{"bomFormat":"CycloneDX","specVersion":"1.6","__proto__":{"polluted":true},"components":[{"type":"machine-learning-model","name":"m","constructor":{"prototype":{"x":1}},"properties":[{"name":"__proto__","value":"y"}],"modelCard":{"__proto__":{"modelParameters":{"task":"evil"}}}}]}';
+    const r = readBom(text);
+    expect(r.ok).to.equal(true);
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+    expect(codes(r)).to.include('forbidden-key');
+    if (r.ok) expect(r.inventory.models[0]!.task).to.equal(undefined);
+  });
+
+  it('truncates 100k+ element arrays and caps components', () => {
+    const components = Array.from({ length: 100_001 }, (_, i) => ({ type: 'library', name: `l${i}` }));
+    const r = readBom(JSON.stringify(base({ components })));
+    expect(codes(r)).to.include('array-truncated');
+    const capped = readBom(JSON.stringify(base({ components: components.slice(0, 2000) })), { limits: { maxElements: 1000 } });
+    expect(codes(capped)).to.include('too-many-components');
+  });
+
+  it('cuts 10k-deep nesting (JSON.parse survives it; the walk is iterative)', () => {
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    const r = readBom(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"x","components":${deep}}]}`);
+    expect(codes(r)).to.include('json-too-deep');
+    const deepObj = '{"components":['.repeat(5000) + ']}'.repeat(5000);
+    expect(readBom(`{"bomFormat":"CycloneDX","specVersion":"1.6","metadata":${deepObj}}`).ok).to.equal(true);
+  });
+
+  it('truncates multi-MB strings', () => {
+    const r = readBom(JSON.stringify(base({ components: [{ type: 'machine-learning-model', name: 'm', description: 'x'.repeat(3 * 1024 * 1024) }] })));
+    expect(codes(r)).to.include('string-truncated');
+    if (r.ok) expect(r.inventory.models[0]!.description!.length).to.be.lessThan(2000);
+  });
+
+  it('refuses input over the byte limit', () => {
+    expect(readBom('x'.repeat(2000), { limits: { maxBytes: 1000 } })).to.deep.include({ ok: false, code: 'too-large' });
+  });
+
+  it('handles cyclic dependency graphs and dangling refs', () => {
+    const r = readBom(JSON.stringify(base({
+      metadata: { component: { type: 'application', 'bom-ref': 'app', name: 'bot' } },
+      components: [{ type: 'machine-learning-model', 'bom-ref': 'm', name: 'm' }, { type: 'library', 'bom-ref': 'a', name: 'a' }, { type: 'library', 'bom-ref': 'b', name: 'b' }],
+      dependencies: [{ ref: 'app', dependsOn: ['a', 'ghost'] }, { ref: 'a', dependsOn: ['b'] }, { ref: 'b', dependsOn: ['a', 'm'] }, { ref: 'm', dependsOn: ['app'] }],
+    })));
+    expect(codes(r)).to.include.members(['dependency-cycle', 'dangling-ref']);
+    if (r.ok) expect(r.inventory.agents.map((a) => a.name)).to.deep.equal(['bot']);
+  });
+
+  it('stays fast on a large dense dependency graph', () => {
+    const n = 3000;
+    const components = Array.from({ length: n }, (_, i) => ({ type: i % 2 ? 'application' : 'library', 'bom-ref': `c${i}`, name: `c${i}` }));
+    const dependencies = components.map((c, i) => ({ ref: c['bom-ref'], dependsOn: Array.from({ length: 20 }, (_, j) => `c${(i * 7 + j * 13) % n}`) }));
+    const r = readBom(JSON.stringify(base({ components, dependencies })));
+    expect(r.ok).to.equal(true);
+  });
+
+  it('caps the number of findings', () => {
+    const components = Array.from({ length: 500 }, () => ({ type: 'machine-learning-model' }));
+    const r = readBom(JSON.stringify(base({ components })), { limits: { maxFindings: 10 } });
+    expect(r.ok).to.equal(true);
+    if (r.ok) {
+      expect(r.inventory.findings.length).to.be.at.most(11);
+      expect(codes(r)).to.include('findings-truncated');
+    }
+  });
+});
