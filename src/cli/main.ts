@@ -4,6 +4,8 @@ import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
 import { ConfigError } from '../config/load.js';
 import { BomMappingError } from '../discovery/file-lookup.js';
 import { registerReview } from './commands/review.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerAttach } from './commands/attach.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -15,6 +17,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerReview(program, io, setExit);
+  registerInspect(program, io, setExit);
+  registerAttach(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
