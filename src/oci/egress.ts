@@ -244,44 +244,16 @@ export interface GuardedConnectorOptions {
   connectTimeoutMs?: number;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void;
-
 /**
- * An undici `connect` function that applies the policy: IP literals are checked before the socket
- * is created; names are resolved by our `lookup`, and only allowed addresses are handed to the
- * socket. Nothing leaves the machine for a refused destination.
+ * An undici `connect` function that applies the policy. IP literals are checked as they are; names
+ * are resolved here, every answer is checked, and the socket is opened to the checked address (SNI
+ * and certificate checks still use the name), so no second resolution can swap the address (DNS
+ * rebinding). Nothing leaves the machine for a refused destination.
  */
 export function guardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
   const { policy } = options;
   const resolve = options.resolve ?? systemResolver;
-  const connectors = new Map<string, buildConnector.connector>();
-  const connectorFor = (host: string, port: string): buildConnector.connector => {
-    const key = `${host}|${port}`;
-    let c = connectors.get(key);
-    if (!c) {
-      const lookup = (hostname: string, opts: { all?: boolean }, callback: LookupCallback): void => {
-        resolve(hostname).then(
-          (addresses) => {
-            const allowed = addresses.filter((a) => policy.check(host, port, a.address).allowed);
-            if (allowed.length === 0) {
-              const first = addresses[0];
-              const reason = first ? policy.check(host, port, first.address).reason ?? 'special' : 'special';
-              callback(new EgressBlockedError(host, first?.address ?? '', reason), '', 0);
-              return;
-            }
-            if (opts.all) callback(null, allowed);
-            else callback(null, allowed[0]!.address, allowed[0]!.family);
-          },
-          (err: NodeJS.ErrnoException) => callback(err, '', 0),
-        );
-      };
-      const build: buildConnector.BuildOptions = { ...(options.tls ?? {}), lookup: lookup as unknown as net.LookupFunction, timeout: options.connectTimeoutMs ?? 10_000 };
-      c = buildConnector(build);
-      if (connectors.size > 256) connectors.clear();
-      connectors.set(key, c);
-    }
-    return c;
-  };
+  const base = buildConnector({ ...(options.tls ?? {}), timeout: options.connectTimeoutMs ?? 10_000 });
   return (opts, callback) => {
     const host = opts.hostname.replace(/^\[|\]$/g, '');
     const port = opts.port || (opts.protocol === 'https:' ? '443' : '80');
@@ -296,7 +268,21 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
         callback(new EgressBlockedError(host, host, d.reason ?? 'special'), null);
         return;
       }
+      base(opts, callback);
+      return;
     }
-    connectorFor(host, port)(opts, callback);
+    resolve(host).then(
+      (addresses) => {
+        const allowed = addresses.find((a) => policy.check(host, port, a.address).allowed);
+        if (!allowed) {
+          const first = addresses[0];
+          const reason = first ? (policy.check(host, port, first.address).reason ?? 'special') : 'special';
+          callback(new EgressBlockedError(host, first?.address ?? '', reason), null);
+          return;
+        }
+        base({ ...opts, hostname: allowed.address, servername: opts.servername || host }, callback);
+      },
+      (err: Error) => callback(err, null),
+    );
   };
 }
