@@ -113,7 +113,7 @@ export class RawPusher {
   }
 
   async putManifest(repo: string, reference: string, manifest: unknown, mediaType: string): Promise<{ digest: string; size: number; bytes: Buffer }> {
-    const bytes = Buffer.from(typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+    const bytes = Buffer.isBuffer(manifest) ? manifest : Buffer.from(typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
     const res = await fetch(`${this.base}/v2/${repo}/manifests/${reference}`, { method: 'PUT', headers: this.headers({ 'content-type': mediaType }), body: bytes });
     if (res.status !== 201) throw new Error(`manifest put ${res.status}: ${await res.text()}`);
     return { digest: sha256(bytes), size: bytes.length, bytes };
