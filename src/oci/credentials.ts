@@ -28,12 +28,14 @@ interface Entry {
 // Docker Hub's credentials live under the v1 index URL; its API host is registry-1.docker.io.
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
-function parseKey(key: string): { hostParts: string[]; port: string; path: string } | undefined {
+function parseKey(key: string, isTarget = false): { hostParts: string[]; port: string; path: string } | undefined {
   let k = key.trim().toLowerCase();
   k = k.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
   const slash = k.indexOf('/');
   let hostPort = slash >= 0 ? k.slice(0, slash) : k;
   let path = slash >= 0 ? k.slice(slash) : '';
+  // As the kubelet does: a `/v1/` or `/v2/` API prefix on a key is not part of the repository path.
+  if (!isTarget) path = path.replace(/^\/v[12](?=\/|$)/, '');
   path = path.replace(/\/+$/, '');
   let port = '';
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostPort);
@@ -42,7 +44,6 @@ function parseKey(key: string): { hostParts: string[]; port: string; path: strin
   port = m[2] ?? '';
   if (DOCKER_HUB_ALIASES.has(hostPort)) {
     hostPort = 'docker.io';
-    if (path === '/v1' || path === '/v2') path = '';
   }
   return { hostParts: hostPort.split('.'), port, path };
 }
@@ -112,7 +113,7 @@ export class CredentialStore {
    * `repository`, most specific key first.
    */
   lookup(host: string, repository: string): Credential[] {
-    const target = parseKey(`${host}/${repository}`);
+    const target = parseKey(`${host}/${repository}`, true);
     if (!target) return [];
     const found: { entry: Entry; score: number }[] = [];
     for (const e of this.entries) {
