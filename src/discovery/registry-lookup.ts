@@ -58,7 +58,7 @@ export async function findReferrerBoms(client: RegistryClient, repo: RepoRef, su
     }
     let manifest;
     try {
-      const res = await client.getManifest(repo, digest, signal);
+      const res = await client.getManifest(repo, digest, signal, { maxBytes: budget.remaining });
       budget.remaining -= res.bytes.length;
       manifest = res.manifest;
     } catch (err) {

@@ -42,7 +42,7 @@ export function artifactTypeForFormat(format: string): string | undefined {
 
 export async function attachBom(client: RegistryClient, ref: ImageReference, bom: Buffer, options: AttachOptions, signal: AbortSignal): Promise<AttachResult> {
   // The subject: what the reference resolves to, read from the registry itself (not a mirror).
-  const resolved = ref.digest ? await client.getManifest(ref, ref.digest, signal, undefined, false) : await client.getManifest(ref, ref.tag ?? 'latest', signal, undefined, false);
+  const resolved = ref.digest ? await client.getManifest(ref, ref.digest, signal, { viaMirror: false }) : await client.getManifest(ref, ref.tag ?? 'latest', signal, { viaMirror: false });
   const subject: Descriptor = { mediaType: resolved.mediaType, digest: resolved.digest, size: resolved.bytes.length };
 
   await client.pushBlob(ref, EMPTY_BLOB, signal);
@@ -101,7 +101,7 @@ export async function addToReferrersTag(client: RegistryClient, ref: ImageRefere
   const tag = referrersTag(subjectDigest);
   let manifests: Descriptor[] = [];
   try {
-    const existing = await client.getManifest(ref, tag, signal, MT.ociIndex, false);
+    const existing = await client.getManifest(ref, tag, signal, { accept: MT.ociIndex, viaMirror: false });
     if (isIndex(existing.manifest)) manifests = existing.manifest.manifests;
   } catch (err) {
     if (!(err instanceof RegistryError && err.kind === 'not-found')) throw err;

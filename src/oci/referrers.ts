@@ -116,7 +116,7 @@ export function nextLink(header: string | string[] | undefined, base: URL): URL 
 
 async function listByTag(client: RegistryClient, repo: RepoRef, digest: string, signal: AbortSignal, notes: string[]): Promise<Descriptor[]> {
   try {
-    const res = await client.getManifest(repo, referrersTag(digest), signal, MT.ociIndex);
+    const res = await client.getManifest(repo, referrersTag(digest), signal, { accept: MT.ociIndex });
     if (!isIndex(res.manifest)) {
       notes.push(`referrers tag ${referrersTag(digest)} is not an index`);
       return [];

@@ -81,6 +81,15 @@ export interface ManifestResult {
   manifest: Manifest;
 }
 
+export interface GetManifestOptions {
+  /** Accept header (default: every manifest and index type). */
+  accept?: string;
+  /** Read through the configured mirror (default true; pushes use the registry itself). */
+  viaMirror?: boolean;
+  /** Cap below the client's manifest cap (e.g. what is left of a lookup's byte budget). */
+  maxBytes?: number;
+}
+
 export interface HeadResult {
   digest: string;
   mediaType: string;
@@ -257,13 +266,15 @@ export class RegistryClient {
    * GET a manifest or index by tag or digest with the full Accept set. By digest: the bytes must hash
    * to it. By tag: `Docker-Content-Digest`, when sent, must equal the hash of the bytes.
    */
-  async getManifest(repo: RepoRef, reference: string, signal: AbortSignal, accept = MANIFEST_ACCEPT, viaMirror = true): Promise<ManifestResult> {
-    const res = await this.send(repo, { method: 'GET', path: manifestPath(repo, reference), headers: { accept }, signal, actions: 'pull', useMirror: viaMirror });
+  async getManifest(repo: RepoRef, reference: string, signal: AbortSignal, options: GetManifestOptions = {}): Promise<ManifestResult> {
+    const accept = options.accept ?? MANIFEST_ACCEPT;
+    const cap = Math.min(options.maxBytes ?? this.maxManifestBytes, this.maxManifestBytes);
+    const res = await this.send(repo, { method: 'GET', path: manifestPath(repo, reference), headers: { accept }, signal, actions: 'pull', useMirror: options.viaMirror ?? true });
     if (res.statusCode !== 200) {
       const code = await errorCode(res);
       throw statusError(res.statusCode, `GET manifest ${repo.repository}:${reference}`, code);
     }
-    const bytes = await readCapped(res, this.maxManifestBytes, undefined);
+    const bytes = await readCapped(res, cap, undefined);
     const algorithm = isDigest(reference) ? reference.split(':')[0]! : 'sha256';
     const digest = digestOf(bytes, algorithm);
     if (isDigest(reference) && digest !== reference) throw new RegistryError('digest-mismatch', `manifest ${reference} hashes to ${digest}`);

@@ -101,4 +101,27 @@ describe('integration/oci referrers API (in-process distribution-spec v1.1 serve
     expect(server.requests.filter((r) => r.includes('/referrers/'))).to.have.length(1);
     expect(server.requests.filter((r) => r.includes(`/manifests/sha256-${a.digest.slice(7)}`) || r.includes(`/manifests/sha256-${b.digest.slice(7)}`))).to.have.length(2);
   });
+
+  it('caps referrers per image (limits.maxReferrers) and the bytes per lookup (limits.maxLookupBytes)', async () => {
+    const image = pushImage(server, 'team/app', 'v1');
+    for (let i = 0; i < 7; i++) pushReferrer(server, 'team/app', image, tinyBom(`model-${i}`), { artifactType: CDX });
+    const notes: string[] = [];
+    const capped = await registryLookup(client, { maxReferrers: 3, onNote: (_i, n) => notes.push(n) })(`${server.host}/team/app:v1`, { signal: signal() });
+    expect(capped.boms).to.have.length(3);
+    expect(notes.join()).to.match(/more than 3 referrers/);
+    const broke = await registryLookup(client, { maxLookupBytes: 2000 })(`${server.host}/team/app:v1`, { signal: signal() });
+    expect(broke.boms.length).to.be.below(7);
+    const tiny = await registryLookup(client, { maxLookupBytes: 600 })(`${server.host}/team/app:v1`, { signal: signal() });
+    expect(tiny.status).to.equal('error:too-large');
+  });
+
+  it('reads through a configured mirror; the mirror host is what the egress policy and credentials see', async () => {
+    const image = pushImage(server, 'team/app', 'v1');
+    pushReferrer(server, 'team/app', image, tinyBom('mirrored'), { artifactType: CDX });
+    await client.close();
+    client = new RegistryClient({ insecure: [server.host], mirrors: { 'registry.upstream.example': server.host } });
+    const f = await registryLookup(client)('registry.upstream.example/team/app:v1', { signal: signal() });
+    expect(f.status).to.equal('found');
+    expect(f.boms[0]!.inventory.models[0]!.name).to.equal('mirrored');
+  });
 });
