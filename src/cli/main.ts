@@ -5,6 +5,8 @@ import { ConfigError } from '../config/load.js';
 import { BomMappingError } from '../discovery/file-lookup.js';
 import { registerReview } from './commands/review.js';
 import { registerClassify } from './commands/classify.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerAttach } from './commands/attach.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -17,6 +19,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerReview(program, io, setExit);
   registerClassify(program, io, setExit);
+  registerInspect(program, io, setExit);
+  registerAttach(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -27,7 +27,9 @@ const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const tagPattern = /^[\w][\w.-]{0,127}$/;
 const digestPattern = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 // domain: DNS-ish labels with optional port, or a bracketed IPv6 literal with optional port.
-const domainPattern = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+(?:%[\w.-]+)?\])(?::[0-9]+)?$/;
+const domainPattern = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
+// A bare 64-hex string is an image ID, never a repository name (normalize.go ParseNormalizedNamed).
+const identifierPattern = /^[a-f0-9]{64}$/;
 
 /** Parse and normalise an image reference; throws ReferenceError with a reason. */
 export function parseImageReference(input: string): ImageReference {
@@ -48,6 +50,7 @@ export function parseImageReference(input: string): ImageReference {
   }
 
   if (rest.length === 0) throw new ReferenceError('image reference has no repository name');
+  if (identifierPattern.test(rest)) throw new ReferenceError('invalid repository name: cannot specify a 64-byte hexadecimal string');
   let registry = DEFAULT_REGISTRY;
   let path = rest;
   const slash = rest.indexOf('/');

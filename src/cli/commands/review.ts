@@ -7,17 +7,21 @@ import { isLookupFailure } from '../../admission/lookup.js';
 import { loadConfig } from '../../config/load.js';
 import { admissionSettings } from '../../config/settings.js';
 import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
+import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, buildRegistryLookup, type RegistryFlagValues } from '../registry-flags.js';
+import type { RegistryClient } from '../../oci/registry-client.js';
 import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 
-interface ReviewOptions {
+interface ReviewOptions extends RegistryFlagValues {
   bom: string[];
+  /** `--no-registry` sets it to false: only `--bom` mappings are used. */
+  registry: boolean;
   validate?: boolean;
   json?: boolean;
   config?: string;
 }
 
 export function registerReview(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('review')
     .description('run the admission decision on an AdmissionReview file and print the response')
     .argument('<review>', 'AdmissionReview JSON file (admission.k8s.io/v1), or - for stdin')
@@ -25,7 +29,8 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
     .option('--validate', 'review as the validating webhook (policy verdicts) instead of the mutating one')
     .option('--config <file>', 'configuration file (YAML)')
     .option('--json', 'print the AdmissionReview response as JSON only')
-    .action(async (file: string, options: ReviewOptions) => {
+    .option('--no-registry', 'do not look images up in registries (only --bom mappings)');
+  addRegistryFlags(cmd).action(async (file: string, options: ReviewOptions) => {
       const text = file === '-' ? await (io.readStdin?.() ?? Promise.resolve('')) : readText(file);
       let parsed: unknown;
       try {
@@ -40,15 +45,24 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
         if (err instanceof ReviewParseError) throw new UsageError(`${file}: ${err.message}`);
         throw err;
       }
-      const config = loadConfig({ file: options.config, env: io.env });
-      const lookup = fileLookup(options.bom.map(parseBomMapping), noSourceLookup, config.limits.maxBomBytes);
-      const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
-        lookup,
-        settings: admissionSettings(config),
-        signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
-      });
-      io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome));
-      setExit(exitCodeOf(outcome));
+      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+      const mappings = options.bom.map(parseBomMapping);
+      // Images not mapped by --bom are looked up in their registry (egress policy applies), unless
+      // --no-registry or the configuration's discovery sources leave the registry out.
+      let client: RegistryClient | undefined;
+      if (options.registry && config.discovery.sources.includes('registry')) client = buildRegistryClient(config);
+      try {
+        const lookup = fileLookup(mappings, client ? buildRegistryLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
+        const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
+          lookup,
+          settings: admissionSettings(config),
+          signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
+        });
+        io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome));
+        setExit(exitCodeOf(outcome));
+      } finally {
+        await client?.close();
+      }
     });
 }
 

@@ -1,0 +1,69 @@
+// `aibom attach IMAGE BOMFILE [--artifact-type T]`: push a BOM as an OCI 1.1 artifact referring to
+// the image (src/oci/attach.ts). Exit 0 on success, 2 on bad input, 3 when the registry fails.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { readBom } from '../../bom/read.js';
+import { loadConfig } from '../../config/load.js';
+import { artifactTypeForFormat, attachBom } from '../../oci/attach.js';
+import { parseImageReference, ReferenceError, type ImageReference } from '../../oci/reference.js';
+import { lookupStatusOf, RegistryError } from '../../oci/registry-client.js';
+import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+
+interface AttachCliOptions extends RegistryFlagValues {
+  artifactType?: string;
+  json?: boolean;
+  config?: string;
+}
+
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+
+export function registerAttach(program: Command, io: CliIO, setExit: (code: number) => void, now: () => Date = () => new Date()): void {
+  const cmd = program
+    .command('attach')
+    .description('attach a BOM to an image as an OCI 1.1 referrer (referrers API, or the sha256-<hex> tag index)')
+    .argument('<image>', 'image reference (tag or digest)')
+    .argument('<bomfile>', 'BOM file (CycloneDX or SPDX JSON)')
+    .option('--artifact-type <type>', 'artifact type (default: from the BOM format)')
+    .option('--json', 'print a JSON result')
+    .option('--config <file>', 'configuration file (YAML)');
+  addRegistryFlags(cmd).action(async (image: string, file: string, options: AttachCliOptions) => {
+    let ref: ImageReference;
+    try {
+      ref = parseImageReference(image);
+    } catch (err) {
+      if (err instanceof ReferenceError) throw new UsageError(`${JSON.stringify(image)}: ${err.message}`);
+      throw err;
+    }
+    const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (bytes.length > config.limits.maxBomBytes) throw new UsageError(`${file} is larger than ${config.limits.maxBomBytes} bytes`);
+    if (options.artifactType !== undefined && !MEDIA_TYPE.test(options.artifactType)) throw new UsageError(`--artifact-type ${JSON.stringify(options.artifactType)} is not a media type`);
+    let artifactType = options.artifactType;
+    if (!artifactType) {
+      const read = readBom(bytes);
+      if (!read.ok) throw new UsageError(`${file}: ${read.error} (pass --artifact-type to attach it anyway)`);
+      artifactType = artifactTypeForFormat(read.inventory.format);
+      if (!artifactType) throw new UsageError(`${file}: unknown BOM format; pass --artifact-type`);
+    }
+    const client = buildRegistryClient(config);
+    try {
+      const result = await attachBom(client, ref, bytes, { artifactType, fileName: basename(file), created: now().toISOString() }, AbortSignal.timeout(Math.max(30_000, config.registries.requestTimeoutMs * 10)));
+      if (options.json) io.stdout(JSON.stringify(result, null, 2) + '\n');
+      else io.stdout(`attached ${result.manifestDigest} (${result.artifactType}) to ${ref.registry}/${ref.repository}@${result.subject.digest} via ${result.via === 'api' ? 'the referrers API' : `tag ${result.tag}`}\n`);
+      setExit(EXIT_OK);
+    } catch (err) {
+      if (!(err instanceof RegistryError)) throw err;
+      io.stderr(`aibom: attach failed (${lookupStatusOf(err)}): ${err.message}\n`);
+      setExit(EXIT_LOOKUP_FAILED);
+    } finally {
+      await client.close();
+    }
+  });
+}

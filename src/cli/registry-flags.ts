@@ -1,0 +1,78 @@
+// Flags shared by every network command (DESIGN.md "Endpoints, CLI, configuration"):
+// `--insecure-registry HOST:PORT` (repeatable), `--registry-config FILE` (repeatable, docker config
+// JSON / .dockerconfigjson), `--ca-file FILE`; and the registry client built from the configuration.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { Config } from '../config/schema.js';
+import { CredentialFileError, CredentialStore } from '../oci/credentials.js';
+import { RegistryClient } from '../oci/registry-client.js';
+import { registryLookup } from '../discovery/registry-lookup.js';
+import type { ImageLookup } from '../admission/lookup.js';
+import { collect, UsageError } from './exit.js';
+
+export interface RegistryFlagValues {
+  insecureRegistry: string[];
+  registryConfig: string[];
+  caFile?: string;
+}
+
+export function addRegistryFlags(command: Command): Command {
+  return command
+    .option('--insecure-registry <host:port>', 'reach this registry over plain HTTP, and allow it past the egress policy (repeatable)', collect, [])
+    .option('--registry-config <file>', 'docker config JSON with registry credentials (repeatable)', collect, [])
+    .option('--ca-file <file>', 'extra CA certificates (PEM) trusted for registries');
+}
+
+/** The configuration with the flags applied on top (lists are extended, the CA file replaced). */
+export function applyRegistryFlags(config: Config, flags: Partial<RegistryFlagValues>): Config {
+  for (const host of flags.insecureRegistry ?? []) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d+)?$/.test(host)) throw new UsageError(`--insecure-registry expects HOST[:PORT], got ${JSON.stringify(host)}`);
+  }
+  return {
+    ...config,
+    registries: {
+      ...config.registries,
+      insecure: [...config.registries.insecure, ...(flags.insecureRegistry ?? [])],
+      configFiles: [...config.registries.configFiles, ...(flags.registryConfig ?? [])],
+      caFile: flags.caFile ?? config.registries.caFile,
+    },
+  };
+}
+
+/** A registry client for the configuration. The caller closes it. */
+export function buildRegistryClient(config: Config): RegistryClient {
+  const r = config.registries;
+  const credentials = new CredentialStore();
+  try {
+    for (const file of r.configFiles) credentials.addFile(file);
+  } catch (err) {
+    if (err instanceof CredentialFileError) throw new UsageError(err.message);
+    throw err;
+  }
+  let ca: Buffer | undefined;
+  if (r.caFile) {
+    try {
+      ca = readFileSync(r.caFile);
+    } catch (err) {
+      throw new UsageError(`cannot read --ca-file ${r.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  return new RegistryClient({
+    egress: { allow: r.allow, deny: r.deny, insecure: r.insecure },
+    insecure: r.insecure,
+    mirrors: r.mirrors,
+    credentials,
+    ...(ca ? { ca } : {}),
+    requestTimeoutMs: r.requestTimeoutMs,
+    maxRetries: r.maxRetries,
+  });
+}
+
+export function buildRegistryLookup(config: Config, client: RegistryClient, onNote?: (image: string, note: string) => void): ImageLookup {
+  return registryLookup(client, {
+    maxBomBytes: config.limits.maxBomBytes,
+    maxReferrers: config.limits.maxReferrers,
+    maxLookupBytes: config.limits.maxLookupBytes,
+    ...(onNote ? { onNote } : {}),
+  });
+}
