@@ -2,7 +2,7 @@
 // injected lookup port; the same function serves the webhook, `aibom review` and the tests.
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from './review.js';
 import { skipReason, type SkipSettings } from './skip.js';
-import { getPath, handledController, isWorkloadKind, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, type WorkloadKind } from './workload.js';
+import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from './workload.js';
 import { imageSignature, imageUses, pullSecretNames, uniqueImages, type ImageUse } from './images.js';
 import type { ImageFindings, ImageLookup } from './lookup.js';
 import { isLookupFailure } from './lookup.js';
@@ -72,10 +72,10 @@ const MAX_WARNING_LENGTH = 120;
 export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: AdmitDependencies): Promise<AdmissionOutcome> {
   const req = review.request;
   const skipped = skipReason(req, deps.settings);
-  if (skipped || !isWorkloadKind(req.kind.kind) || !req.object) {
+  const kind = workloadKindOf(req.kind);
+  if (skipped || !kind || !req.object) {
     return { review: wrap({ uid: req.uid, allowed: true }), skipped: skipped ?? 'nothing to review', results: [], patch: [] };
   }
-  const kind = req.kind.kind;
   const object = req.object;
   const name = objectName(object, req.name);
   const podSpec = podSpecOf(kind, object);
@@ -199,7 +199,7 @@ function mutationPatch(
  */
 function templatePatchAllowed(req: AdmissionRequest, kind: WorkloadKind, object: KubeObject, settings: AdmissionSettings): boolean {
   if (!settings.labelPodTemplates) return false;
-  if (handledController(object)) return false;
+  if (!isTopLevel(object)) return false;
   if (req.operation === 'CREATE') return true;
   if (req.operation !== 'UPDATE' || kind === 'Job') return false;
   return imageSignature(podSpecOf(kind, object)) !== imageSignature(podSpecOf(kind, req.oldObject));
@@ -225,8 +225,10 @@ function auditSummary(classification: WorkloadClassification, results: ImageResu
   return audit;
 }
 
+/** Warnings reach users' terminals: no control characters, at most 120 characters (KEP-1693). */
 function shorten(warning: string): string {
-  return truncate(warning, MAX_WARNING_LENGTH);
+  // eslint-disable-next-line no-control-regex
+  return truncate(warning.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), MAX_WARNING_LENGTH);
 }
 
 function truncate(text: string, max: number): string {

@@ -203,9 +203,10 @@ export function desiredMetadata(
     if (room.take(utf8Length(key) + utf8Length(value))) annotations[key] = value;
   };
 
-  // Room for the omitted counter is set aside first so it always fits when needed.
+  // Room for the omitted counter is set aside first so it always fits when needed (when even
+  // that does not fit, nothing of ours is written beyond what fits).
   const omittedReserve = utf8Length(keys.annotations.modelsOmitted) + 16;
-  room.take(omittedReserve);
+  const reserved = room.take(omittedReserve);
   if (results.length > 0) put(keys.annotations.lookup, JSON.stringify(lookupMap(results)));
   if (classification.evidence === 'heuristic' && classification.heuristics.length > 0) {
     put(keys.annotations.heuristics, JSON.stringify([...classification.heuristics].sort()));
@@ -217,7 +218,7 @@ export function desiredMetadata(
     if (kept > 0) put(key, json);
     omitted += items.length - kept;
   }
-  room.give(omittedReserve);
+  if (reserved) room.give(omittedReserve);
   if (omitted > 0) put(keys.annotations.modelsOmitted, String(omitted));
   return { labels, annotations };
 }

@@ -1,6 +1,6 @@
 // Ordered, named predicates for "should this request be looked at at all". Pure.
-import type { AdmissionRequest } from './review.js';
-import { isWorkloadKind, getPath } from './workload.js';
+import { isRecord, type AdmissionRequest } from './review.js';
+import { getPath, workloadKindOf } from './workload.js';
 
 export interface SkipSettings {
   excludedNamespaces: readonly string[];
@@ -22,7 +22,9 @@ const rules: readonly SkipRule[] = [
     return `subresource ${req.resource.resource}/${req.subResource} is not reviewed`;
   },
   function unhandledKind(req) {
-    return isWorkloadKind(req.kind.kind) ? undefined : `kind ${req.kind.kind} carries no pod spec we handle`;
+    if (workloadKindOf(req.kind)) return undefined;
+    const group = req.kind.group ? `${req.kind.group}/` : '';
+    return `kind ${group}${req.kind.kind} carries no pod spec we handle`;
   },
   function excludedNamespace(req, settings) {
     return req.namespace && settings.excludedNamespaces.includes(req.namespace) ? `namespace ${req.namespace} is excluded` : undefined;
@@ -31,9 +33,13 @@ const rules: readonly SkipRule[] = [
     return req.namespace && settings.isNamespaceOptedOut?.(req.namespace) ? `namespace ${req.namespace} opted out` : undefined;
   },
   function mirrorPod(req) {
+    // The kubelet creates mirror pods for static pods; it may not change them, and neither may we.
     if (req.kind.kind !== 'Pod') return undefined;
-    const annotations = getPath(req.object, ['metadata', 'annotations']);
-    return annotations && typeof annotations === 'object' && MIRROR_POD_ANNOTATION in annotations ? 'mirror pods are managed by the kubelet' : undefined;
+    const annotations = getPath(req.object ?? req.oldObject, ['metadata', 'annotations']);
+    return isRecord(annotations) && Object.prototype.hasOwnProperty.call(annotations, MIRROR_POD_ANNOTATION) ? 'mirror pods are managed by the kubelet' : undefined;
+  },
+  function nothingToReview(req) {
+    return req.object ? undefined : 'the request carries no object';
   },
 ];
 

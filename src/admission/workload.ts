@@ -9,6 +9,23 @@ export function isWorkloadKind(kind: string): kind is WorkloadKind {
   return (WORKLOAD_KINDS as readonly string[]).includes(kind);
 }
 
+/** The API group each handled kind lives in: a CRD that happens to be called `Deployment` is not ours. */
+export const WORKLOAD_GROUPS: Readonly<Record<WorkloadKind, string>> = {
+  Pod: '',
+  ReplicationController: '',
+  Deployment: 'apps',
+  ReplicaSet: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  Job: 'batch',
+  CronJob: 'batch',
+};
+
+/** The handled kind of a request's `kind` (group + kind), or undefined. */
+export function workloadKindOf(gvk: { group: string; kind: string }): WorkloadKind | undefined {
+  return isWorkloadKind(gvk.kind) && WORKLOAD_GROUPS[gvk.kind] === gvk.group ? gvk.kind : undefined;
+}
+
 /** JSON path (as keys) from the object root to its pod template (`metadata` + `spec`); [] for a Pod itself. */
 export function podTemplatePath(kind: WorkloadKind): string[] {
   switch (kind) {
@@ -69,9 +86,21 @@ export function handledController(object: KubeObject | undefined): OwnerReferenc
   return ownerReferences(object).find((r) => r.controller && isWorkloadKind(r.kind));
 }
 
-/** Top-level workloads get their pod template labelled; owned ones get metadata only (DESIGN.md "Where patches go"). */
+/** The controller owner of any kind (ours, or an operator's custom resource). */
+export function controllerOf(object: KubeObject | undefined): OwnerReference | undefined {
+  return ownerReferences(object).find((r) => r.controller);
+}
+
+/**
+ * Top-level workloads get their pod template labelled; owned ones get metadata only (DESIGN.md
+ * "Where patches go"). Stricter than "a kind we handle": a template is never patched under ANY
+ * controller, because every controller that reconciles its child's template (the Deployment and
+ * CronJob controllers, Argo Rollouts, KServe, operators) would see our labels as drift and either
+ * churn new ReplicaSets or strip them again with a rollout. Their pods are still labelled at Pod
+ * admission.
+ */
 export function isTopLevel(object: KubeObject | undefined): boolean {
-  return handledController(object) === undefined;
+  return controllerOf(object) === undefined;
 }
 
 export function objectName(object: KubeObject | undefined, fallbackName: string): string {

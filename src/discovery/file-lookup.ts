@@ -15,7 +15,7 @@ export interface BomMapping {
   file: string;
 }
 
-/** Parses `IMAGE=FILE` (the last `=` separates: image references contain no `=`). */
+/** Parses `IMAGE=FILE`: the first `=` separates (image references contain no `=`; file names may). */
 export function parseBomMapping(text: string): BomMapping {
   const eq = text.indexOf('=');
   if (eq <= 0 || eq === text.length - 1) throw new BomMappingError(`--bom expects IMAGE=FILE, got ${JSON.stringify(text)}`);

@@ -97,8 +97,14 @@ export function humanReport(outcome: AdmissionOutcome): string {
   }
   for (const w of r.warnings ?? []) lines.push(`warning:    ${w}`);
   if (outcome.patch.length > 0) {
-    lines.push('patch:');
-    for (const op of outcome.patch) lines.push(`  ${op.op} ${op.path}${'value' in op ? ` ${JSON.stringify(op.value)}` : ''}`);
+    lines.push(`patch:      ${outcome.patch.length} operation(s) (--json prints the exact response)`);
+    for (const op of outcome.patch) lines.push(`  ${op.op} ${op.path}${'value' in op ? ` ${abbreviate(JSON.stringify(op.value), 100)}` : ''}`);
+  } else if (!outcome.skipped) {
+    lines.push('patch:      none');
   }
   return lines.join('\n') + '\n';
+}
+
+function abbreviate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}… (${text.length} chars)`;
 }
