@@ -16,7 +16,7 @@ describe('cli: aibom review with corpus BOMs', () => {
 
   const cases: [file: string, kind: string | undefined, bearing: string][] = [
     ['rhtpa__nvidia_canary-1b-v2_aibom.json', 'model', 'true'], // A1: a wrapper application, not an agent
-    ['bom-examples-MLBOM-Model-Card-With-Dataset__bom.json', 'model', 'true'], // A4: CycloneDX 1.7, model + datasets
+    ['bom-examples-MLBOM-Model-Card-With-Dataset__bom.json', 'agent', 'true'], // A4: CycloneDX 1.7, model + datasets
     ['guac__alpine-cyclonedx.json', undefined, 'false'], // A10a: syft SBOM, nothing AI
   ];
   for (const [file, kind, bearing] of cases) {

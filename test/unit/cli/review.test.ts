@@ -64,13 +64,13 @@ describe('cli: aibom review', () => {
     expect(ops.some((o) => o.path.startsWith('/spec/template/metadata'))).to.equal(true);
   });
 
-  it('unmapped images end as a lookup error: labelled unknown, admitted, warned, exit 3', async () => {
+  it('unmapped images go to the registry; a loopback registry not allow-listed is blocked: labelled unknown, admitted, warned, exit 3', async () => {
     const run = await runCli(['review', example('reviews/pod-unmapped.json'), '--json']);
     expect(run.code).to.equal(3);
     const review = JSON.parse(run.stdout) as AdmissionReviewResponse;
     expect(review.response.allowed).to.equal(true);
     expect(review.response.warnings).to.have.length(1);
-    expect(review.response.warnings![0]).to.match(/^aibom: BOM lookup error:not-found for 127\.0\.0\.1:5000\/ml\/unknown-server:0\.3/);
+    expect(review.response.warnings![0]).to.match(/^aibom: BOM lookup error:blocked for 127\.0\.0\.1:5000\/ml\/unknown-server:0\.3/);
     expect(labelsOf(run)['aibom.io/ai-bearing']).to.equal('unknown');
   });
 
