@@ -4,6 +4,8 @@ import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
 import { ConfigError } from '../config/load.js';
 import { BomMappingError } from '../discovery/file-lookup.js';
 import { registerReview } from './commands/review.js';
+import { registerCheck } from './commands/check.js';
+import { PolicyError } from '../policy/parse.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -15,6 +17,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerReview(program, io, setExit);
+  registerCheck(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -23,7 +26,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
       return EXIT_BAD_INPUT;
     }
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError) {
       io.stderr(`aibom: ${err.message}\n`);
       return EXIT_BAD_INPUT;
     }
