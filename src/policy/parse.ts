@@ -93,6 +93,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return issue.keys.map((k) => `${joinPath(path, k)}: unknown field`).join('; ');
     case 'invalid_value':
+      if (issue.input === undefined) return `${path}: required (one of ${issue.values.map(String).join(' | ')})`;
       return `${path || '(document)'}: expected ${issue.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' | ')}, got ${shown(issue.input)}`;
     case 'invalid_type':
       return issue.input === undefined ? `${path}: required` : `${path}: expected ${issue.expected}, got ${shown(issue.input)}`;
