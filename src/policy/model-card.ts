@@ -76,3 +76,9 @@ export function hasModelCardField(model: ModelRecord, field: ModelCardField): bo
       return presentList(model[field]?.filter((v) => presentString(v)));
   }
 }
+
+/** The mapping as a Markdown table (docs/policy.md and the README carry it; a test keeps them current). */
+export function modelCardTable(): string {
+  const rows = MODEL_CARD_FIELDS.map((f) => `| \`${f}\` | ${MODEL_CARD_SOURCES[f].cyclonedx} | ${MODEL_CARD_SOURCES[f].spdx3} |`);
+  return ['| `modelCard.require` | CycloneDX 1.5–1.7 (component / `modelCard`) | SPDX 3.0 AI profile (`ai_AIPackage`) |', '|---|---|---|', ...rows].join('\n');
+}
