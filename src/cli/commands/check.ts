@@ -60,6 +60,7 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
         namespace: options.namespace,
       });
       if (workloads.length === 0) io.stderr('aibom: no workload (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, …) found in the manifests\n');
+      if (policies.length === 0) io.stderr('aibom: no AIModelPolicy given (--policy, or policies.dir in the configuration): nothing can be denied\n');
       const code = checkExitCode(workloads);
       if (options.sarif) io.stdout(renderSarif(workloads, packageVersion()));
       else if (options.json) io.stdout(renderJson(workloads, code));

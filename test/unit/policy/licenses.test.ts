@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { evaluateLicense, licenseKey, type LicenseStatus } from '../../../src/policy/licenses/evaluate.js';
 import { huggingFaceToSpdx, isHuggingFaceOnlyLicense } from '../../../src/policy/licenses/huggingface-ids.js';
 
@@ -95,5 +96,15 @@ describe('policy/licenses', () => {
 
   it('reports the canonical expression it understood', () => {
     expect(evaluateLicense('mit or apache-2.0', policy).canonical).to.equal('mit OR apache-2.0');
+  });
+
+  it('never throws on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        const r = evaluateLicense(text, policy);
+        expect(['pass', 'fail', 'missing']).to.include(r.status);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
