@@ -78,7 +78,9 @@ export function requireBomRule(ctx: PolicyContext): RuleFinding[] {
       });
     }
   }
-  if (findings.length === 0) {
+  // BOMs were found but none lists a model. (Images whose lookup failed are onLookupFailure's business.)
+  const bomWithoutAi = ctx.results.some((r) => ctx.outcomes[r.image] === 'no-ai' || ctx.outcomes[r.image] === 'dataset');
+  if (findings.length === 0 && bomWithoutAi) {
     findings.push({
       rule: 'requireBOM', reason: 'no-ai-in-bom', severity: 'violation',
       message: `the workload looks like AI${why} but none of its BOMs lists a model`, fix: 'list the served model in the image BOM (a `machine-learning-model` component or an SPDX `ai_AIPackage`)',

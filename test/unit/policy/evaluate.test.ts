@@ -40,6 +40,11 @@ describe('policy/evaluate', () => {
       expect(verdicts.map((v) => [v.rule, v.reason, v.container, v.effect])).to.deep.equal([['requireBOM', 'no-ai-in-bom', undefined, 'warn']]);
     });
 
+    it('leaves images whose lookup failed to onLookupFailure', async () => {
+      const ctx = heuristic(await contextFor(deployment('chat', 'ml', [{ name: 'vllm', image: LLM }]), { [LLM]: { status: 'timeout', boms: [] } }));
+      expect(evaluatePolicies([policy('bom', 'Enforce', { requireBOM: true })], ctx, NOW)).to.deep.equal([]);
+    });
+
     it('leaves workloads with BOM evidence or no AI alone', async () => {
       const withBom = await contextFor(deployment('chat', 'ml', [{ name: 'vllm', image: LLM }]), { [LLM]: found(inventory([model({ name: 'm' })])) });
       const plain = await contextFor(deployment('web', 'ml', [{ name: 'web', image: SIDECAR }]), {});
