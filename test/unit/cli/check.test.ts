@@ -65,12 +65,12 @@ describe('cli/check', () => {
     expect(r.code, r.stderr).to.equal(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).to.match(/^WORKLOAD\s+CONTAINER\s+MODEL\s+POLICY\s+RULE\s+VERDICT$/);
-    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^StatefulSet ml-serving\/doc-ai-asr\s+asr\s+canary-1b-v2@1\.0\s+approved-sources\s+sources\s+DENY$/.test(l)));
-    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^Deployment ml-serving\/doc-ai\s+docling\s+granite-docling-258M@1\.0\s+model-card-completeness\s+requireHashes\s+WARN$/.test(l)));
+    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^StatefulSet ml-serving\/doc-ai-asr\s+asr\s+(nvidia\/)?canary-1b-v2@1\.0\s+approved-sources\s+sources\s+DENY$/.test(l)));
+    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^Deployment ml-serving\/doc-ai\s+docling\s+(ibm-granite\/)?granite-docling-258M@1\.0\s+model-card-completeness\s+requireHashes\s+WARN$/.test(l)));
     expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^CronJob ml-serving\/doc-ai-reindex\s+-\s+-\s+-\s+-\s+pass$/.test(l)));
     // Service and ServiceAccount are not workloads.
     expect(r.stdout).not.to.contain('ServiceAccount');
-    expect(r.stdout).to.match(/^denied {3}StatefulSet ml-serving\/doc-ai-asr: \[approved-sources\/sources\] container "asr", model canary-1b-v2@1\.0: .*Fix: /m);
+    expect(r.stdout).to.match(/^denied {3}StatefulSet ml-serving\/doc-ai-asr: \[approved-sources\/sources\] container "asr", model (nvidia\/)?canary-1b-v2@1\.0: .*Fix: /m);
     expect(r.stdout).to.match(/^warning {2}Deployment ml-serving\/doc-ai: \[model-card-completeness\/modelCard\]/m);
     expect(r.stdout).to.contain('3 workloads checked: 1 denied, 1 with warnings, 0 audit-only findings, 1 passed');
   });
@@ -89,7 +89,8 @@ describe('cli/check', () => {
     expect(asr.allowed).to.equal(false);
     expect(asr.message).to.contain('aibom.io/break-glass');
     const deny = (asr.verdicts as Record<string, unknown>[]).find((v) => v.effect === 'deny')!;
-    expect(deny).to.deep.include({ policy: 'approved-sources', mode: 'Enforce', rule: 'sources', reason: 'not-approved', container: 'asr', model: 'canary-1b-v2@1.0', modelPurl: 'pkg:huggingface/nvidia/canary-1b-v2@1.0' });
+    expect(deny).to.deep.include({ policy: 'approved-sources', mode: 'Enforce', rule: 'sources', reason: 'not-approved', container: 'asr', modelPurl: 'pkg:huggingface/nvidia/canary-1b-v2@1.0' });
+    expect(deny.model).to.match(/^(nvidia\/)?canary-1b-v2@1\.0$/);
     // The init container shares the exporter image: it is looked up once, used twice.
     const images = asr.images as { image: string; containers: string[]; status: string }[];
     expect(images.find((i) => i.image.includes('exporter'))).to.deep.include({ containers: ['fetch-weights'], status: 'found' });

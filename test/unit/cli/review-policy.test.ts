@@ -48,7 +48,7 @@ describe('cli/review --validate --policy', () => {
     expect(review.code).to.equal(1);
     const response = (JSON.parse(review.stdout) as { response: { allowed: boolean; status: { message: string }; warnings: string[]; auditAnnotations: Record<string, string> } }).response;
     expect(response.allowed).to.equal(false);
-    expect(response.status.message).to.contain('[approved-sources/sources] container "asr", model canary-1b-v2@1.0');
+    expect(response.status.message).to.match(/\[approved-sources\/sources\] container "asr", model (nvidia\/)?canary-1b-v2@1\.0/);
 
     const check = await run(['check', 'test/fixtures/manifests/helm-rendered.yaml', ...policyArgs, '--json']);
     const sts = (JSON.parse(check.stdout) as { workloads: { kind: string; message: string; warnings: string[]; verdicts: unknown[] }[] }).workloads.find((w) => w.kind === 'StatefulSet')!;
@@ -60,7 +60,7 @@ describe('cli/review --validate --policy', () => {
   it('prints the verdicts in the human report', async () => {
     const r = await run(['review', '-', '--validate', ...policyArgs], statefulSetReview());
     expect(r.code).to.equal(1);
-    expect(r.stdout).to.match(/^deny: {7}\[approved-sources\/sources\] container "asr", model canary-1b-v2@1\.0: /m);
+    expect(r.stdout).to.match(/^deny: {7}\[approved-sources\/sources\] container "asr", model (nvidia\/)?canary-1b-v2@1\.0: /m);
     expect(r.stdout).to.match(/^warn: {7}\[model-card-completeness\/modelCard\]/m);
   });
 

@@ -151,7 +151,8 @@ describe('policy/evaluate', () => {
       const r = out.review.response;
       expect(r.allowed).to.equal(false);
       expect(r.status?.code).to.equal(403);
-      expect(r.status?.message).to.contain('[sources/sources] container "asr", model canary-1b-v2@1.0');
+      // The model label is `group/name@version` once the parser reads the group (`nvidia/`).
+      expect(r.status?.message).to.match(/\[sources\/sources\] container "asr", model (nvidia\/)?canary-1b-v2@1\.0/);
       expect(r.warnings?.some((w) => w.startsWith('aibom policy hashes/requireHashes'))).to.equal(true);
       expect(r.auditAnnotations?.['policy-decision']).to.equal('deny');
     });
