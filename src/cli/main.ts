@@ -7,6 +7,8 @@ import { registerReview } from './commands/review.js';
 import { registerClassify } from './commands/classify.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerAttach } from './commands/attach.js';
+import { registerCheck } from './commands/check.js';
+import { PolicyError } from '../policy/parse.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -21,6 +23,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerClassify(program, io, setExit);
   registerInspect(program, io, setExit);
   registerAttach(program, io, setExit);
+  registerCheck(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -29,7 +32,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
       return EXIT_BAD_INPUT;
     }
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError) {
       io.stderr(`aibom: ${err.message}\n`);
       return EXIT_BAD_INPUT;
     }

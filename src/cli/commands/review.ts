@@ -9,6 +9,9 @@ import { admissionSettings } from '../../config/settings.js';
 import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
 import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, buildRegistryLookup, type RegistryFlagValues } from '../registry-flags.js';
 import type { RegistryClient } from '../../oci/registry-client.js';
+import { loadPolicyFiles } from '../../config/policy-files.js';
+import { policyEvaluator, type VerdictDecision } from '../../policy/evaluate.js';
+import { formatVerdict } from '../../policy/verdict.js';
 import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 
 interface ReviewOptions extends RegistryFlagValues {
@@ -18,6 +21,7 @@ interface ReviewOptions extends RegistryFlagValues {
   validate?: boolean;
   json?: boolean;
   config?: string;
+  policy: string[];
 }
 
 export function registerReview(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -28,9 +32,11 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
     .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
     .option('--validate', 'review as the validating webhook (policy verdicts) instead of the mutating one')
     .option('--config <file>', 'configuration file (YAML)')
+    .option('--policy <file|dir>', 'AIModelPolicy file or directory evaluated on the validating path (repeatable; needs --validate)', collect, [])
     .option('--json', 'print the AdmissionReview response as JSON only')
     .option('--no-registry', 'do not look images up in registries (only --bom mappings)');
   addRegistryFlags(cmd).action(async (file: string, options: ReviewOptions) => {
+      if (options.policy.length > 0 && !options.validate) throw new UsageError('--policy needs --validate: policies are evaluated on the validating path only');
       const text = file === '-' ? await (io.readStdin?.() ?? Promise.resolve('')) : readText(file);
       let parsed: unknown;
       try {
@@ -46,6 +52,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
         throw err;
       }
       const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+      const policies = options.policy.length > 0 ? loadPolicyFiles(options.policy).map((p) => p.policy) : [];
       const mappings = options.bom.map(parseBomMapping);
       // Images not mapped by --bom are looked up in their registry (egress policy applies), unless
       // --no-registry or the configuration's discovery sources leave the registry out.
@@ -53,21 +60,31 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
       if (options.registry && config.discovery.sources.includes('registry')) client = buildRegistryClient(config);
       try {
         const lookup = fileLookup(mappings, client ? buildRegistryLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
+        const evaluate = policies.length > 0 ? policyEvaluator(policies, () => new Date()) : undefined;
+        let decision: VerdictDecision | undefined;
         const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
           lookup,
           settings: admissionSettings(config),
           signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
+          ...(evaluate ? { evaluatePolicy: (ctx) => (decision = evaluate(ctx)) } : {}),
         });
-        io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome));
-        setExit(exitCodeOf(outcome));
+        io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome) + verdictReport(decision));
+        setExit(exitCodeOf(outcome, decision));
       } finally {
         await client?.close();
       }
     });
 }
 
-export function exitCodeOf(outcome: AdmissionOutcome): number {
-  if (!outcome.review.response.allowed) return EXIT_DENIED;
+/**
+ * 1 denied; 3 a lookup failed (or the only denials come from `onLookupFailure: deny`, as in
+ * `aibom check`); 0 otherwise.
+ */
+export function exitCodeOf(outcome: AdmissionOutcome, decision?: VerdictDecision): number {
+  if (!outcome.review.response.allowed) {
+    const denials = decision?.verdicts.filter((v) => v.effect === 'deny') ?? [];
+    return denials.length > 0 && denials.every((v) => v.rule === 'onLookupFailure') ? EXIT_LOOKUP_FAILED : EXIT_DENIED;
+  }
   if (outcome.results.some((r) => isLookupFailure(r.findings.status))) return EXIT_LOOKUP_FAILED;
   return EXIT_OK;
 }
@@ -107,4 +124,11 @@ export function humanReport(outcome: AdmissionOutcome): string {
 
 function abbreviate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}… (${text.length} chars)`;
+}
+
+/** The policy verdicts behind a validating decision, one line each. */
+function verdictReport(decision: VerdictDecision | undefined): string {
+  if (!decision) return '';
+  if (decision.verdicts.length === 0) return 'policy:     pass\n';
+  return decision.verdicts.map((v) => `${`${v.effect}:`.padEnd(12)}${formatVerdict(v)}\n`).join('');
 }

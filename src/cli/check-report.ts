@@ -1,0 +1,160 @@
+// Output of `aibom check`: a table for people, JSON for scripts, SARIF 2.1.0 for code-scanning UIs
+// (OASIS SARIF v2.1.0: sarifLog → runs[].tool.driver.rules[] and runs[].results[] with ruleId, level,
+// message, locations[].physicalLocation {artifactLocation.uri, region.startLine}).
+import { createHash } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { RULE_NAMES, type RuleName, type Verdict } from '../policy/verdict.js';
+import type { CheckedWorkload } from './check-run.js';
+import { imagePath } from './manifests.js';
+
+export function workloadLabel(w: CheckedWorkload): string {
+  return `${w.kind} ${w.namespace}/${w.name}`;
+}
+
+function verdictWord(v: Verdict): string {
+  return v.effect === 'deny' ? 'DENY' : v.effect === 'warn' ? 'WARN' : 'AUDIT';
+}
+
+/** The human table: one row per verdict, one `pass`/`skipped` row for a workload without any. */
+export function renderTable(workloads: readonly CheckedWorkload[]): string {
+  const header = ['WORKLOAD', 'CONTAINER', 'MODEL', 'POLICY', 'RULE', 'VERDICT'];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const w of workloads) {
+    if (w.skipped) {
+      rows.push([workloadLabel(w), '-', '-', '-', '-', 'skipped']);
+      notes.push(`skipped  ${workloadLabel(w)}: ${w.skipped}`);
+      continue;
+    }
+    if (w.verdicts.length === 0) {
+      const models = w.images.flatMap((i) => i.models);
+      rows.push([workloadLabel(w), '-', models.length ? [...new Set(models)].join(',') : '-', '-', '-', 'pass']);
+      continue;
+    }
+    for (const v of w.verdicts) {
+      rows.push([workloadLabel(w), v.container ?? '-', v.model ?? '-', v.policy, v.rule, verdictWord(v)]);
+      const label = v.effect === 'deny' ? 'denied ' : v.effect === 'warn' ? 'warning' : 'audit  ';
+      notes.push(`${label}  ${workloadLabel(w)}: [${v.policy}/${v.rule}] ${subject(v)}${v.message}. Fix: ${v.fix}`);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const out = [line(header), ...rows.map(line)];
+  if (notes.length > 0) out.push('', ...notes);
+  out.push('', summaryLine(workloads));
+  return `${out.join('\n')}\n`;
+}
+
+function subject(v: Verdict): string {
+  const parts: string[] = [];
+  if (v.container !== undefined) parts.push(`container "${v.container}"`);
+  if (v.model !== undefined) parts.push(`model ${v.model}`);
+  return parts.length ? `${parts.join(', ')}: ` : '';
+}
+
+export function summaryLine(workloads: readonly CheckedWorkload[]): string {
+  const count = (o: CheckedWorkload['outcome']): number => workloads.filter((w) => w.outcome === o).length;
+  const parts = [`${count('deny')} denied`, `${count('warn')} with warnings`, `${count('audit')} audit-only findings`, `${count('pass')} passed`];
+  if (count('skipped')) parts.push(`${count('skipped')} skipped`);
+  return `${workloads.length} workload${workloads.length === 1 ? '' : 's'} checked: ${parts.join(', ')}`;
+}
+
+/** JSON for scripts: one entry per workload with its verdicts, and the exit code. */
+export function renderJson(workloads: readonly CheckedWorkload[], exitCode: number): string {
+  const doc = {
+    workloads: workloads.map((w) => {
+      const entry: Record<string, unknown> = {
+        file: w.manifest.source,
+        document: w.manifest.document,
+        line: w.manifest.line,
+        kind: w.kind,
+        namespace: w.namespace,
+        name: w.name,
+        allowed: w.allowed,
+        outcome: w.outcome,
+      };
+      if (w.manifest.helmSource) entry.helmSource = w.manifest.helmSource;
+      if (w.skipped) entry.skipped = w.skipped;
+      if (w.classification) entry.classification = w.classification;
+      entry.images = w.images;
+      entry.verdicts = w.verdicts;
+      if (w.response.warnings) entry.warnings = w.response.warnings;
+      if (w.response.status) entry.message = w.response.status.message;
+      return entry;
+    }),
+    summary: {
+      workloads: workloads.length,
+      denied: workloads.filter((w) => w.outcome === 'deny').length,
+      warned: workloads.filter((w) => w.outcome === 'warn').length,
+      exitCode,
+    },
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+const RULE_TEXT: Record<RuleName, string> = {
+  requireBOM: 'Workloads that look like AI must carry an AI BOM',
+  licenses: 'Model licences must be allowed (SPDX expression semantics)',
+  sources: 'Models must come from approved sources (purl, supplier, download host)',
+  formats: 'Model file formats must be allowed',
+  modelCard: 'Model cards must fill in the required fields',
+  maxSafetyRisk: 'Model safety risk must not exceed the admitted level',
+  requireHashes: 'Models must list hashes',
+  requireDigest: 'Images must be pinned by digest',
+  maxBomAgeDays: 'BOMs must be recent enough',
+  onLookupFailure: 'BOM lookups must succeed',
+};
+
+/** An artifact URI for a file name as given: relative paths stay relative, absolute ones become file: URLs. */
+function artifactUri(source: string): string {
+  if (source === 'stdin') return 'stdin';
+  if (isAbsolute(source)) return pathToFileURL(source).href;
+  return source.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
+/** SARIF 2.1.0: one result per verdict, located at the container's `image:` line when known. */
+export function renderSarif(workloads: readonly CheckedWorkload[], version: string): string {
+  const rules: ReportingDescriptor[] = RULE_NAMES.map((id) => ({
+    id,
+    name: id,
+    shortDescription: { text: RULE_TEXT[id] },
+    help: { text: `${RULE_TEXT[id]}. See docs/policy.md, rule ${id}.` },
+  }));
+  const results: Result[] = [];
+  for (const w of workloads) {
+    for (const v of w.verdicts) {
+      const rel = v.container !== undefined ? imagePath(w.kind, w.manifest.object, v.container) : undefined;
+      const line = (rel && w.manifest.lineOf(rel)) ?? w.manifest.line;
+      const logical = `${w.kind}/${w.namespace}/${w.name}${v.container !== undefined ? `/${v.container}` : ''}`;
+      const properties: Record<string, unknown> = { policy: v.policy, mode: v.mode, effect: v.effect, reason: v.reason };
+      for (const key of ['container', 'image', 'model', 'modelPurl'] as const) if (v[key] !== undefined) properties[key] = v[key];
+      if (w.manifest.helmSource) properties.helmSource = w.manifest.helmSource;
+      results.push({
+        ruleId: v.rule,
+        ruleIndex: RULE_NAMES.indexOf(v.rule),
+        level: v.effect === 'deny' ? 'error' : v.effect === 'warn' ? 'warning' : 'note',
+        message: { text: `${workloadLabel(w)}: [${v.policy}/${v.rule}] ${subject(v)}${v.message}. Fix: ${v.fix}` },
+        locations: [{
+          physicalLocation: { artifactLocation: { uri: artifactUri(w.manifest.source) }, region: { startLine: line } },
+          logicalLocations: [{ name: v.container ?? w.name, fullyQualifiedName: logical, kind: 'object' }],
+        }],
+        partialFingerprints: {
+          'aibomVerdict/v1': createHash('sha256').update([v.policy, v.rule, v.reason, logical, v.model ?? '', v.image ?? ''].join('\u0000')).digest('hex'),
+        },
+        properties,
+      });
+    }
+  }
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'aibom', version, rules } },
+      results,
+      columnKind: 'utf16CodeUnits',
+    }],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

@@ -1,0 +1,135 @@
+// `aibom check`: each workload in the manifests goes through the same `admit()` the validating webhook
+// runs, as a synthetic AdmissionReview CREATE, with the policy evaluator plugged in. Only the lookup and
+// the clock differ from the server.
+import type { AdmissionResponse } from '../admission/review.js';
+import { parseAdmissionReview } from '../admission/review.js';
+import { admit, type AdmissionSettings } from '../admission/admit.js';
+import type { ImageLookup, LookupStatus } from '../admission/lookup.js';
+import type { WorkloadClassification } from '../classify/workload.js';
+import type { WorkloadKind } from '../admission/workload.js';
+import { objectName } from '../admission/workload.js';
+import { policyEvaluator, type DecisionOptions, type VerdictDecision } from '../policy/evaluate.js';
+import type { AIModelPolicy } from '../policy/schema.js';
+import type { Verdict } from '../policy/verdict.js';
+import { modelLabel } from '../policy/rules.js';
+import { dedupeModels } from '../admission/annotations.js';
+import { EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK } from './exit.js';
+import { workloadKindOf, type ManifestObject } from './manifests.js';
+
+export interface CheckImage {
+  image: string;
+  containers: string[];
+  status: LookupStatus;
+  digest?: string;
+  models: string[];
+}
+
+export interface CheckedWorkload {
+  manifest: ManifestObject;
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  /** Why the webhook would not review it (excluded namespace, …). */
+  skipped?: string;
+  allowed: boolean;
+  outcome: VerdictDecision['outcome'] | 'skipped';
+  verdicts: Verdict[];
+  classification?: WorkloadClassification;
+  images: CheckImage[];
+  response: AdmissionResponse;
+}
+
+export interface CheckDependencies {
+  policies: readonly AIModelPolicy[];
+  lookup: ImageLookup;
+  settings: AdmissionSettings;
+  clock: () => Date;
+  /** Deadline per workload, as the validating webhook's. */
+  timeoutMs: number;
+  /** Namespace for objects that name none (kubectl's default). */
+  namespace: string;
+  decision?: DecisionOptions;
+}
+
+/** The plural resource of a workload kind, for the synthetic request (`Deployment` → `deployments`). */
+function resourceOf(kind: WorkloadKind): string {
+  return `${kind.toLowerCase()}s`;
+}
+
+function groupVersion(apiVersion: unknown): { group: string; version: string } {
+  if (typeof apiVersion !== 'string' || apiVersion.length === 0) return { group: '', version: 'v1' };
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+export async function checkWorkloads(objects: readonly ManifestObject[], deps: CheckDependencies): Promise<CheckedWorkload[]> {
+  const evaluator = policyEvaluator(deps.policies, deps.clock, deps.decision);
+  const out: CheckedWorkload[] = [];
+  let n = 0;
+  for (const manifest of objects) {
+    const kind = workloadKindOf(manifest.object);
+    if (!kind) continue;
+    n++;
+    const meta = manifest.object.metadata;
+    const metaNs = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).namespace : undefined;
+    const namespace = typeof metaNs === 'string' && metaNs.length > 0 ? metaNs : deps.namespace;
+    const name = objectName(manifest.object, `${kind.toLowerCase()}-${n}`);
+    const gv = groupVersion(manifest.object.apiVersion);
+    // Through the parser, so the synthetic request is exactly what the webhook would accept.
+    const review = parseAdmissionReview({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: `aibom-check-${n}`,
+        kind: { ...gv, kind },
+        resource: { ...gv, resource: resourceOf(kind) },
+        name,
+        namespace,
+        operation: 'CREATE',
+        userInfo: { username: 'aibom-check', groups: [] },
+        object: manifest.object,
+        dryRun: true,
+      },
+    });
+    let decision: VerdictDecision | undefined;
+    const outcome = await admit(review, 'validate', {
+      lookup: deps.lookup,
+      settings: deps.settings,
+      signal: AbortSignal.timeout(deps.timeoutMs),
+      evaluatePolicy: (ctx) => (decision = evaluator(ctx)),
+    });
+    const images: CheckImage[] = outcome.results.map((r) => {
+      const img: CheckImage = {
+        image: r.image,
+        containers: r.uses.map((u) => u.container),
+        status: r.findings.status,
+        models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel),
+      };
+      if (r.findings.digest) img.digest = r.findings.digest;
+      return img;
+    });
+    const checked: CheckedWorkload = {
+      manifest, kind, name, namespace,
+      allowed: outcome.review.response.allowed,
+      outcome: outcome.skipped ? 'skipped' : (decision?.outcome ?? 'pass'),
+      verdicts: decision?.verdicts ?? [],
+      images,
+      response: outcome.review.response,
+    };
+    if (outcome.skipped) checked.skipped = outcome.skipped;
+    if (outcome.classification) checked.classification = outcome.classification;
+    out.push(checked);
+  }
+  return out;
+}
+
+/**
+ * 1 when anything would be denied for a reason found in a BOM or the spec; 3 when the only denials come
+ * from `onLookupFailure: deny` (we could not tell); 0 otherwise, warnings included.
+ */
+export function checkExitCode(workloads: readonly CheckedWorkload[]): number {
+  const denials = workloads.flatMap((w) => w.verdicts.filter((v) => v.effect === 'deny'));
+  if (denials.some((v) => v.rule !== 'onLookupFailure')) return EXIT_DENIED;
+  if (denials.length > 0) return EXIT_LOOKUP_FAILED;
+  return EXIT_OK;
+}

@@ -1,0 +1,78 @@
+// `aibom check FILE… [--policy FILE|DIR]… [--bom IMAGE=FILE]… [--json | --sarif]`: what the validating
+// webhook would say about each workload in some manifests, before they reach a cluster. Exit codes:
+// 0 admitted (warnings included), 1 something would be denied in Enforce mode, 2 bad input,
+// 3 only a failed lookup under `onLookupFailure: deny` would deny.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { loadPolicyFiles } from '../../config/policy-files.js';
+import { admissionSettings } from '../../config/settings.js';
+import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
+import { checkExitCode, checkWorkloads } from '../check-run.js';
+import { renderJson, renderSarif, renderTable } from '../check-report.js';
+import { collect, UsageError, type CliIO } from '../exit.js';
+import { parseManifests, type ManifestObject } from '../manifests.js';
+import { packageVersion } from '../version.js';
+
+interface CheckOptions {
+  policy: string[];
+  bom: string[];
+  json?: boolean;
+  sarif?: boolean;
+  config?: string;
+  namespace: string;
+}
+
+export function registerCheck(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('evaluate AIModelPolicy documents on the workloads in Kubernetes manifests, as the validating webhook would')
+    .argument('<manifests...>', 'manifest files (multi-document YAML, List, Helm output), or - for stdin')
+    .option('--policy <file|dir>', 'AIModelPolicy file or directory (repeatable; default: policies.dir of the configuration)', collect, [])
+    .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
+    .option('--namespace <name>', 'namespace of objects that name none', 'default')
+    .option('--config <file>', 'configuration file (YAML)')
+    .option('--json', 'print JSON')
+    .option('--sarif', 'print SARIF 2.1.0')
+    .action(async (files: string[], options: CheckOptions) => {
+      if (options.json && options.sarif) throw new UsageError('--json and --sarif exclude each other');
+      const config = loadConfig({ file: options.config, env: io.env });
+      const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
+      const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
+      const lookup = fileLookup(options.bom.map(parseBomMapping), noSourceLookup, config.limits.maxBomBytes);
+      const objects: ManifestObject[] = [];
+      let stdinUsed = false;
+      for (const file of files) {
+        if (file === '-') {
+          if (stdinUsed) throw new UsageError('- (stdin) may be given once');
+          stdinUsed = true;
+          objects.push(...parseManifests(await (io.readStdin?.() ?? Promise.resolve('')), 'stdin'));
+        } else {
+          objects.push(...parseManifests(readText(file), file));
+        }
+      }
+      const workloads = await checkWorkloads(objects, {
+        policies,
+        lookup,
+        settings: admissionSettings(config),
+        clock: () => new Date(),
+        timeoutMs: config.validate.timeoutSeconds * 1000,
+        namespace: options.namespace,
+      });
+      if (workloads.length === 0) io.stderr('aibom: no workload (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, …) found in the manifests\n');
+      if (policies.length === 0) io.stderr('aibom: no AIModelPolicy given (--policy, or policies.dir in the configuration): nothing can be denied\n');
+      const code = checkExitCode(workloads);
+      if (options.sarif) io.stdout(renderSarif(workloads, packageVersion()));
+      else if (options.json) io.stdout(renderJson(workloads, code));
+      else io.stdout(renderTable(workloads));
+      setExit(code);
+    });
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}

@@ -1,0 +1,121 @@
+// Policies × workload → verdicts → one admission decision. Pure: the clock is a parameter.
+// Several policies combine; every verdict is kept (each names its policy and rule) and the strictest
+// effect decides: any Enforce violation denies, otherwise the request is admitted with the Warn
+// findings as warnings; Audit findings only reach the audit annotations.
+import type { PolicyContext, PolicyDecision } from '../admission/admit.js';
+import { matchesAny } from './glob.js';
+import {
+  bomAgeRule, formatRule, hashesRule, licenseRule, lookupFailureRule, modelCardRule, modelSubjects, requireBomRule,
+  requireDigestRule, safetyRiskRule, sourceRule, type RuleFinding,
+} from './rules.js';
+import type { AIModelPolicy } from './schema.js';
+import { effectOf, formatVerdict, sortVerdicts, strictestEffect, verdictSubject, type Verdict } from './verdict.js';
+
+/** Whether the policy's `match` selects this workload (namespace globs, exclusions, kinds). */
+export function policyMatches(policy: AIModelPolicy, ctx: Pick<PolicyContext, 'kind' | 'request'>): boolean {
+  const match = policy.spec.match;
+  const ns = ctx.request.namespace;
+  if (!match.kinds.includes(ctx.kind)) return false;
+  if (!matchesAny(match.namespaces, ns)) return false;
+  return !matchesAny(match.excludeNamespaces, ns);
+}
+
+/** Every finding of one policy on one workload, before mode and name are attached. */
+function findingsOf(policy: AIModelPolicy, ctx: PolicyContext, now: Date): RuleFinding[] {
+  const rules = policy.spec.rules;
+  const out: RuleFinding[] = [];
+  if (rules.onLookupFailure === 'deny') out.push(...lookupFailureRule(ctx));
+  if (rules.requireBOM) out.push(...requireBomRule(ctx));
+  if (rules.requireDigest) out.push(...requireDigestRule(ctx));
+  if (rules.maxBomAgeDays !== undefined) out.push(...bomAgeRule(ctx, rules.maxBomAgeDays, now));
+  for (const subject of modelSubjects(ctx.results)) {
+    if (rules.licenses) out.push(...licenseRule(subject, rules.licenses));
+    if (rules.sources) out.push(...sourceRule(subject, rules.sources));
+    if (rules.formats) out.push(...formatRule(subject, rules.formats));
+    if (rules.modelCard) out.push(...modelCardRule(subject, rules.modelCard));
+    if (rules.maxSafetyRisk) out.push(...safetyRiskRule(subject, rules.maxSafetyRisk));
+    if (rules.requireHashes) out.push(...hashesRule(subject));
+  }
+  return out;
+}
+
+/** All verdicts of all matching policies on one workload, in a stable order (strictest first). */
+export function evaluatePolicies(policies: readonly AIModelPolicy[], ctx: PolicyContext, now: Date): Verdict[] {
+  const verdicts: Verdict[] = [];
+  for (const policy of policies) {
+    if (!policyMatches(policy, ctx)) continue;
+    const mode = policy.spec.mode;
+    for (const f of findingsOf(policy, ctx, now)) {
+      verdicts.push({ ...f, policy: policy.metadata.name, mode, effect: effectOf(mode, f.severity) });
+    }
+  }
+  return sortVerdicts(verdicts);
+}
+
+export interface DecisionOptions {
+  /** The break-glass annotation key named in denial messages. */
+  breakGlassAnnotation?: string;
+  /** How many denials the message spells out before "and N more". */
+  maxListed?: number;
+}
+
+/** A PolicyDecision that also carries the verdicts behind it (for the CLI, the audit log, reports). */
+export interface VerdictDecision extends PolicyDecision {
+  verdicts: Verdict[];
+  /** The strictest effect, or `pass` when there is no verdict. */
+  outcome: 'deny' | 'warn' | 'audit' | 'pass';
+}
+
+export const DEFAULT_BREAK_GLASS_ANNOTATION = 'aibom.io/break-glass';
+/** Audit annotation values stay small: the apiserver keeps them in every audit event. */
+const MAX_AUDIT_VALUE = 4096;
+
+/** Combines verdicts into the admission decision: the strictest wins. */
+export function decide(verdicts: readonly Verdict[], options: DecisionOptions = {}): VerdictDecision {
+  const sorted = sortVerdicts(verdicts);
+  const denials = sorted.filter((v) => v.effect === 'deny');
+  const warnings = sorted.filter((v) => v.effect === 'warn').map((v) => `aibom policy ${v.policy}/${v.rule}: ${verdictSubject(v)}: ${v.message}`);
+  const effect = strictestEffect(sorted);
+  const decision: VerdictDecision = {
+    allowed: denials.length === 0,
+    warnings,
+    auditAnnotations: auditOf(sorted, effect),
+    verdicts: sorted,
+    outcome: effect ?? 'pass',
+  };
+  if (denials.length > 0) decision.message = denialMessage(denials, options);
+  return decision;
+}
+
+function denialMessage(denials: readonly Verdict[], options: DecisionOptions): string {
+  const max = options.maxListed ?? 3;
+  const listed = denials.slice(0, max).map(formatVerdict);
+  if (denials.length > max) listed.push(`and ${denials.length - max} more`);
+  const key = options.breakGlassAnnotation ?? DEFAULT_BREAK_GLASS_ANNOTATION;
+  return `denied by AI model policy: ${listed.join(' | ')}. In an emergency, an authorised user can admit it with the annotation ${key}: <ticket URL>.`;
+}
+
+function auditOf(verdicts: readonly Verdict[], effect: Verdict['effect'] | undefined): Record<string, string> {
+  const audit: Record<string, string> = { 'policy-decision': effect === 'deny' ? 'deny' : effect === 'warn' ? 'warn' : 'allow' };
+  if (verdicts.length === 0) return audit;
+  const compact = verdicts.map((v) => {
+    const entry: Record<string, string> = { policy: v.policy, rule: v.rule, effect: v.effect, reason: v.reason };
+    if (v.container !== undefined) entry.container = v.container;
+    if (v.model !== undefined) entry.model = v.model;
+    return entry;
+  });
+  let text = JSON.stringify(compact);
+  // Drop whole entries from the end until it fits, and say how many were dropped.
+  let kept = compact.length;
+  while (text.length > MAX_AUDIT_VALUE && kept > 1) {
+    kept--;
+    text = JSON.stringify([...compact.slice(0, kept), { omitted: String(compact.length - kept) }]);
+  }
+  audit['policy-verdicts'] = text.length > MAX_AUDIT_VALUE ? JSON.stringify([{ omitted: String(compact.length) }]) : text;
+  return audit;
+}
+
+/** The `evaluatePolicy` port of `admit()`: a fixed policy set and a clock. */
+export function policyEvaluator(policies: readonly AIModelPolicy[], clock: () => Date, options: DecisionOptions = {}): (ctx: PolicyContext) => VerdictDecision {
+  return (ctx) => decide(evaluatePolicies(policies, ctx, clock()), options);
+}

@@ -1,0 +1,112 @@
+// The AIModelPolicy document (apiVersion aibom.io/v1alpha1): one zod schema, strict everywhere so a
+// typo is an error rather than a silently ignored rule. deploy/aimodelpolicy.schema.json is generated
+// from it (scripts/gen-policy-schema.ts) for editors. Semantics: docs/policy.md.
+import { z } from 'zod';
+import { WORKLOAD_KINDS } from '../admission/workload.js';
+import { MODEL_CARD_FIELDS } from './model-card.js';
+
+export const POLICY_API_VERSION = 'aibom.io/v1alpha1';
+export const POLICY_KIND = 'AIModelPolicy';
+
+export const POLICY_MODES = ['Enforce', 'Warn', 'Audit'] as const;
+export type PolicyMode = (typeof POLICY_MODES)[number];
+
+/** What an absent value means for a rule that needs it. */
+export const MISSING_ACTIONS = ['allow', 'deny', 'warn'] as const;
+export type MissingAction = (typeof MISSING_ACTIONS)[number];
+
+export const SAFETY_RISK_LEVELS = ['low', 'medium', 'high', 'serious'] as const;
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+const patternList = z.array(nonEmpty);
+const missing = z.enum(MISSING_ACTIONS).default('warn').describe('what a model without this value gets: allow, deny, or warn');
+
+const licensesRule = z
+  .object({
+    allow: z.array(nonEmpty).default([]).describe('SPDX (or Hugging Face) licence ids; non-empty: every other licence is refused'),
+    deny: z.array(nonEmpty).default([]).describe('licence ids refused anywhere in the expression tree; deny beats allow'),
+    missing,
+  })
+  .strict();
+
+const sourcesRule = z
+  .object({
+    purls: patternList.default([]).describe('globs on the model purl, e.g. pkg:huggingface/ibm-granite/*'),
+    suppliers: patternList.default([]).describe('globs on the supplier name (case-insensitive)'),
+    downloadHosts: patternList.default([]).describe('globs on the host of the download location (case-insensitive)'),
+    missing,
+  })
+  .strict();
+
+const formatsRule = z
+  .object({
+    allow: z.array(nonEmpty).optional().describe('model file formats allowed (gguf, safetensors, onnx, …); absent: any not denied'),
+    deny: z.array(nonEmpty).default([]).describe('model file formats refused (pickle, …)'),
+  })
+  .strict();
+
+const modelCardRule = z
+  .object({ require: z.array(z.enum(MODEL_CARD_FIELDS)).min(1).describe('model-card fields every model must fill in') })
+  .strict();
+
+const safetyRule = z
+  .object({
+    level: z.enum(SAFETY_RISK_LEVELS).describe('highest safetyRiskAssessment admitted (low < medium < high < serious)'),
+    missing,
+  })
+  .strict();
+
+const rulesSchema = z
+  .object({
+    requireBOM: z.boolean().default(false).describe('workloads that look like AI by pod-spec heuristics must carry a BOM'),
+    licenses: licensesRule.optional(),
+    sources: sourcesRule.optional(),
+    formats: formatsRule.optional(),
+    modelCard: modelCardRule.optional(),
+    maxSafetyRisk: safetyRule.optional(),
+    requireHashes: z.boolean().default(false).describe('every model must list at least one hash'),
+    requireDigest: z.boolean().default(false).describe('every image reference must be pinned by digest'),
+    maxBomAgeDays: z.number().int().positive().optional().describe('BOMs created longer ago than this are refused'),
+    onLookupFailure: z.enum(['allow', 'deny']).default('allow').describe('validating path only: what a failed BOM lookup (timeout, error) means'),
+  })
+  .strict();
+
+const matchSchema = z
+  .object({
+    namespaces: patternList.default(['*']).describe('namespace globs the policy applies to'),
+    excludeNamespaces: patternList.default([]).describe('namespace globs it never applies to'),
+    kinds: z.array(z.enum(WORKLOAD_KINDS)).default([...WORKLOAD_KINDS]).describe('workload kinds it applies to'),
+  })
+  .strict();
+
+const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS subdomain (lower case letters, digits, "-" and ".")');
+
+export const policySchema = z
+  .object({
+    apiVersion: z.literal(POLICY_API_VERSION),
+    kind: z.literal(POLICY_KIND),
+    metadata: z
+      .object({
+        name: dnsSubdomain,
+        namespace: z.string().optional(),
+        labels: z.record(z.string(), z.string()).optional(),
+        annotations: z.record(z.string(), z.string()).optional(),
+      })
+      .strict(),
+    spec: z
+      .object({
+        mode: z.enum(POLICY_MODES).describe('Enforce denies, Warn admits with warnings, Audit only records'),
+        match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...WORKLOAD_KINDS] }),
+        rules: rulesSchema,
+      })
+      .strict(),
+  })
+  .strict()
+  .describe('AIModelPolicy: rules on the AI models that workloads carry (aibom-webhook)');
+
+export type AIModelPolicy = z.infer<typeof policySchema>;
+export type AIModelPolicyInput = z.input<typeof policySchema>;
+export type PolicyRules = AIModelPolicy['spec']['rules'];

@@ -1,0 +1,82 @@
+// What the policy engine says about one workload: verdicts, each naming its policy, rule, container and
+// model, with a message and how to fix it. Break-glass and exceptions (the next step) act on verdicts:
+// an exception removes matching ones (policy + rule + model/container), an authorised break-glass turns
+// `deny` effects into `audit` ones and marks the object bypassed — the types below carry what they need.
+import type { PolicyMode } from './schema.js';
+
+export const RULE_NAMES = [
+  'requireBOM', 'licenses', 'sources', 'formats', 'modelCard', 'maxSafetyRisk', 'requireHashes', 'requireDigest',
+  'maxBomAgeDays', 'onLookupFailure',
+] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+
+/** How bad the finding is under the rule: a violation, or a warning (`missing: warn`, unknown age, …). */
+export type Severity = 'violation' | 'warning';
+
+/** What the finding does to the request: the mode decides it from the severity. */
+export type Effect = 'deny' | 'warn' | 'audit';
+
+export interface Verdict {
+  policy: string;
+  mode: PolicyMode;
+  rule: RuleName;
+  /** Finer reason within the rule (`denied`, `not-allowed`, `missing`, `unparsable`, `too-old`, …). */
+  reason: string;
+  severity: Severity;
+  effect: Effect;
+  /** Container (or image volume) name; absent for workload-level findings. */
+  container?: string;
+  /** Normalised image reference. */
+  image?: string;
+  /** Model display name (`name@version`). */
+  model?: string;
+  modelPurl?: string;
+  /** What is wrong, one sentence. */
+  message: string;
+  /** How to fix it, one sentence. */
+  fix: string;
+}
+
+/** Enforce denies violations and warns on warnings; Warn warns on both; Audit only records. */
+export function effectOf(mode: PolicyMode, severity: Severity): Effect {
+  if (mode === 'Audit') return 'audit';
+  if (mode === 'Warn') return 'warn';
+  return severity === 'violation' ? 'deny' : 'warn';
+}
+
+const EFFECT_RANK: Record<Effect, number> = { deny: 3, warn: 2, audit: 1 };
+
+/** The strictest effect among the verdicts (deny > warn > audit), or undefined when there are none. */
+export function strictestEffect(verdicts: readonly Verdict[]): Effect | undefined {
+  let best: Effect | undefined;
+  for (const v of verdicts) if (!best || EFFECT_RANK[v.effect] > EFFECT_RANK[best]) best = v.effect;
+  return best;
+}
+
+/** `policy/rule` `container "c"` `model m`: who the verdict is about, for messages. */
+export function verdictSubject(v: Verdict): string {
+  const parts: string[] = [];
+  if (v.container !== undefined) parts.push(`container "${v.container}"`);
+  if (v.model !== undefined) parts.push(`model ${v.model}`);
+  else if (v.image !== undefined) parts.push(`image ${v.image}`);
+  return parts.length > 0 ? parts.join(', ') : 'workload';
+}
+
+/** One line: `[policy/rule] container "c", model m: message. Fix: fix` */
+export function formatVerdict(v: Verdict): string {
+  return `[${v.policy}/${v.rule}] ${verdictSubject(v)}: ${v.message}. Fix: ${v.fix}`;
+}
+
+/** Stable order: effect (strictest first), policy, rule, container, model, message. */
+export function sortVerdicts(verdicts: readonly Verdict[]): Verdict[] {
+  const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...verdicts].sort(
+    (a, b) =>
+      EFFECT_RANK[b.effect] - EFFECT_RANK[a.effect] ||
+      cmp(a.policy, b.policy) ||
+      RULE_NAMES.indexOf(a.rule) - RULE_NAMES.indexOf(b.rule) ||
+      cmp(a.container, b.container) ||
+      cmp(a.model, b.model) ||
+      cmp(a.message, b.message),
+  );
+}

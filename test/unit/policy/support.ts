@@ -1,0 +1,97 @@
+// Builds real PolicyContexts: a real AdmissionReview goes through `admit()` with a lookup answering
+// from a map, and the context the validating path hands to the policy engine is captured.
+import { admit, type AdmissionSettings, type PolicyContext } from '../../../src/admission/admit.js';
+import type { FoundBom, ImageFindings, ImageLookup } from '../../../src/admission/lookup.js';
+import { parseAdmissionReview } from '../../../src/admission/review.js';
+import { emptyInventory, type AiInventory, type ModelRecord } from '../../../src/bom/inventory.js';
+import { policySchema, type AIModelPolicy, type AIModelPolicyInput } from '../../../src/policy/schema.js';
+import { parseImageReference } from '../../../src/oci/reference.js';
+
+export const settings: AdmissionSettings = {
+  prefix: 'aibom.io',
+  excludedNamespaces: ['kube-system'],
+  labelPodTemplates: true,
+  maxAnnotationBytes: 65536,
+  heuristics: { enabled: true, extraImagePatterns: [] },
+};
+
+export const NOW = new Date('2026-06-01T00:00:00Z');
+
+export function model(fields: Partial<ModelRecord> & { name: string }): ModelRecord {
+  return { datasets: [], hashes: [], externalReferences: [], ...fields };
+}
+
+export function inventory(models: ModelRecord[], created?: string): AiInventory {
+  const inv = emptyInventory('cyclonedx', '1.6');
+  inv.models = models;
+  if (created) inv.created = created;
+  return inv;
+}
+
+export function found(...inventories: AiInventory[]): ImageFindings {
+  return {
+    status: 'found',
+    digest: `sha256:${'d'.repeat(64)}`,
+    boms: inventories.map((inv, i): FoundBom => ({ digest: `sha256:${String(i).repeat(64)}`, mediaType: 'application/vnd.cyclonedx+json', source: 'referrers', trust: 'unsigned', inventory: inv })),
+  };
+}
+
+export function mapLookup(byImage: Record<string, ImageFindings>): ImageLookup {
+  const normalised = new Map(Object.entries(byImage).map(([k, v]) => [parseImageReference(k).normalized, v]));
+  return async (image) => normalised.get(image) ?? { status: 'none', boms: [] };
+}
+
+export interface Container {
+  name: string;
+  image: string;
+}
+
+export function deployment(name: string, namespace: string, containers: Container[], initContainers: Container[] = []): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers, initContainers } } },
+  };
+}
+
+export function reviewOf(object: Record<string, unknown>): ReturnType<typeof parseAdmissionReview> {
+  const kind = object.kind as string;
+  const meta = object.metadata as { name: string; namespace: string };
+  const group = kind === 'Pod' ? '' : 'apps';
+  return parseAdmissionReview({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'b8e1c6d2-0000-4000-8000-000000000001',
+      kind: { group, version: 'v1', kind },
+      resource: { group, version: 'v1', resource: `${kind.toLowerCase()}s` },
+      name: meta.name,
+      namespace: meta.namespace,
+      operation: 'CREATE',
+      userInfo: { username: 'alice', groups: ['system:authenticated'] },
+      object,
+      dryRun: false,
+    },
+  });
+}
+
+/** The PolicyContext `admit()` builds on the validating path for this object and these findings. */
+export async function contextFor(object: Record<string, unknown>, byImage: Record<string, ImageFindings>): Promise<PolicyContext> {
+  let captured: PolicyContext | undefined;
+  await admit(reviewOf(object), 'validate', {
+    lookup: mapLookup(byImage),
+    settings,
+    signal: new AbortController().signal,
+    evaluatePolicy: (ctx) => {
+      captured = ctx;
+      return { allowed: true, warnings: [], auditAnnotations: {} };
+    },
+  });
+  if (!captured) throw new Error('admit did not reach the policy engine');
+  return captured;
+}
+
+export function policy(name: string, mode: 'Enforce' | 'Warn' | 'Audit', rules: AIModelPolicyInput['spec']['rules'], match?: AIModelPolicyInput['spec']['match']): AIModelPolicy {
+  return policySchema.parse({ apiVersion: 'aibom.io/v1alpha1', kind: 'AIModelPolicy', metadata: { name }, spec: { mode, rules, ...(match ? { match } : {}) } });
+}
