@@ -4,6 +4,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
 import { ConfigError } from '../config/load.js';
 import { BomMappingError } from '../discovery/file-lookup.js';
 import { registerReview } from './commands/review.js';
+import { registerServe } from './commands/serve.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -15,6 +16,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerReview(program, io, setExit);
+  registerServe(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
