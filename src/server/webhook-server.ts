@@ -80,9 +80,12 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   // A socket with no traffic at all (not even a handshake or headers) is dropped after this.
   server.setTimeout(limits.keepAliveTimeoutMs + 5000);
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
-  server.on('clientError', (err, socket) => {
-    log.debug({ err: err.message }, 'bad HTTP request');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  // Garbage and too-slow requests: answer like Node would (408 / 400), then drop the socket outright;
+  // a half-closed socket would stay open as long as the client keeps dripping bytes.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    log.debug({ err: err.message, code: err.code }, 'bad or slow HTTP client');
+    const line = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     else socket.destroy();
   });
 
