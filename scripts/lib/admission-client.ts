@@ -37,11 +37,12 @@ export function post(options: PostOptions): Promise<HttpsReply> {
         timeout: options.timeoutMs ?? 10_000,
       },
       (res) => {
+        // Read now: the socket is detached from the response once it ends.
+        const peer = (res.socket as unknown as { getPeerCertificate?: () => { serialNumber?: string } } | null)?.getPeerCertificate?.();
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const reply: HttpsReply = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
-          const peer = (res.socket as unknown as { getPeerCertificate?: () => { serialNumber?: string } }).getPeerCertificate?.();
           if (peer?.serialNumber) reply.serialNumber = peer.serialNumber;
           resolve(reply);
         });
