@@ -61,7 +61,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       handshakeTimeout: limits.handshakeTimeoutMs,
       // Slow clients: headers and whole requests must arrive in bounded time; Node checks the
       // open connections against these every `connectionsCheckingInterval`.
-      headersTimeout: limits.headersTimeoutMs,
+      // Node refuses headersTimeout > requestTimeout; a config that says so means "the request timeout".
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
