@@ -1,0 +1,24 @@
+// The ceiling: a bare node:https server with the same kind of certificate as the webhook (EC P-256
+// from our openssl dev-cert code) that reads the body and sends the same bytes back.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { processStats, serveStats, type ChildMessage } from './ipc.js';
+
+const [certFile, keyFile] = process.argv.slice(2) as [string, string];
+const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), ALPNProtocols: ['http/1.1'] }, (req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+    res.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  serveStats(() => processStats(), () => new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port } satisfies ChildMessage);
+});
