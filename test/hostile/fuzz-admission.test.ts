@@ -111,11 +111,11 @@ describe('hostile world: fuzzed AdmissionReviews over real TLS', function () {
       fc.uint8Array({ minLength: 1, maxLength: 2048 }).map((b) => ({ body: Buffer.from(b) })),
       fc.record({ apiVersion: fc.constantFrom('admission.k8s.io/v1', 'admission.k8s.io/v1beta1', 'v1'), kind: fc.constantFrom('AdmissionReview', 'Pod'), request: fc.jsonValue({ maxDepth: 3 }) }).map((v) => ({ body: JSON.stringify(v) })),
     );
-    await check(arbitrary, 200, 'arbitrary');
+    await check(arbitrary, 400, 'arbitrary');
   });
 
   it('answers real fixtures with a hostile value anywhere: never a 5xx, never an invalid review', async () => {
-    await check(mutatedFixture, 400, 'mutated fixtures');
+    await check(mutatedFixture, 1000, 'mutated fixtures');
   });
 
   it('keeps serving afterwards, with no prototype polluted', async () => {
