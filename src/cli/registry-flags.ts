@@ -6,8 +6,10 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { CredentialFileError, CredentialStore } from '../oci/credentials.js';
 import { RegistryClient } from '../oci/registry-client.js';
-import { registryLookup } from '../discovery/registry-lookup.js';
-import type { ImageLookup } from '../admission/lookup.js';
+import { buildImageLookup } from '../discovery/build-lookup.js';
+import type { LookupService } from '../discovery/lookup-service.js';
+import { PlatformFilterError } from '../discovery/platforms.js';
+import { ReferenceError } from '../oci/reference.js';
 import { collect, UsageError } from './exit.js';
 
 export interface RegistryFlagValues {
@@ -68,11 +70,16 @@ export function buildRegistryClient(config: Config): RegistryClient {
   });
 }
 
-export function buildRegistryLookup(config: Config, client: RegistryClient, onNote?: (image: string, note: string) => void): ImageLookup {
-  return registryLookup(client, {
-    maxBomBytes: config.limits.maxBomBytes,
-    maxReferrers: config.limits.maxReferrers,
-    maxLookupBytes: config.limits.maxLookupBytes,
-    ...(onNote ? { onNote } : {}),
-  });
+/**
+ * The CLI's image lookup: the same composition as the server (every attachment source under the
+ * lookup service), with `purpose: 'cli'` callers. Bad `discovery.*` values are usage errors.
+ */
+export function buildCliLookup(config: Config, client: RegistryClient, onNote?: (image: string, note: string) => void): LookupService {
+  try {
+    return buildImageLookup(config, { client, ...(onNote ? { onNote } : {}) });
+  } catch (err) {
+    if (err instanceof PlatformFilterError) throw new UsageError(err.message);
+    if (err instanceof ReferenceError) throw new UsageError(`discovery.cosignRepository: ${err.message}`);
+    throw err;
+  }
 }
