@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { CredentialFileError, CredentialStore } from '../oci/credentials.js';
 import { RegistryClient } from '../oci/registry-client.js';
-import { buildImageLookup } from '../discovery/build-lookup.js';
+import { buildImageLookup, type BuildLookupDeps } from '../discovery/build-lookup.js';
 import type { LookupService } from '../discovery/lookup-service.js';
 import { PlatformFilterError } from '../discovery/platforms.js';
 import { ReferenceError } from '../oci/reference.js';
@@ -71,15 +71,20 @@ export function buildRegistryClient(config: Config): RegistryClient {
 }
 
 /**
- * The CLI's image lookup: the same composition as the server (every attachment source under the
- * lookup service), with `purpose: 'cli'` callers. Bad `discovery.*` values are usage errors.
+ * The composed image lookup (every attachment source under the lookup service) for a configuration:
+ * the one used by `aibom serve`, `review`, `inspect` and `check`. Bad `discovery.*` values are usage errors.
  */
-export function buildCliLookup(config: Config, client: RegistryClient, onNote?: (image: string, note: string) => void): LookupService {
+export function buildConfiguredLookup(config: Config, deps: BuildLookupDeps): LookupService {
   try {
-    return buildImageLookup(config, { client, ...(onNote ? { onNote } : {}) });
+    return buildImageLookup(config, deps);
   } catch (err) {
     if (err instanceof PlatformFilterError) throw new UsageError(err.message);
     if (err instanceof ReferenceError) throw new UsageError(`discovery.cosignRepository: ${err.message}`);
     throw err;
   }
+}
+
+/** The CLI commands' lookup (their callers pass `purpose: 'cli'`). */
+export function buildCliLookup(config: Config, client: RegistryClient): LookupService {
+  return buildConfiguredLookup(config, { client });
 }
