@@ -235,4 +235,20 @@ describe('attachment sources on the real registry (composed lookup)', function (
     expect(human.stdout).to.match(/platform: linux\/amd64 [^\n]*\n {2}bom:[^\n]*source=cosign-sbom/);
     expect(human.stdout).to.match(/platform: linux\/arm64\/v8 [^\n]*\n {2}bom:[^\n]*source=buildkit/);
   });
+
+  it('aibom check --registry looks images up with every source; without --registry it stays offline', async () => {
+    const r = repo();
+    const image = await pushTinyImage(registry.url, r, 'v1', `${r}-check`);
+    await pushCosignSbom(registry.url, r, image.digest, modelBom('checked-model'), CDX);
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ml}\nspec:\n  containers:\n    - {name: c, image: "${proxy.host}/${r}:v1"}\n`;
+    const online = await runCli(['check', '-', '--json', '--registry', '--insecure-registry', proxy.host], { stdin: pod });
+    expect(online.code, online.stderr).to.equal(0);
+    const images = (JSON.parse(online.stdout) as { workloads: { images: { status: string; digest?: string; models: string[] }[] }[] }).workloads[0]!.images;
+    expect(images[0]).to.deep.include({ status: 'found', digest: image.digest });
+    expect(images[0]!.models.join()).to.contain('checked-model');
+    proxy.resetCounts();
+    const offline = await runCli(['check', '-', '--json', '--insecure-registry', proxy.host], { stdin: pod });
+    expect((JSON.parse(offline.stdout) as { workloads: { images: { status: string }[] }[] }).workloads[0]!.images[0]!.status).to.equal('error:not-found');
+    expect(proxy.requests).to.have.length(0);
+  });
 });
