@@ -14,7 +14,7 @@ const ioModules = [
 const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/oci/reference.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', 'bench/results/**', 'bench/.dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 // `npm run bench`: the webhook against its ceiling, on this machine, loopback only, load from a
 // separate process (bench/lib/load-child.ts, autocannon). Scenarios:
 //   echo         a bare node:https server echoing the AdmissionReview bytes (the ceiling);
-//   cached       the real webhook (bench/lib/webhook-child.ts), /mutate, a Pod with 3 containers
+//   cached       the real webhook (`aibom serve`, bench/lib/serve-process.ts), /mutate, a Pod with 3 containers
 //                whose registry lookups are cached (warmed once through the real registry path);
 //   uncached     every request a new digest on the real local registry (Debian docker-registry, no
 //                referrers API: tag fallback); plus R (one raw GET round trip) and N (round trips
@@ -15,11 +15,13 @@
 //   npm run bench -- --rate 300        fixed-rate passes at 300 req/s (default 200)
 //   npm run bench -- --connections 16  keep-alive connections for echo/cached (default 10)
 //   npm run bench -- --profile         write a CPU profile of the webhook child to bench/results/
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseAllDocuments } from 'yaml';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { decodePatch, metadataFromPatch, post } from '../scripts/lib/admission-client.js';
@@ -29,7 +31,8 @@ import { corpusDir } from '../test/support/corpus.js';
 import { startCountingProxy, type CountingProxy } from '../test/support/counting-proxy.js';
 import { startLocalRegistry, type LocalRegistry } from '../test/support/local-registry.js';
 import { benchUid, podReview } from '../test/support/pod-review.js';
-import { forkChild, type Child } from './lib/ipc.js';
+import { forkChild, type Child, type ServerStats } from './lib/ipc.js';
+import { startServe, type ServeProcess } from './lib/serve-process.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import type { MemoryResult } from './lib/memory-child.js';
 
@@ -41,12 +44,20 @@ const { values: flags } = parseArgs({
     connections: { type: 'string' },
     profile: { type: 'boolean', default: false },
     out: { type: 'string' },
+    'node-options': { type: 'string' },
   },
 });
 const quick = flags.quick === true;
 const rate = flags.rate ? Number(flags.rate) : 200;
 const connections = flags.connections ? Number(flags.connections) : 10;
 if (!(rate > 0) || !(connections > 0)) throw new Error('--rate and --connections take positive numbers');
+/** NODE_OPTIONS of the shipped Deployment (deploy/deployment.yaml): the server and the memory child run with them. */
+function deploymentNodeOptions(): string {
+  const docs = parseAllDocuments(readFileSync(join(root, 'deploy', 'deployment.yaml'), 'utf8')).map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } });
+  const env = docs.find((d) => d?.kind === 'Deployment')?.spec?.template?.spec?.containers?.[0]?.env ?? [];
+  return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+}
+const nodeOptions = (flags['node-options'] ?? deploymentNodeOptions()).split(/\s+/).filter(Boolean);
 const T = quick
   ? { warmSec: 1, maxSec: 3, rateSec: 3, uncachedSec: 3, uncachedRate: 20, memoryDigests: 10_000 }
   : { warmSec: 2, maxSec: 10, rateSec: 8, uncachedSec: 10, uncachedRate: 20, memoryDigests: 10_000 };
@@ -83,7 +94,7 @@ async function load(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /** One measured load run against a server child: server CPU and RSS around it. */
-async function measure(scenario: string, mode: string, server: Child, spec: LoadSpec): Promise<{ row: Row; load: LoadResult }> {
+async function measure(scenario: string, mode: string, server: { stats(): Promise<ServerStats> }, spec: LoadSpec): Promise<{ row: Row; load: LoadResult }> {
   const before = await server.stats();
   const result = await load(spec);
   const after = await server.stats();
@@ -108,7 +119,7 @@ async function measure(scenario: string, mode: string, server: Child, spec: Load
 }
 
 async function startServer(script: string, args: string[], nodeFlags: string[] = []): Promise<{ child: Child; port: number }> {
-  const child = forkChild(script, args, nodeFlags, { quietStderr: script.includes('webhook') });
+  const child = forkChild(script, args, nodeFlags);
   const ready = await child.next('ready', 60_000);
   return { child, port: ready.port };
 }
@@ -149,7 +160,13 @@ async function main(): Promise<void> {
   let registry: LocalRegistry | undefined;
   let proxy: CountingProxy | undefined;
   const children: Child[] = [];
+  let serve: ServeProcess | undefined;
   try {
+    // The webhook and the memory child run compiled (as in the image: tsc output on plain node), not
+    // through tsx, whose loader thread alone costs tens of MB of RSS.
+    log('compiling src/ and the memory child to bench/.dist (tsc)');
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'bench', 'tsconfig.build.json')], { stdio: 'inherit' });
+    const dist = join(root, 'bench', '.dist');
     const certs = await generateDevCertificates(join(work, 'certs'), defaultServingNames('aibom-webhook', 'aibom-system'));
     const ca = readFileSync(certs.ca.cert, 'utf8');
     registry = await startLocalRegistry();
@@ -187,9 +204,9 @@ async function main(): Promise<void> {
 
     // ---- the webhook
     const profileDir = join(root, 'bench', 'results');
-    const nodeFlags = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const hook = await startServer('./webhook-child.ts', [certs.serving.cert, certs.serving.key, [registry.host, proxy.host].join(','), 'info'], nodeFlags);
-    children.push(hook.child);
+    const nodeFlags = [...nodeOptions, ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+    const hook = await startServe({ entry: join(dist, 'src', 'cli', 'run.js'), certFile: certs.serving.cert, keyFile: certs.serving.key, insecureRegistries: [registry.host, proxy.host], nodeFlags });
+    serve = hook;
     const warm = await post({ port: hook.port, path: '/mutate?timeout=10s', ca, body: cachedBody });
     const warmLabels = metadataFromPatch(decodePatch((JSON.parse(warm.body) as { response: { patch?: string } }).response.patch)).labels;
     if (warm.status !== 200 || warmLabels['aibom.io/ai-bearing'] !== 'true') throw new Error(`warming the cache failed: HTTP ${warm.status} ${warm.body.slice(0, 300)}`);
@@ -197,7 +214,7 @@ async function main(): Promise<void> {
     log('cached: webhook /mutate, 3 containers, lookups cached');
     await load({ ...maxSpec(hook.port, '/mutate?timeout=10s', cachedBody, false), durationSec: T.warmSec });
     for (const [mode, spec] of [['max', maxSpec(hook.port, '/mutate?timeout=10s', cachedBody, false)], [`rate ${rate}/s`, rateSpec(hook.port, '/mutate?timeout=10s', cachedBody, false)]] as const) {
-      const m = await measure('cached', mode, hook.child, spec);
+      const m = await measure('cached', mode, hook, spec);
       rows.push(m.row);
       loads[`cached ${mode}`] = m.load;
     }
@@ -206,7 +223,7 @@ async function main(): Promise<void> {
     log('uncached: R (raw GET round trip), then a new digest per request');
     const rawRttMs = await rawRoundTrip(registry, cachedModel!, 'bench/model-server', quick ? 100 : 300);
     const uncachedBodies = uncached.map((img, i) => podReview(benchUid(10_000 + i), [img.reference(registry!.host)]));
-    const un = await measure('uncached', `rate ${T.uncachedRate}/s`, hook.child, { url: url(hook.port, '/mutate?timeout=10s'), ca, bodies: uncachedBodies, connections: 4, durationSec: T.uncachedSec, rate: T.uncachedRate, expectAiBearing: 'true' });
+    const un = await measure('uncached', `rate ${T.uncachedRate}/s`, hook, { url: url(hook.port, '/mutate?timeout=10s'), ca, bodies: uncachedBodies, connections: 4, durationSec: T.uncachedSec, rate: T.uncachedRate, expectAiBearing: 'true' });
     if (un.load.requests > uncached.length) throw new Error(`uncached: ${un.load.requests} requests for ${uncached.length} new images: digests were reused`);
     rows.push(un.row);
     loads['uncached'] = un.load;
@@ -226,16 +243,17 @@ async function main(): Promise<void> {
     log('singleflight: 200 concurrent requests for one new image');
     proxy.resetCounts();
     const flightBodies = Array.from({ length: 200 }, (_, i) => podReview(benchUid(30_000 + i), [flight!.reference(proxy!.host)]));
-    const sf = await measure('singleflight', '200 at once', hook.child, { url: url(hook.port, '/mutate?timeout=10s'), ca, bodies: flightBodies, connections: 200, amount: 200, expectAiBearing: 'true' });
+    const sf = await measure('singleflight', '200 at once', hook, { url: url(hook.port, '/mutate?timeout=10s'), ca, bodies: flightBodies, connections: 200, amount: 200, expectAiBearing: 'true' });
     rows.push(sf.row);
     loads['singleflight'] = sf.load;
     const subjectFetches = proxy.requests.filter((r) => r.kind === 'manifest-digest' && r.reference === flight!.image.digest).length;
     const flightRequests = proxy.requests.length;
-    await hook.child.stop();
+    const exitCode = await hook.stop();
+    if (exitCode !== 0) throw new Error(`aibom serve exited with ${exitCode} on SIGTERM`);
 
     // ---- memory
     log(`memory: ${T.memoryDigests} distinct digests with parsed corpus BOMs in the lookup cache`);
-    const memChild = forkChild('./memory-child.ts', [], ['--expose-gc']);
+    const memChild = forkChild(join(dist, 'bench', 'lib', 'memory-child.js'), [], ['--expose-gc', ...nodeOptions]);
     children.push(memChild);
     const memReply = memChild.next('result');
     memChild.send({ type: 'run', spec: { corpusDir, count: T.memoryDigests } });
@@ -266,7 +284,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       quick,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
-      setup: { connections, rate, durations: T, logLevel: 'info (stderr to /dev/null)', registry: 'Debian docker-registry (distribution 2.8), no referrers API', cachedPod: '3 containers (model BOM, dataset BOM, plain SBOM), digest references' },
+      setup: { connections, rate, serverNodeOptions: nodeOptions.join(' '), durations: T, logLevel: 'info (stderr to /dev/null)', registry: 'Debian docker-registry (distribution 2.8), no referrers API', cachedPod: '3 containers (model BOM, dataset BOM, plain SBOM), digest references' },
       echo: { rps: echoMax.rps, p50Ms: echoMax.p50Ms, p99Ms: echoMax.p99Ms, maxMs: echoMax.maxMs, cpuMsPerRequest: echoMax.cpuMsPerAdmission, rssMb: echoMax.rssMb, errors: echoMax.errors + echoRate.errors, fixedRate: { rate, p50Ms: echoRate.p50Ms, p99Ms: echoRate.p99Ms, maxMs: echoRate.maxMs, cpuMsPerRequest: echoRate.cpuMsPerAdmission } },
       cached: { rps: cachedMax.rps, p50Ms: cachedMax.p50Ms, p99Ms: cachedMax.p99Ms, maxMs: cachedMax.maxMs, cpuMsPerAdmission: cachedMax.cpuMsPerAdmission, rssMb: cachedMax.rssMb, errors: cachedMax.errors + cachedRate.errors, deadlineMisses: cachedMax.deadlineMisses + cachedRate.deadlineMisses, fixedRate: { rate, p50Ms: cachedRate.p50Ms, p99Ms: cachedRate.p99Ms, maxMs: cachedRate.maxMs, cpuMsPerAdmission: cachedRate.cpuMsPerAdmission } },
       uncached: { rate: T.uncachedRate, requests: un.row.requests, p50Ms: un.row.p50Ms, p99Ms: un.row.p99Ms, maxMs: un.row.maxMs, cpuMsPerAdmission: un.row.cpuMsPerAdmission, rawRttMs: round(rawRttMs, 3), roundTrips: N, roundTripsFirstContact: firstContact.count, roundTripKinds: steady.kinds, boundMs: round(uncachedBound, 3), errors: un.row.errors, deadlineMisses: un.row.deadlineMisses, unexpectedLabel: un.load.unexpectedLabel },
@@ -277,7 +295,7 @@ async function main(): Promise<void> {
       elapsedSec: Math.round((performance.now() - started) / 1000),
     };
 
-    console.log(`\naibom-webhook benchmark — ${results.machine.cpus} CPUs (${results.machine.cpuModel}), node ${results.machine.node}${quick ? ' — QUICK run' : ''}\n`);
+    console.log(`\naibom-webhook benchmark — ${results.machine.cpus} CPUs (${results.machine.cpuModel}), node ${results.machine.node}, server NODE_OPTIONS: ${nodeOptions.join(' ') || '(none)'}${quick ? ' — QUICK run' : ''}\n`);
     printTable(allRows);
     console.log(`\nuncached: R = ${round(rawRttMs, 3)} ms (raw GET), N = ${N} round trips per lookup (${firstContact.count} on first contact with a registry), bound N·R + 2 = ${round(uncachedBound, 2)} ms`);
     console.log(`singleflight: ${subjectFetches} fetch of the image manifest, ${flightRequests} registry requests in all for 200 concurrent admissions`);
@@ -290,6 +308,7 @@ async function main(): Promise<void> {
     console.log(`\nwrote ${out} (${results.elapsedSec} s)`);
   } finally {
     for (const c of children) await c.stop().catch(() => undefined);
+    await serve?.stop();
     await proxy?.close();
     await registry?.stop();
     rmSync(work, { recursive: true, force: true });

@@ -24,10 +24,14 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Forks a TypeScript child (through tsx), with extra node flags (e.g. --cpu-prof, --expose-gc); `quietStderr` sends its stderr (the webhook's logs) to /dev/null. */
-export function forkChild(script: string, args: string[], nodeFlags: string[] = [], options: { quietStderr?: boolean } = {}): Child {
-  const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = fork(path, args, { execArgv: ['--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', options.quietStderr ? 'ignore' : 'inherit', 'ipc'] });
+/**
+ * Forks a child with extra node flags (e.g. --cpu-prof, --expose-gc): a `.ts` script next to this
+ * file runs through tsx; an absolute `.js` path (compiled, bench/.dist) runs on plain node.
+ */
+export function forkChild(script: string, args: string[], nodeFlags: string[] = []): Child {
+  const compiled = script.endsWith('.js');
+  const path = compiled ? script : fileURLToPath(new URL(script, import.meta.url));
+  const child = fork(path, args, { execArgv: [...(compiled ? [] : ['--import', 'tsx']), ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let statsId = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const api: Child = {

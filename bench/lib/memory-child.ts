@@ -23,6 +23,10 @@ export interface MemoryResult {
   heapUsedMbBefore: number;
   heapUsedMb10k: number;
   fillMs: number;
+  /** process.memoryUsage() after the fill and a full GC, in MB. */
+  after: Record<string, number>;
+  /** Node flags of this child (e.g. --max-semi-space-size). */
+  nodeFlags: string[];
 }
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -34,7 +38,7 @@ function gc(): void {
   collect();
 }
 
-async function run(corpusDir: string, count: number): Promise<MemoryResult> {
+async function run(corpusDir: string, count: number, batch: number): Promise<MemoryResult> {
   // Realistic inventories: every corpus BOM our reader accepts.
   const boms = readdirSync(corpusDir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(corpusDir, f))).filter((b) => readBom(b).ok);
   if (boms.length === 0) throw new Error(`no readable BOMs in ${corpusDir}`);
@@ -67,7 +71,6 @@ async function run(corpusDir: string, count: number): Promise<MemoryResult> {
   gc();
   const before = process.memoryUsage();
   const started = performance.now();
-  const batch = 64;
   for (let i = 0; i < count; i += batch) {
     const calls: Promise<unknown>[] = [];
     for (let j = i; j < Math.min(count, i + batch); j++) {
@@ -91,13 +94,15 @@ async function run(corpusDir: string, count: number): Promise<MemoryResult> {
     heapUsedMbBefore: mb(before.heapUsed),
     heapUsedMb10k: mb(after.heapUsed),
     fillMs: Math.round(fillMs),
+    after: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, mb(v)])),
+    nodeFlags: process.execArgv.filter((a) => a.startsWith('--') && a !== '--import'),
   };
 }
 
 process.once('message', (m: ParentMessage) => {
   if (m.type !== 'run') return;
-  const { corpusDir, count } = m.spec as { corpusDir: string; count: number };
-  run(corpusDir, count).then(
+  const { corpusDir, count, batch } = m.spec as { corpusDir: string; count: number; batch?: number };
+  run(corpusDir, count, batch ?? 8).then(
     (result) => process.send!({ type: 'result', result } satisfies ChildMessage, () => process.exit(0)),
     (err: unknown) => process.send!({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies ChildMessage, () => process.exit(1)),
   );

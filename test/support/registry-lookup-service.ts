@@ -1,12 +1,10 @@
-// The admission-grade lookup over the real registry client, composed the way the server will be:
-// the lookup service (cache, single-flight, deadlines) in front of the registry lookup. Used by the
-// benchmark's webhook child and the hostile-world suite until src/discovery/build-lookup.ts lands.
+// The admission-grade registry lookup exactly as `aibom serve` composes it (discovery/build-lookup.ts:
+// the lookup service over every attachment source), with the registry client built from the config.
 import type { Registry } from 'prom-client';
-import type { ImageLookup } from '../../src/admission/lookup.js';
-import { buildRegistryClient, buildRegistryLookup } from '../../src/cli/registry-flags.js';
+import { buildRegistryClient } from '../../src/cli/registry-flags.js';
 import type { Config } from '../../src/config/schema.js';
-import { monotonicClock } from '../../src/discovery/clock.js';
-import { createLookupService, type LookupService } from '../../src/discovery/lookup-service.js';
+import { buildImageLookup } from '../../src/discovery/build-lookup.js';
+import type { LookupService } from '../../src/discovery/lookup-service.js';
 import { createLookupMetrics } from '../../src/metrics/lookup-metrics.js';
 import type { RegistryClient } from '../../src/oci/registry-client.js';
 
@@ -18,15 +16,6 @@ export interface RegistryLookupStack {
 
 export function registryLookupService(config: Config, options: { metricsRegistry?: Registry } = {}): RegistryLookupStack {
   const client = buildRegistryClient(config);
-  const underlying: ImageLookup = buildRegistryLookup(config, client);
-  const lookup = createLookupService({
-    async resolveDigest(ref, signal) {
-      return (await client.resolve(ref, signal)).digest;
-    },
-    lookupDigest: (ref, signal) => underlying(`${ref.registry}/${ref.repository}@${ref.digest as string}`, { signal }),
-    clock: monotonicClock,
-    ...(options.metricsRegistry ? { metrics: createLookupMetrics(options.metricsRegistry) } : {}),
-    options: config.cache,
-  });
+  const lookup = buildImageLookup(config, { client, ...(options.metricsRegistry ? { metrics: createLookupMetrics(options.metricsRegistry) } : {}) });
   return { lookup, client, close: () => client.close() };
 }

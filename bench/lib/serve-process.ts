@@ -1,0 +1,87 @@
+// The webhook under test: the real `aibom serve` (src/cli/run.ts) as a child process, configured
+// through flags and AIBOM_* environment variables like a deployment, stopped with SIGTERM. Its CPU
+// time and RSS are read from /proc (Linux), its deadline misses from its own /metrics.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ServerStats } from './ipc.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+export interface ServeProcess {
+  child: ChildProcess;
+  port: number;
+  adminPort: number;
+  stats(): Promise<ServerStats>;
+  stop(): Promise<number | null>;
+}
+
+export interface ServeOptions {
+  /** The CLI entry: compiled `…/src/cli/run.js` (plain node) or `src/cli/run.ts` (through tsx). */
+  entry: string;
+  certFile: string;
+  keyFile: string;
+  insecureRegistries: string[];
+  nodeFlags?: string[];
+  logLevel?: string;
+}
+
+/** CPU (user, system) and RSS of a process, from /proc/<pid>/stat and /proc/<pid>/status. */
+export function procStats(pid: number): Omit<ServerStats, 'deadlineMisses'> {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const tick = 1000 / TICKS_PER_SECOND;
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { cpuUserMs: Number(fields[11]) * tick, cpuSystemMs: Number(fields[12]) * tick, rssBytes: rssKb * 1024, heapUsedBytes: 0 };
+}
+
+export async function startServe(options: ServeOptions): Promise<ServeProcess> {
+  const args = [...(options.entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? []), options.entry, 'serve', '--tls-cert', options.certFile, '--tls-key', options.keyFile, '--port', '0', '--admin-port', '0'];
+  for (const host of options.insecureRegistries) args.push('--insecure-registry', host);
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0', AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: options.logLevel ?? 'info' },
+    // The logs (one JSON line per admission at info) go to /dev/null: written, not kept.
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    if (out.length < 65536) out += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { port, adminPort } = await new Promise<{ port: number; adminPort: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`aibom serve did not start:\n${out}`)), 60_000);
+    const onData = (): void => {
+      const m = /webhook https:\/\/127\.0\.0\.1:(\d+).*admin http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve({ port: Number(m[1]), adminPort: Number(m[2]) });
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => reject(new Error(`aibom serve exited with ${code}:\n${out}`)));
+  });
+  return {
+    child,
+    port,
+    adminPort,
+    async stats() {
+      const res = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
+      const text = await res.text();
+      let misses = 0;
+      for (const line of text.split('\n')) if (line.startsWith('aibom_admission_deadline_misses_total')) misses += Number(line.split(' ').pop());
+      return { ...procStats(child.pid!), deadlineMisses: misses };
+    },
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
