@@ -1,6 +1,7 @@
 // `npm run bench`: the webhook against its ceiling, on this machine, loopback only, load from a
 // separate process (bench/lib/load-child.ts, autocannon). Scenarios:
 //   echo         a bare node:https server echoing the AdmissionReview bytes (the ceiling);
+//   echo-json    the same plus JSON.parse of the review and JSON.stringify of an answer (B0′);
 //   cached       the real webhook (`aibom serve`, bench/lib/serve-process.ts), /mutate, a Pod with 3 containers
 //                whose registry lookups are cached (warmed once through the real registry path);
 //   uncached     every request a new digest on the real local registry (Debian docker-registry, no
@@ -181,7 +182,7 @@ async function main(): Promise<void> {
     const [cachedData] = await pushImagesWithBom(registry.url, 'bench/data-loader', 1, bom(BOMS.dataset), { seed });
     const [cachedPlain] = await pushImagesWithBom(registry.url, 'bench/log-shipper', 1, bom(BOMS.plain), { seed });
     const uncached = await pushImagesWithBom(registry.url, 'bench/uncached', uncachedCount, bom(BOMS.model), { seed, concurrency: 8 });
-    const [flight, countA, countB] = await pushImagesWithBom(registry.url, 'bench/flight', 3, bom(BOMS.model), { seed });
+    const [flight, countA, countB, depthImage] = await pushImagesWithBom(registry.url, 'bench/flight', 4, bom(BOMS.model), { seed });
 
     const cachedBody = podReview(benchUid(1), [cachedModel!, cachedData!, cachedPlain!].map((i) => i.reference(registry!.host)));
     const rows: Row[] = [];
@@ -201,6 +202,15 @@ async function main(): Promise<void> {
       loads[`echo ${mode}`] = m.load;
     }
     await echo.child.stop();
+
+    // ---- echo-json (B0′): the echo plus JSON.parse of the review and JSON.stringify of an answer
+    log('echo-json: bare node:https + JSON.parse/stringify');
+    const echoJson = await startServer('./echo-child.ts', [certs.serving.cert, certs.serving.key, 'json']);
+    children.push(echoJson.child);
+    await load({ ...maxSpec(echoJson.port, '/mutate', cachedBody, true), durationSec: T.warmSec });
+    const ej = await measure('echo-json', 'max', echoJson.child, maxSpec(echoJson.port, '/mutate', cachedBody, true));
+    rows.push(ej.row);
+    await echoJson.child.stop();
 
     // ---- the webhook
     const profileDir = join(root, 'bench', 'results');
@@ -238,6 +248,14 @@ async function main(): Promise<void> {
     };
     const firstContact = await roundTripsOf(countA!, 20_001);
     const steady = await roundTripsOf(countB!, 20_002);
+    // Sequential depth: with every registry answer delayed by D ms, one lookup takes about depth × D.
+    const D = 100;
+    proxy.inject({}, { delayMs: D });
+    const depthStarted = performance.now();
+    const depthReply = await post({ port: hook.port, path: '/mutate?timeout=10s', ca, body: podReview(benchUid(20_003), [depthImage!.reference(proxy.host)]) });
+    const sequentialRoundTrips = Math.floor((performance.now() - depthStarted) / D);
+    proxy.clearFaults();
+    if (depthReply.status !== 200) throw new Error(`depth: HTTP ${depthReply.status}`);
 
     // ---- single-flight: 200 concurrent requests for one new image, through the proxy
     log('singleflight: 200 concurrent requests for one new image');
@@ -271,10 +289,12 @@ async function main(): Promise<void> {
     const totalMisses = allRows.reduce((s, r) => s + r.deadlineMisses, 0);
     const targets = [
       { name: 'cached throughput ≥ 0.5× echo', value: round(cachedMax.rps / echoMax.rps), bound: 0.5, pass: cachedMax.rps >= 0.5 * echoMax.rps },
+      { name: '(for reference) cached throughput vs echo-json (B0′)', value: round(cachedMax.rps / ej.row.rps), bound: 0.5, pass: cachedMax.rps >= 0.5 * ej.row.rps },
       { name: `cached p99 ≤ 2× echo p99 (fixed rate ${rate}/s)`, value: round(cachedRate.p99Ms / echoRate.p99Ms), bound: 2, pass: cachedRate.p99Ms <= 2 * echoRate.p99Ms },
       { name: 'cached p99 ≤ 2× echo p99 (max throughput)', value: round(cachedMax.p99Ms / echoMax.p99Ms), bound: 2, pass: cachedMax.p99Ms <= 2 * echoMax.p99Ms },
       { name: 'uncached p50 ≤ N·R + 2 ms', value: un.row.p50Ms, bound: round(uncachedBound), pass: un.row.p50Ms <= uncachedBound },
       { name: 'N ≤ 4 round trips per lookup (no referrers API)', value: N, bound: 4, pass: N <= 4 },
+      { name: '(for reference) round trips in sequence ≤ 4', value: sequentialRoundTrips, bound: 4, pass: sequentialRoundTrips <= 4 },
       { name: 'one registry fetch per digest under concurrency', value: subjectFetches, bound: 1, pass: subjectFetches === 1 },
       { name: 'RSS ≤ 150 MB with 10k cached digests', value: memory.rssMb10k, bound: 150, pass: memory.rssMb10k <= 150 && memory.cachedEntries === memory.digests },
       { name: 'zero errors', value: totalErrors, bound: 0, pass: totalErrors === 0 },
@@ -286,8 +306,9 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
       setup: { connections, rate, serverNodeOptions: nodeOptions.join(' '), durations: T, logLevel: 'info (stderr to /dev/null)', registry: 'Debian docker-registry (distribution 2.8), no referrers API', cachedPod: '3 containers (model BOM, dataset BOM, plain SBOM), digest references' },
       echo: { rps: echoMax.rps, p50Ms: echoMax.p50Ms, p99Ms: echoMax.p99Ms, maxMs: echoMax.maxMs, cpuMsPerRequest: echoMax.cpuMsPerAdmission, rssMb: echoMax.rssMb, errors: echoMax.errors + echoRate.errors, fixedRate: { rate, p50Ms: echoRate.p50Ms, p99Ms: echoRate.p99Ms, maxMs: echoRate.maxMs, cpuMsPerRequest: echoRate.cpuMsPerAdmission } },
+      echoJson: { rps: ej.row.rps, p50Ms: ej.row.p50Ms, p99Ms: ej.row.p99Ms, cpuMsPerRequest: ej.row.cpuMsPerAdmission, errors: ej.row.errors },
       cached: { rps: cachedMax.rps, p50Ms: cachedMax.p50Ms, p99Ms: cachedMax.p99Ms, maxMs: cachedMax.maxMs, cpuMsPerAdmission: cachedMax.cpuMsPerAdmission, rssMb: cachedMax.rssMb, errors: cachedMax.errors + cachedRate.errors, deadlineMisses: cachedMax.deadlineMisses + cachedRate.deadlineMisses, fixedRate: { rate, p50Ms: cachedRate.p50Ms, p99Ms: cachedRate.p99Ms, maxMs: cachedRate.maxMs, cpuMsPerAdmission: cachedRate.cpuMsPerAdmission } },
-      uncached: { rate: T.uncachedRate, requests: un.row.requests, p50Ms: un.row.p50Ms, p99Ms: un.row.p99Ms, maxMs: un.row.maxMs, cpuMsPerAdmission: un.row.cpuMsPerAdmission, rawRttMs: round(rawRttMs, 3), roundTrips: N, roundTripsFirstContact: firstContact.count, roundTripKinds: steady.kinds, boundMs: round(uncachedBound, 3), errors: un.row.errors, deadlineMisses: un.row.deadlineMisses, unexpectedLabel: un.load.unexpectedLabel },
+      uncached: { rate: T.uncachedRate, requests: un.row.requests, p50Ms: un.row.p50Ms, p99Ms: un.row.p99Ms, maxMs: un.row.maxMs, cpuMsPerAdmission: un.row.cpuMsPerAdmission, rawRttMs: round(rawRttMs, 3), roundTrips: N, sequentialRoundTrips, roundTripsFirstContact: firstContact.count, roundTripKinds: steady.kinds, boundMs: round(uncachedBound, 3), errors: un.row.errors, deadlineMisses: un.row.deadlineMisses, unexpectedLabel: un.load.unexpectedLabel },
       singleflight: { concurrent: 200, registryFetches: subjectFetches, registryRequests: flightRequests, roundTripsPerLookup: N, p50Ms: sf.row.p50Ms, p99Ms: sf.row.p99Ms, maxMs: sf.row.maxMs, errors: sf.row.errors, deadlineMisses: sf.row.deadlineMisses },
       memory,
       rows: allRows,
@@ -297,7 +318,7 @@ async function main(): Promise<void> {
 
     console.log(`\naibom-webhook benchmark — ${results.machine.cpus} CPUs (${results.machine.cpuModel}), node ${results.machine.node}, server NODE_OPTIONS: ${nodeOptions.join(' ') || '(none)'}${quick ? ' — QUICK run' : ''}\n`);
     printTable(allRows);
-    console.log(`\nuncached: R = ${round(rawRttMs, 3)} ms (raw GET), N = ${N} round trips per lookup (${firstContact.count} on first contact with a registry), bound N·R + 2 = ${round(uncachedBound, 2)} ms`);
+    console.log(`\nuncached: R = ${round(rawRttMs, 3)} ms (raw GET), N = ${N} round trips per lookup (${sequentialRoundTrips} in sequence; ${firstContact.count} on first contact with a registry), bound N·R + 2 = ${round(uncachedBound, 2)} ms`);
     console.log(`singleflight: ${subjectFetches} fetch of the image manifest, ${flightRequests} registry requests in all for 200 concurrent admissions`);
     console.log(`memory: ${memory.cachedEntries}/${memory.digests} digests cached (estimate ${memory.estimatedCacheMb} MB), RSS ${memory.rssMbBefore} → ${memory.rssMb10k} MB, heap ${memory.heapUsedMbBefore} → ${memory.heapUsedMb10k} MB after GC`);
     console.log('\ntargets:');
