@@ -2,7 +2,7 @@
 // separate process (bench/lib/load-child.ts, autocannon). Scenarios:
 //   echo         a bare node:https server echoing the AdmissionReview bytes (the ceiling);
 //   echo-json    the same plus JSON.parse of the review and JSON.stringify of an answer (B0′);
-//   cached       the real webhook (`aibom serve`, bench/lib/serve-process.ts), /mutate, a Pod with 3 containers
+//   cached       the real webhook (`aibom serve`, test/support/serve-process.ts), /mutate, a Pod with 3 containers
 //                whose registry lookups are cached (warmed once through the real registry path);
 //   uncached     every request a new digest on the real local registry (Debian docker-registry, no
 //                referrers API: tag fallback); plus R (one raw GET round trip) and N (round trips
@@ -33,7 +33,7 @@ import { startCountingProxy, type CountingProxy } from '../test/support/counting
 import { startLocalRegistry, type LocalRegistry } from '../test/support/local-registry.js';
 import { benchUid, podReview } from '../test/support/pod-review.js';
 import { forkChild, type Child, type ServerStats } from './lib/ipc.js';
-import { startServe, type ServeProcess } from './lib/serve-process.js';
+import { startServe, type ServeProcess } from '../test/support/serve-process.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import type { MemoryResult } from './lib/memory-child.js';
 

@@ -1,16 +1,9 @@
 // The small protocol between the benchmark and its child processes (node IPC over fork()).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ServerStats } from '../../test/support/serve-process.js';
 
-/** What a server child reports about itself. */
-export interface ServerStats {
-  cpuUserMs: number;
-  cpuSystemMs: number;
-  rssBytes: number;
-  heapUsedBytes: number;
-  /** aibom_admission_deadline_misses_total (0 for the echo server). */
-  deadlineMisses: number;
-}
+export type { ServerStats };
 
 export type ChildMessage = { type: 'ready'; port: number } | { type: 'stats'; id: number; stats: ServerStats } | { type: 'result'; result: unknown } | { type: 'error'; message: string };
 export type ParentMessage = { type: 'stats'; id: number; gc?: boolean } | { type: 'run'; spec: unknown } | { type: 'stop' };

@@ -1,13 +1,25 @@
-// The webhook under test: the real `aibom serve` (src/cli/run.ts) as a child process, configured
+// The real `aibom serve` (src/cli/run.ts, or its compiled form) as a child process, configured
 // through flags and AIBOM_* environment variables like a deployment, stopped with SIGTERM. Its CPU
-// time and RSS are read from /proc (Linux), its deadline misses from its own /metrics.
+// time and RSS are read from /proc (Linux), its deadline misses from its own /metrics. Used by the
+// benchmark (bench/run.ts) and the hostile-world suite.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ServerStats } from './ipc.js';
+
+/** CPU time, memory and deadline misses of a server process. */
+export interface ServerStats {
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  deadlineMisses: number;
+}
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The TypeScript entry (run through tsx). */
+export const SOURCE_ENTRY = 'src/cli/run.ts';
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 export interface ServeProcess {
@@ -26,6 +38,8 @@ export interface ServeOptions {
   insecureRegistries: string[];
   nodeFlags?: string[];
   logLevel?: string;
+  /** More AIBOM_* settings (they win over the defaults set here). */
+  env?: Record<string, string>;
 }
 
 /** CPU (user, system) and RSS of a process, from /proc/<pid>/stat and /proc/<pid>/status. */
@@ -43,7 +57,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   for (const host of options.insecureRegistries) args.push('--insecure-registry', host);
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0', AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: options.logLevel ?? 'info' },
+    env: { ...process.env, AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0', AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: options.logLevel ?? 'info', ...options.env },
     // The logs (one JSON line per admission at info) go to /dev/null: written, not kept.
     stdio: ['ignore', 'pipe', 'ignore'],
   });
