@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     const seed = `${Date.now()}`;
 
     // The registry state: 3 cached images, the uncached stream, the single-flight image, two for N.
-    const uncachedCount = Math.ceil(T.uncachedRate * (T.uncachedSec + 2)) + 10;
+    const uncachedCount = Math.ceil(T.uncachedRate * (T.uncachedSec + 4)) + 10;
     log(`pushing ${uncachedCount + 6} images with BOMs to the local registry`);
     const [cachedModel] = await pushImagesWithBom(registry.url, 'bench/model-server', 1, bom(BOMS.model), { seed });
     const [cachedData] = await pushImagesWithBom(registry.url, 'bench/data-loader', 1, bom(BOMS.dataset), { seed });
@@ -232,9 +232,12 @@ async function main(): Promise<void> {
     // ---- uncached: R, then a fixed-rate stream of new digests straight at the registry
     log('uncached: R (raw GET round trip), then a new digest per request');
     const rawRttMs = await rawRoundTrip(registry, cachedModel!, 'bench/model-server', quick ? 100 : 300);
+    // Warm the uncached path first (JIT, the registry client's connections) with images of its own.
+    const warmCount = 2 * T.uncachedRate;
     const uncachedBodies = uncached.map((img, i) => podReview(benchUid(10_000 + i), [img.reference(registry!.host)]));
-    const un = await measure('uncached', `rate ${T.uncachedRate}/s`, hook, { url: url(hook.port, '/mutate?timeout=10s'), ca, bodies: uncachedBodies, connections: 4, durationSec: T.uncachedSec, rate: T.uncachedRate, expectAiBearing: 'true' });
-    if (un.load.requests > uncached.length) throw new Error(`uncached: ${un.load.requests} requests for ${uncached.length} new images: digests were reused`);
+    await load({ url: url(hook.port, '/mutate?timeout=10s'), ca, bodies: uncachedBodies.splice(0, warmCount), connections: 1, amount: warmCount, rate: T.uncachedRate, expectAiBearing: 'true' });
+    const un = await measure('uncached', `rate ${T.uncachedRate}/s`, hook, { url: url(hook.port, '/mutate?timeout=10s'), ca, bodies: uncachedBodies, connections: 1, durationSec: T.uncachedSec, rate: T.uncachedRate, expectAiBearing: 'true' });
+    if (un.load.requests > uncachedBodies.length) throw new Error(`uncached: ${un.load.requests} requests for ${uncachedBodies.length} new images: digests were reused`);
     rows.push(un.row);
     loads['uncached'] = un.load;
 
@@ -271,11 +274,17 @@ async function main(): Promise<void> {
 
     // ---- memory
     log(`memory: ${T.memoryDigests} distinct digests with parsed corpus BOMs in the lookup cache`);
-    const memChild = forkChild(join(dist, 'bench', 'lib', 'memory-child.js'), [], ['--expose-gc', ...nodeOptions]);
-    children.push(memChild);
-    const memReply = memChild.next('result');
-    memChild.send({ type: 'run', spec: { corpusDir, count: T.memoryDigests } });
-    const memory = (await memReply).result as MemoryResult;
+    const measureMemory = async (flagsForChild: string[]): Promise<MemoryResult> => {
+      const memChild = forkChild(join(dist, 'bench', 'lib', 'memory-child.js'), [], ['--expose-gc', ...flagsForChild]);
+      children.push(memChild);
+      const memReply = memChild.next('result');
+      memChild.send({ type: 'run', spec: { corpusDir, count: T.memoryDigests } });
+      return (await memReply).result as MemoryResult;
+    };
+    const memory = await measureMemory(nodeOptions);
+    // The same with a smaller young generation (V8 keeps up to 3 × 16 MB of semi-spaces committed).
+    const SMALL_YOUNG_GEN = '--max-semi-space-size=2';
+    const memorySmallYoungGen = nodeOptions.some((o) => o.startsWith('--max-semi-space-size')) ? undefined : await measureMemory([...nodeOptions, SMALL_YOUNG_GEN]);
 
     // ---- results
     const echoMax = rows.find((r) => r.scenario === 'echo' && r.mode === 'max')!;
@@ -310,7 +319,7 @@ async function main(): Promise<void> {
       cached: { rps: cachedMax.rps, p50Ms: cachedMax.p50Ms, p99Ms: cachedMax.p99Ms, maxMs: cachedMax.maxMs, cpuMsPerAdmission: cachedMax.cpuMsPerAdmission, rssMb: cachedMax.rssMb, errors: cachedMax.errors + cachedRate.errors, deadlineMisses: cachedMax.deadlineMisses + cachedRate.deadlineMisses, fixedRate: { rate, p50Ms: cachedRate.p50Ms, p99Ms: cachedRate.p99Ms, maxMs: cachedRate.maxMs, cpuMsPerAdmission: cachedRate.cpuMsPerAdmission } },
       uncached: { rate: T.uncachedRate, requests: un.row.requests, p50Ms: un.row.p50Ms, p99Ms: un.row.p99Ms, maxMs: un.row.maxMs, cpuMsPerAdmission: un.row.cpuMsPerAdmission, rawRttMs: round(rawRttMs, 3), roundTrips: N, sequentialRoundTrips, roundTripsFirstContact: firstContact.count, roundTripKinds: steady.kinds, boundMs: round(uncachedBound, 3), errors: un.row.errors, deadlineMisses: un.row.deadlineMisses, unexpectedLabel: un.load.unexpectedLabel },
       singleflight: { concurrent: 200, registryFetches: subjectFetches, registryRequests: flightRequests, roundTripsPerLookup: N, p50Ms: sf.row.p50Ms, p99Ms: sf.row.p99Ms, maxMs: sf.row.maxMs, errors: sf.row.errors, deadlineMisses: sf.row.deadlineMisses },
-      memory,
+      memory: { ...memory, ...(memorySmallYoungGen ? { withSmallYoungGeneration: { nodeFlags: memorySmallYoungGen.nodeFlags, rssMb10k: memorySmallYoungGen.rssMb10k, heapTotalMb: memorySmallYoungGen.after.heapTotal, heapUsedMb10k: memorySmallYoungGen.heapUsedMb10k } } : {}) },
       rows: allRows,
       targets,
       elapsedSec: Math.round((performance.now() - started) / 1000),
@@ -321,6 +330,7 @@ async function main(): Promise<void> {
     console.log(`\nuncached: R = ${round(rawRttMs, 3)} ms (raw GET), N = ${N} round trips per lookup (${sequentialRoundTrips} in sequence; ${firstContact.count} on first contact with a registry), bound N·R + 2 = ${round(uncachedBound, 2)} ms`);
     console.log(`singleflight: ${subjectFetches} fetch of the image manifest, ${flightRequests} registry requests in all for 200 concurrent admissions`);
     console.log(`memory: ${memory.cachedEntries}/${memory.digests} digests cached (estimate ${memory.estimatedCacheMb} MB), RSS ${memory.rssMbBefore} → ${memory.rssMb10k} MB, heap ${memory.heapUsedMbBefore} → ${memory.heapUsedMb10k} MB after GC`);
+    if (memorySmallYoungGen) console.log(`memory with ${SMALL_YOUNG_GEN}: RSS ${memorySmallYoungGen.rssMbBefore} → ${memorySmallYoungGen.rssMb10k} MB (heapTotal ${memorySmallYoungGen.after.heapTotal} MB)`);
     console.log('\ntargets:');
     for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value} (bound ${t.bound})`);
     const out = flags.out ?? join(root, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
