@@ -1,54 +1,137 @@
-// `npm run demo` until the server lands: runs `aibom review` (in-process, through main()) on the
-// bundled samples in examples/ and prints each decision. Offline: BOMs come from --bom files, and the
-// loopback guard refuses anything that would leave the machine. Exits non-zero only if a decision
-// is not the one the sample is meant to show.
-import { dirname, relative, resolve } from 'node:path';
+// `npm run demo`: the webhook end to end on one machine, with no cluster and no registry.
+// 1. builds a sample OCI image layout (scripts/build-demo-layout.ts): images with AI BOMs attached;
+// 2. makes a throw-away CA and serving certificate with openssl;
+// 3. starts the real server over TLS on loopback (discovery.sources: [layout], ports chosen by the OS);
+// 4. sends AdmissionReviews for four workloads, as the kube-apiserver would, trusting only that CA;
+// 5. prints each decision and shuts the server down gracefully.
+// The loopback guard is on: nothing leaves the machine, not even a DNS query.
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/cli/main.js';
+import { validateConfig } from '../src/config/load.js';
+import { buildLookup } from '../src/server/compose.js';
+import { defaultServingNames, generateDevCertificates } from '../src/server/dev-certs.js';
+import { createLogger } from '../src/server/log.js';
+import { startService } from '../src/server/service.js';
+import { buildDemoLayout } from './build-demo-layout.js';
+import { decodePatch, metadataFromPatch, post } from './lib/admission-client.js';
 import { guardViolations, installLoopbackGuard } from './lib/loopback-guard.js';
 
 installLoopbackGuard();
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ex = (p: string): string => relative(process.cwd(), resolve(root, 'examples', p)) || '.';
+const work = join(root, '.demo');
 
-const MODEL = '127.0.0.1:5000/ml/granite-docling-server:1.0';
-const AGENT = '127.0.0.1:5000/ml/ticket-triage-agent:2.1';
-const SIDECAR = '127.0.0.1:5000/infra/log-shipper:3.2';
-const DATASET = '127.0.0.1:5000/data/support-tickets:2026.04';
-
-interface Sample {
+interface Workload {
   title: string;
-  argv: string[];
-  /** The exit code this sample demonstrates. */
-  expect: number;
+  kind: 'Pod' | 'Deployment';
+  object: Record<string, unknown>;
 }
 
-const samples: Sample[] = [
-  { title: 'A Pod whose image carries an ML-BOM with a model', argv: ['review', ex('reviews/pod-model.json'), '--bom', `${MODEL}=${ex('boms/model.cdx.json')}`], expect: 0 },
-  {
-    title: 'A Deployment: an agent that uses two models, plus a log shipper with a plain SBOM (pod template labelled too)',
-    argv: ['review', ex('reviews/deployment-agent.json'), '--bom', `${AGENT}=${ex('boms/agent.cdx.json')}`, '--bom', `${SIDECAR}=${ex('boms/plain-sbom.cdx.json')}`],
-    expect: 0,
+function podSpec(containers: { name: string; image: string }[]): Record<string, unknown> {
+  return { containers: containers.map((c) => ({ ...c, resources: { limits: { cpu: '500m', memory: '512Mi' } } })) };
+}
+
+function deployment(name: string, containers: { name: string; image: string }[]): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'shop', labels: { app: name } },
+    spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec(containers) } },
+  };
+}
+
+function admissionReview(uid: string, workload: Workload): string {
+  const isPod = workload.kind === 'Pod';
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid,
+      kind: { group: isPod ? '' : 'apps', version: 'v1', kind: workload.kind },
+      resource: { group: isPod ? '' : 'apps', version: 'v1', resource: isPod ? 'pods' : 'deployments' },
+      requestKind: { group: isPod ? '' : 'apps', version: 'v1', kind: workload.kind },
+      requestResource: { group: isPod ? '' : 'apps', version: 'v1', resource: isPod ? 'pods' : 'deployments' },
+      name: (workload.object.metadata as { name: string }).name,
+      namespace: 'shop',
+      operation: 'CREATE',
+      userInfo: { username: 'demo-user', groups: ['system:authenticated'] },
+      object: workload.object,
+      oldObject: null,
+      dryRun: false,
+      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
+    },
+  });
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r, n) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + (n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
+}
+
+async function demo(): Promise<void> {
+  const layout = buildDemoLayout(join(work, 'layout'));
+  const certs = await generateDevCertificates(join(work, 'certs'), defaultServingNames('aibom-webhook', 'aibom-system'));
+  const config = validateConfig({
+    server: { port: 0, adminPort: 0, host: '127.0.0.1', adminHost: '127.0.0.1', shutdownDelaySeconds: 0, tlsCert: certs.serving.cert, tlsKey: certs.serving.key },
+    discovery: { sources: ['layout'], layoutDir: layout.dir },
+    log: { level: 'warn' },
+  });
+  const log = createLogger({ level: config.log.level });
+  const service = await startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: buildLookup(config), log });
+  const rel = (p: string): string => relative(process.cwd(), p) || '.';
+  console.log(`aibom demo: OCI layout ${rel(layout.dir)} (3 images, BOMs attached as referrers)`);
+  console.log(`aibom demo: webhook https://127.0.0.1:${service.webhook.port}/mutate (TLS, CA ${rel(certs.ca.cert)}), admin http://127.0.0.1:${service.admin.port}/metrics\n`);
+
+  const { sentiment, agent, frontend } = layout.images;
+  const workloads: Workload[] = [
+    { title: 'AI Pod', kind: 'Pod', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sentiment-api', namespace: 'shop' }, spec: podSpec([{ name: 'server', image: sentiment.ref }]) } },
+    { title: 'AI Deployment', kind: 'Deployment', object: deployment('reviews-scoring', [{ name: 'server', image: `${sentiment.ref.split(':')[0]}@${sentiment.digest}` }, { name: 'ui', image: frontend.ref }]) },
+    { title: 'agent Deployment', kind: 'Deployment', object: deployment('support-agent', [{ name: 'agent', image: agent.ref }]) },
+    { title: 'non-AI Pod', kind: 'Pod', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'storefront', namespace: 'shop' }, spec: podSpec([{ name: 'web', image: frontend.ref }]) } },
+  ];
+
+  const ca = readFileSync(certs.ca.cert);
+  const rows: string[][] = [['WORKLOAD', 'KIND/NAME', 'LABEL aibom.io/ai-bearing', 'aibom.io/ai-kind', 'MODELS', 'WARNINGS']];
+  const details: string[] = [];
+  let failures = 0;
+  for (const [i, w] of workloads.entries()) {
+    const reply = await post({ port: service.webhook.port, path: '/mutate?timeout=5s', ca, body: admissionReview(`demo-${i + 1}`, w) });
+    if (reply.status !== 200) {
+      failures++;
+      rows.push([w.title, `${w.kind}/${(w.object.metadata as { name: string }).name}`, `HTTP ${reply.status}`, '-', '-', reply.body.slice(0, 80)]);
+      continue;
+    }
+    const response = (JSON.parse(reply.body) as { response: { allowed: boolean; patch?: string; warnings?: string[] } }).response;
+    const { labels, annotations } = metadataFromPatch(decodePatch(response.patch));
+    const models = JSON.parse(annotations['aibom.io/models'] ?? '[]') as { name: string; version?: string }[];
+    const modelText = [...new Set(models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)))].join(', ') || '-';
+    rows.push([
+      w.title,
+      `${w.kind}/${(w.object.metadata as { name: string }).name}`,
+      `aibom.io/ai-bearing=${labels['aibom.io/ai-bearing'] ?? '(none)'}`,
+      labels['aibom.io/ai-kind'] ?? '-',
+      modelText,
+      response.warnings?.length ? response.warnings.join(' | ') : '-',
+    ]);
+    details.push(`  ${w.kind}/${(w.object.metadata as { name: string }).name}: allowed=${response.allowed}, evidence=${labels['aibom.io/evidence'] ?? '-'}, lookup=${annotations['aibom.io/lookup'] ?? '-'}`);
+  }
+  console.log(table(rows));
+  console.log('\ndetails:');
+  console.log(details.join('\n'));
+
+  await service.shutdown('demo finished', 0);
+  if (guardViolations().length > 0) throw new Error(`loopback guard refused ${guardViolations().length} connection(s)`);
+  if (failures > 0) throw new Error(`${failures} request(s) failed`);
+  console.log('\naibom demo: done (server shut down)');
+}
+
+demo().then(
+  () => {
+    process.exitCode = 0;
   },
-  { title: 'A Job whose image only carries datasets', argv: ['review', ex('reviews/job-dataset.json'), '--bom', `${DATASET}=${ex('boms/dataset.cdx.json')}`], expect: 0 },
-  { title: 'A Pod running nginx, with an ordinary (non-AI) SBOM', argv: ['review', ex('reviews/pod-plain.json'), '--bom', `docker.io/library/nginx:1.27=${ex('boms/plain-sbom.cdx.json')}`], expect: 0 },
-  { title: 'An image nobody mapped (no registry access yet): labelled unknown, admitted with a warning, exit 3', argv: ['review', ex('reviews/pod-unmapped.json')], expect: 3 },
-  { title: 'The validating view of the first Pod: verdict and audit annotations, never a patch', argv: ['review', ex('reviews/pod-model.json'), '--bom', `${MODEL}=${ex('boms/model.cdx.json')}`, '--validate', '--json'], expect: 0 },
-];
-
-const out = (t: string): boolean => process.stdout.write(t);
-let unexpected = 0;
-out('aibom demo: `aibom review` on the samples in examples/ (offline; the webhook server comes later)\n');
-for (const [i, sample] of samples.entries()) {
-  out(`\n== ${i + 1}. ${sample.title}\n$ aibom ${sample.argv.join(' ')}\n`);
-  const code = await main(sample.argv, { stdout: out, stderr: (t) => process.stderr.write(t), env: {} });
-  const ok = code === sample.expect;
-  if (!ok) unexpected++;
-  out(`exit ${code}${ok ? '' : `  (UNEXPECTED: this sample should exit ${sample.expect})`}\n`);
-}
-if (guardViolations().length > 0) {
-  out(`\nloopback guard: ${guardViolations().length} attempt(s) to leave the machine\n`);
-  unexpected++;
-}
-out(unexpected === 0 ? '\nall decisions as expected\n' : `\n${unexpected} unexpected result(s)\n`);
-process.exitCode = unexpected === 0 ? 0 : 1;
+  (err: unknown) => {
+    console.error(`aibom demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -9,6 +9,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerAttach } from './commands/attach.js';
 import { registerCheck } from './commands/check.js';
 import { PolicyError } from '../policy/parse.js';
+import { registerServe } from './commands/serve.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerInspect(program, io, setExit);
   registerAttach(program, io, setExit);
   registerCheck(program, io, setExit);
+  registerServe(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -117,9 +117,22 @@ export const configSchema = z
         maxBodyBytes: z.number().int().positive().default(3 * 1024 * 1024),
         shutdownDelaySeconds: z.number().min(0).max(120).default(10),
         certPollSeconds: z.number().positive().default(10),
+        /** Slow clients (slowloris): a request's headers must arrive within this time. */
+        headersTimeoutMs: z.number().int().positive().default(10_000),
+        /** A whole request (headers and body) must arrive within this time. */
+        requestTimeoutMs: z.number().int().positive().default(30_000),
+        /** Idle keep-alive connections are closed after this; above the apiserver's 90 s idle timeout to avoid close races. */
+        keepAliveTimeoutMs: z.number().int().positive().default(95_000),
+        /** A TLS handshake must finish within this time. */
+        handshakeTimeoutMs: z.number().int().positive().default(10_000),
+        /** Where `serve` writes a development CA and serving certificate when none is given. */
+        devCertDir: z.string().default('.aibom-dev/certs'),
       })
       .strict()
-      .default({ port: 8443, adminPort: 9090, host: '0.0.0.0', adminHost: '0.0.0.0', tlsCert: null, tlsKey: null, maxBodyBytes: 3 * 1024 * 1024, shutdownDelaySeconds: 10, certPollSeconds: 10 }),
+      .default({
+        port: 8443, adminPort: 9090, host: '0.0.0.0', adminHost: '0.0.0.0', tlsCert: null, tlsKey: null, maxBodyBytes: 3 * 1024 * 1024, shutdownDelaySeconds: 10, certPollSeconds: 10,
+        headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 95_000, handshakeTimeoutMs: 10_000, devCertDir: '.aibom-dev/certs',
+      }),
     policies: z
       .object({
         /** Directory of AIModelPolicy documents (a mounted ConfigMap). */

@@ -1,0 +1,121 @@
+// `aibom serve`: runs the webhook (HTTPS) and the admin server (HTTP) until SIGTERM or SIGINT, then
+// shuts down gracefully (src/server/service.ts) and exits 0. Without a certificate it makes a
+// development CA and serving certificate with openssl and says where they are.
+import type { Command } from 'commander';
+import type { ImageLookup } from '../../admission/lookup.js';
+import { loadConfig, type DeepPartial } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { parseBomMapping } from '../../discovery/file-lookup.js';
+import { CertificateError } from '../../server/certificates.js';
+import { buildLookup } from '../../server/compose.js';
+import { defaultServingNames, generateDevCertificates } from '../../server/dev-certs.js';
+import { createLogger } from '../../server/log.js';
+import { startService } from '../../server/service.js';
+import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+
+interface ServeOptions {
+  tlsCert?: string;
+  tlsKey?: string;
+  port?: number;
+  adminPort?: number;
+  config?: string;
+  bom: string[];
+  insecureRegistry: string[];
+  layout?: string;
+}
+
+export interface ServeWiring {
+  /** The registry lookup (with its cache) for `discovery.sources: [registry]`. */
+  registry?: (config: Config) => ImageLookup;
+  /** Calls `handler` on a shutdown request; defaults to SIGTERM and SIGINT. Returns an unsubscribe. */
+  onShutdownSignal?: (handler: (signal: string) => void) => () => void;
+}
+
+export const SERVICE_NAME = 'aibom-webhook';
+
+function processSignals(handler: (signal: string) => void): () => void {
+  const on = (signal: NodeJS.Signals): void => handler(signal);
+  process.on('SIGTERM', on);
+  process.on('SIGINT', on);
+  return () => {
+    process.off('SIGTERM', on);
+    process.off('SIGINT', on);
+  };
+}
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`invalid port ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void, wiring: ServeWiring = {}): void {
+  program
+    .command('serve')
+    .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz)')
+    .option('--tls-cert <file>', 'serving certificate (PEM); reloaded when the file changes')
+    .option('--tls-key <file>', 'private key of the serving certificate (PEM)')
+    .option('--port <port>', 'webhook HTTPS port (default 8443)', portNumber)
+    .option('--admin-port <port>', 'admin HTTP port (default 9090)', portNumber)
+    .option('--config <file>', 'configuration file (YAML)')
+    .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
+    .option('--insecure-registry <host:port>', 'reach this registry over plain HTTP (repeatable)', collect, [])
+    .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])')
+    .action(async (options: ServeOptions) => {
+      if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
+      const flags: DeepPartial<Config> = { server: {} };
+      if (options.port !== undefined) flags.server!.port = options.port;
+      if (options.adminPort !== undefined) flags.server!.adminPort = options.adminPort;
+      if (options.tlsCert) flags.server!.tlsCert = options.tlsCert;
+      if (options.tlsKey) flags.server!.tlsKey = options.tlsKey;
+      if (options.insecureRegistry.length > 0) flags.registries = { insecure: options.insecureRegistry };
+      if (options.layout) flags.discovery = { sources: ['layout'], layoutDir: options.layout };
+      const config = loadConfig({ file: options.config, env: io.env, flags });
+      const log = createLogger({ level: config.log.level });
+      const lookup = buildLookup(config, { bomMappings: options.bom.map(parseBomMapping), ...(wiring.registry ? { registry: wiring.registry } : {}) });
+
+      let certFile = config.server.tlsCert;
+      let keyFile = config.server.tlsKey;
+      if (!certFile || !keyFile) {
+        const names = defaultServingNames(SERVICE_NAME, config.namespaces.self);
+        let dev;
+        try {
+          dev = await generateDevCertificates(config.server.devCertDir, names, { reuse: true });
+        } catch (err) {
+          throw new UsageError(`no --tls-cert given and a development certificate could not be made in ${config.server.devCertDir}: ${(err as Error).message}`);
+        }
+        certFile = dev.serving.cert;
+        keyFile = dev.serving.key;
+        io.stderr(`aibom: no --tls-cert given: using a development certificate ${certFile} (key ${keyFile}), signed by the CA ${dev.ca.cert}; trust that CA to call the webhook\n`);
+      }
+
+      let service;
+      try {
+        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log });
+      } catch (err) {
+        if (err instanceof CertificateError) throw new UsageError(err.message);
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+          throw new UsageError(`cannot listen: ${(err as Error).message}`);
+        }
+        throw err;
+      }
+      io.stdout(`aibom: webhook https://${hostText(service.webhook.address)}:${service.webhook.port} (POST /mutate, /validate); admin http://${hostText(service.admin.address)}:${service.admin.port} (/metrics, /healthz, /readyz)\n`);
+
+      await new Promise<void>((resolve) => {
+        const unsubscribe = (wiring.onShutdownSignal ?? processSignals)((signal) => {
+          unsubscribe();
+          io.stdout(`aibom: ${signal}: shutting down (not ready now, serving for ${config.server.shutdownDelaySeconds}s more)\n`);
+          service.shutdown(signal).then(resolve, (err: unknown) => {
+            log.error({ err: (err as Error).message }, 'shutdown failed');
+            resolve();
+          });
+        });
+      });
+      io.stdout('aibom: stopped\n');
+      setExit(EXIT_OK);
+    });
+}
+
+function hostText(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}

@@ -1,0 +1,102 @@
+// The running webhook: HTTPS webhook server, admin server, certificate watcher, readiness, and the
+// graceful rollout. On shutdown: `/readyz` turns 503 at once (endpoints controllers and the
+// apiservers take a while to notice), every response from then on says `Connection: close` (so the
+// apiservers' keep-alive connections move to other replicas), and the server keeps serving for
+// `server.shutdownDelaySeconds`; then it stops accepting, lets in-flight requests finish, and closes.
+// The Deployment's preStop sleep matches the delay (deploy/deployment.yaml).
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import type { AdmitDependencies } from '../admission/admit.js';
+import type { ImageLookup } from '../admission/lookup.js';
+import type { Config } from '../config/schema.js';
+import { admissionSettings } from '../config/settings.js';
+import { createWebhookMetrics, type WebhookMetrics } from '../metrics/metrics.js';
+import { createAdminServer, type Readiness } from './admin-server.js';
+import { CertificateWatcher, loadTlsMaterial } from './certificates.js';
+import type { Logger } from './log.js';
+import { createWebhookServer } from './webhook-server.js';
+
+export interface ServiceOptions {
+  config: Config;
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  lookup: ImageLookup;
+  log: Logger;
+  registry?: Registry;
+  evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
+  isBypassed?: AdmitDependencies['isBypassed'];
+  /** Extra `/readyz` detail (e.g. the active policy set's hash). */
+  readinessDetail?: () => Record<string, unknown>;
+}
+
+export interface RunningService {
+  webhook: AddressInfo;
+  admin: AddressInfo;
+  metrics: WebhookMetrics;
+  certificates: CertificateWatcher;
+  readiness(): Readiness;
+  /** Graceful: not ready → delay → stop accepting → finish in-flight → closed. Idempotent. */
+  shutdown(reason: string, delayMs?: number): Promise<void>;
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config, log } = options;
+  const registry = options.registry ?? new Registry();
+  const metrics = createWebhookMetrics(registry);
+  const tls = await loadTlsMaterial(options.tlsCertFile, options.tlsKeyFile);
+  const webhook = createWebhookServer({
+    config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
+    ...(options.evaluatePolicy ? { evaluatePolicy: options.evaluatePolicy } : {}),
+    ...(options.isBypassed ? { isBypassed: options.isBypassed } : {}),
+  });
+  const certificates = new CertificateWatcher(tls, {
+    certFile: options.tlsCertFile,
+    keyFile: options.tlsKeyFile,
+    pollMs: config.server.certPollSeconds * 1000,
+    log,
+    install: (material) => webhook.setCertificate(material),
+    onReload: (result) => metrics.certificateReload(result),
+  });
+  let stopping: string | undefined;
+  const readiness = (): Readiness => ({
+    ready: stopping === undefined,
+    ...(stopping !== undefined ? { reason: stopping } : {}),
+    detail: {
+      discovery: config.discovery.sources,
+      certificate: { serialNumber: certificates.current.serialNumber, validTo: certificates.current.validTo },
+      inFlight: webhook.inFlight(),
+      ...(options.readinessDetail?.() ?? {}),
+    },
+  });
+  const admin = createAdminServer({ registry, readiness, log });
+
+  const webhookAddress = await webhook.listen(config.server.port, config.server.host);
+  let adminAddress: AddressInfo;
+  try {
+    adminAddress = await admin.listen(config.server.adminPort, config.server.adminHost);
+  } catch (err) {
+    await webhook.close(0);
+    throw err;
+  }
+  certificates.start();
+  log.info({ webhookPort: webhookAddress.port, adminPort: adminAddress.port, discovery: config.discovery.sources }, 'aibom webhook serving');
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason: string, delayMs = config.server.shutdownDelaySeconds * 1000): Promise<void> => {
+    shuttingDown ??= (async () => {
+      stopping = reason;
+      webhook.drain();
+      log.info({ reason, delayMs }, 'shutting down: not ready, still serving until the delay is over');
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      // In-flight requests may take up to the longest webhook timeout.
+      const graceMs = Math.max(config.mutate.timeoutSeconds, config.validate.timeoutSeconds) * 1000 + 1000;
+      log.info({ inFlight: webhook.inFlight() }, 'shutting down: no longer accepting connections');
+      await webhook.close(graceMs);
+      certificates.stop();
+      await admin.close();
+      log.info('shut down');
+    })();
+    return shuttingDown;
+  };
+  return { webhook: webhookAddress, admin: adminAddress, metrics, certificates, readiness, shutdown };
+}
