@@ -25,6 +25,8 @@ export interface FoundBom {
   trust: BomTrust;
   /** The manifest digest the BOM hangs off (index or platform manifest). */
   subjectDigest?: string;
+  /** `os/arch[/variant]` when `subjectDigest` is a platform manifest of an image index. */
+  platform?: string;
   /** Size of the BOM blob in bytes, when known. */
   size?: number;
   inventory: AiInventory;

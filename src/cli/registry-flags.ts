@@ -6,8 +6,10 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { CredentialFileError, CredentialStore } from '../oci/credentials.js';
 import { RegistryClient } from '../oci/registry-client.js';
-import { registryLookup } from '../discovery/registry-lookup.js';
-import type { ImageLookup } from '../admission/lookup.js';
+import { buildImageLookup, type BuildLookupDeps } from '../discovery/build-lookup.js';
+import type { LookupService } from '../discovery/lookup-service.js';
+import { PlatformFilterError } from '../discovery/platforms.js';
+import { ReferenceError } from '../oci/reference.js';
 import { collect, UsageError } from './exit.js';
 
 export interface RegistryFlagValues {
@@ -68,11 +70,21 @@ export function buildRegistryClient(config: Config): RegistryClient {
   });
 }
 
-export function buildRegistryLookup(config: Config, client: RegistryClient, onNote?: (image: string, note: string) => void): ImageLookup {
-  return registryLookup(client, {
-    maxBomBytes: config.limits.maxBomBytes,
-    maxReferrers: config.limits.maxReferrers,
-    maxLookupBytes: config.limits.maxLookupBytes,
-    ...(onNote ? { onNote } : {}),
-  });
+/**
+ * The composed image lookup (every attachment source under the lookup service) for a configuration:
+ * the one used by `aibom serve`, `review`, `inspect` and `check`. Bad `discovery.*` values are usage errors.
+ */
+export function buildConfiguredLookup(config: Config, deps: BuildLookupDeps): LookupService {
+  try {
+    return buildImageLookup(config, deps);
+  } catch (err) {
+    if (err instanceof PlatformFilterError) throw new UsageError(err.message);
+    if (err instanceof ReferenceError) throw new UsageError(`discovery.cosignRepository: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The CLI commands' lookup (their callers pass `purpose: 'cli'`). */
+export function buildCliLookup(config: Config, client: RegistryClient): LookupService {
+  return buildConfiguredLookup(config, { client });
 }

@@ -3,7 +3,7 @@
 // or its pod template. Honoured only for the users, groups and namespaces the configuration names. Pure.
 import type { AdmissionRequest, KubeObject } from '../admission/review.js';
 import { getPath, podMetadataOf, stringMap, type WorkloadKind } from '../admission/workload.js';
-import { matchesAnyGlob } from '../util/glob.js';
+import { matchesAny } from '../util/glob.js';
 
 export const STACKROX_BREAK_GLASS = 'admission.stackrox.io/break-glass';
 
@@ -55,7 +55,7 @@ export function evaluateBreakGlass(
   if (key === undefined || ticket === undefined) return { requested: false };
   const refuse = (reason: string, refusal: BreakGlassRefusal): BreakGlassResult => ({ requested: true, honoured: false, key: key!, ticket: ticket!, reason, refusal });
   if (!settings.enabled) return refuse('break-glass is disabled in the webhook configuration', 'disabled');
-  if (!matchesAnyGlob(request.namespace, settings.namespaces)) return refuse(`break-glass is not allowed in namespace ${request.namespace}`, 'namespace');
+  if (!matchesAny(settings.namespaces, request.namespace)) return refuse(`break-glass is not allowed in namespace ${request.namespace}`, 'namespace');
   let pattern: RegExp;
   try {
     pattern = new RegExp(settings.valuePattern);

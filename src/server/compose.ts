@@ -1,7 +1,8 @@
 // Composition root of the lookup chain: `--bom` file overrides first, then the configured discovery
 // sources in order (`discovery.sources`). A layout passes images it does not hold to the next
-// source; the registry is the end of a chain. The registry lookup (and later the cache in front of
-// it) is a slot filled by whoever wires the process; without it, registry images are `error:not-found`.
+// source; the registry is the end of a chain. The registry lookup is a slot filled by whoever wires
+// the process (`aibom serve`: buildImageLookup, docs/discovery.md); without it, registry images are
+// `error:not-found`.
 import type { ImageLookup } from '../admission/lookup.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';

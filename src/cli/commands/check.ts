@@ -13,8 +13,12 @@ import { renderJson, renderSarif, renderTable } from '../check-report.js';
 import { collect, UsageError, type CliIO } from '../exit.js';
 import { parseManifests, type ManifestObject } from '../manifests.js';
 import { packageVersion } from '../version.js';
+import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import type { RegistryClient } from '../../oci/registry-client.js';
 
-interface CheckOptions {
+interface CheckOptions extends RegistryFlagValues {
+  /** `--registry`: look images not mapped by --bom up in their registries (off by default: CI runs offline). */
+  registry?: boolean;
   policy: string[];
   bom: string[];
   json?: boolean;
@@ -24,7 +28,7 @@ interface CheckOptions {
 }
 
 export function registerCheck(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('check')
     .description('evaluate AIModelPolicy documents on the workloads in Kubernetes manifests, as the validating webhook would')
     .argument('<manifests...>', 'manifest files (multi-document YAML, List, Helm output), or - for stdin')
@@ -34,12 +38,13 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
     .option('--config <file>', 'configuration file (YAML)')
     .option('--json', 'print JSON')
     .option('--sarif', 'print SARIF 2.1.0')
-    .action(async (files: string[], options: CheckOptions) => {
+    .option('--registry', 'look images not mapped by --bom up in their registries (every attachment source, as the webhook does)');
+  addRegistryFlags(cmd).action(async (files: string[], options: CheckOptions) => {
       if (options.json && options.sarif) throw new UsageError('--json and --sarif exclude each other');
-      const config = loadConfig({ file: options.config, env: io.env });
+      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
       const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
       const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
-      const lookup = fileLookup(options.bom.map(parseBomMapping), noSourceLookup, config.limits.maxBomBytes);
+      const mappings = options.bom.map(parseBomMapping);
       const objects: ManifestObject[] = [];
       let stdinUsed = false;
       for (const file of files) {
@@ -51,14 +56,22 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
           objects.push(...parseManifests(readText(file), file));
         }
       }
-      const workloads = await checkWorkloads(objects, {
-        policies,
-        lookup,
-        settings: admissionSettings(config),
-        clock: () => new Date(),
-        timeoutMs: config.validate.timeoutSeconds * 1000,
-        namespace: options.namespace,
-      });
+      let client: RegistryClient | undefined;
+      if (options.registry) client = buildRegistryClient(config);
+      let workloads;
+      try {
+        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
+        workloads = await checkWorkloads(objects, {
+          policies,
+          lookup,
+          settings: admissionSettings(config),
+          clock: () => new Date(),
+          timeoutMs: config.validate.timeoutSeconds * 1000,
+          namespace: options.namespace,
+        });
+      } finally {
+        await client?.close();
+      }
       if (workloads.length === 0) io.stderr('aibom: no workload (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, …) found in the manifests\n');
       if (policies.length === 0) io.stderr('aibom: no AIModelPolicy given (--policy, or policies.dir in the configuration): nothing can be denied\n');
       const code = checkExitCode(workloads);

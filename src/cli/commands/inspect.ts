@@ -1,14 +1,16 @@
 // `aibom inspect IMAGE`: resolve an image, find the BOMs attached to it, classify it.
 // Exit 0 when the lookup completed (BOMs or not), 3 when it failed, 2 on a bad reference.
 import type { Command } from 'commander';
-import { isLookupFailure, type ImageFindings } from '../../admission/lookup.js';
+import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../admission/lookup.js';
 import { classifyImage } from '../../classify/image.js';
 import { loadConfig } from '../../config/load.js';
 import { parseImageReference, ReferenceError, withDigest, type ImageReference } from '../../oci/reference.js';
 import { isIndex } from '../../oci/manifest.js';
+import { platformName } from '../../discovery/platforms.js';
+import { isAttestationEntry } from '../../discovery/sources/buildkit.js';
 import { lookupStatusOf, type RegistryClient } from '../../oci/registry-client.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, buildRegistryLookup, type RegistryFlagValues } from '../registry-flags.js';
+import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 
 interface InspectOptions extends RegistryFlagValues {
   json?: boolean;
@@ -23,7 +25,8 @@ export interface InspectReport {
   status: string;
   detail?: string;
   outcome: string;
-  boms: { source: string; mediaType: string; digest: string; size?: number; trust: string; subjectDigest?: string; format: string; models: string[] }[];
+  /** Every BOM with its source; `platform` when it hangs off a platform manifest of an index. */
+  boms: { source: string; mediaType: string; digest: string; size?: number; trust: string; subjectDigest?: string; platform?: string; format: string; models: string[] }[];
   models: { name: string; version?: string; purl?: string; bom: string }[];
 }
 
@@ -45,7 +48,7 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
     const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
     const client = buildRegistryClient(config);
     try {
-      const report = await inspectImage(client, ref, buildRegistryLookup(config, client), config.validate.timeoutSeconds * 1000);
+      const report = await inspectImage(client, ref, buildCliLookup(config, client), config.validate.timeoutSeconds * 1000);
       io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : humanInspect(report));
       setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT_LOOKUP_FAILED : EXIT_OK);
     } finally {
@@ -54,7 +57,7 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
   });
 }
 
-export async function inspectImage(client: RegistryClient, ref: ImageReference, lookup: ReturnType<typeof buildRegistryLookup>, timeoutMs: number): Promise<InspectReport> {
+export async function inspectImage(client: RegistryClient, ref: ImageReference, lookup: ImageLookup, timeoutMs: number): Promise<InspectReport> {
   const signal = AbortSignal.timeout(timeoutMs);
   const report: InspectReport = { image: ref.normalized, platforms: [], status: 'none', outcome: 'no-bom', boms: [], models: [] };
   let pinned = ref;
@@ -63,10 +66,8 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
     report.digest = resolved.digest;
     report.mediaType = resolved.mediaType;
     if (isIndex(resolved.manifest)) {
-      for (const m of resolved.manifest.manifests) {
-        const p = m.platform;
-        report.platforms.push({ platform: p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : 'unknown', digest: m.digest });
-      }
+      // BuildKit attestation entries (unknown/unknown) are not platforms: their BOMs show under the platform they describe.
+      for (const m of resolved.manifest.manifests) if (!isAttestationEntry(m)) report.platforms.push({ platform: platformName(m.platform), digest: m.digest });
     }
     pinned = withDigest(ref, resolved.digest);
   } catch (err) {
@@ -90,6 +91,7 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
     };
     if (bom.size !== undefined) entry.size = bom.size;
     if (bom.subjectDigest) entry.subjectDigest = bom.subjectDigest;
+    if (bom.platform) entry.platform = bom.platform;
     report.boms.push(entry);
     for (const m of bom.inventory.models) {
       const model: InspectReport['models'][number] = { name: m.name, bom: bom.digest };
@@ -104,10 +106,21 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
 function humanInspect(r: InspectReport): string {
   const lines = [`image:    ${r.image}`];
   if (r.digest) lines.push(`digest:   ${r.digest}${r.mediaType ? `  (${r.mediaType})` : ''}`);
-  for (const p of r.platforms) lines.push(`platform: ${p.platform}  ${p.digest}`);
   lines.push(`lookup:   ${r.status}   outcome: ${r.outcome}`);
   if (r.detail) lines.push(`detail:   ${r.detail}`);
-  for (const b of r.boms) lines.push(`bom:      ${b.digest}  ${b.mediaType}  ${b.size ?? '?'} B  source=${b.source}  trust=${b.trust}${b.models.length ? `  models: ${b.models.join(', ')}` : ''}`);
+  const bomLine = (b: InspectReport['boms'][number], indent: string): string =>
+    `${indent}bom:      ${b.digest}  ${b.mediaType}  ${b.size ?? '?'} B  source=${b.source}  trust=${b.trust}${b.models.length ? `  models: ${b.models.join(', ')}` : ''}`;
+  if (r.platforms.length === 0) {
+    for (const b of r.boms) lines.push(bomLine(b, ''));
+  } else {
+    // Multi-arch: the BOMs of the index, then each platform's.
+    lines.push(`index:    ${r.boms.some((b) => !b.platform) ? '' : 'no BOM attached to the index itself'}`.trimEnd());
+    for (const b of r.boms.filter((x) => !x.platform)) lines.push(bomLine(b, '  '));
+    for (const p of r.platforms) {
+      lines.push(`platform: ${p.platform}  ${p.digest}`);
+      for (const b of r.boms.filter((x) => x.platform !== undefined && x.subjectDigest === p.digest)) lines.push(bomLine(b, '  '));
+    }
+  }
   if (r.boms.length === 0 && !r.detail) lines.push('bom:      none attached');
   return lines.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@ import { isLookupFailure } from '../../admission/lookup.js';
 import { loadConfig } from '../../config/load.js';
 import { admissionSettings, enforcementSettings } from '../../config/settings.js';
 import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
-import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, buildRegistryLookup, type RegistryFlagValues } from '../registry-flags.js';
+import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 import type { RegistryClient } from '../../oci/registry-client.js';
 import { loadPolicyFiles } from '../../config/policy-files.js';
 import type { VerdictDecision } from '../../policy/evaluate.js';
@@ -61,7 +61,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
       let client: RegistryClient | undefined;
       if (options.registry && config.discovery.sources.includes('registry')) client = buildRegistryClient(config);
       try {
-        const lookup = fileLookup(mappings, client ? buildRegistryLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
+        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
         // The webhook's own enforcement (break-glass against the review's userInfo, exceptions, waivers).
         const set = policySet(policies);
         const ports = enforcementDependencies({ policies: () => set, settings: enforcementSettings(config), clock: () => new Date() });

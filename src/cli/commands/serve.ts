@@ -13,15 +13,18 @@ import { defaultServingNames, generateDevCertificates } from '../../server/dev-c
 import { createLogger } from '../../server/log.js';
 import { startService } from '../../server/service.js';
 import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { Registry } from 'prom-client';
+import { createLookupMetrics } from '../../metrics/lookup-metrics.js';
+import type { RegistryClient } from '../../oci/registry-client.js';
+import { addRegistryFlags, applyRegistryFlags, buildConfiguredLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 
-interface ServeOptions {
+interface ServeOptions extends RegistryFlagValues {
   tlsCert?: string;
   tlsKey?: string;
   port?: number;
   adminPort?: number;
   config?: string;
   bom: string[];
-  insecureRegistry: string[];
   layout?: string;
 }
 
@@ -51,7 +54,7 @@ function portNumber(value: string): number {
 }
 
 export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void, wiring: ServeWiring = {}): void {
-  program
+  const cmd = program
     .command('serve')
     .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz)')
     .option('--tls-cert <file>', 'serving certificate (PEM); reloaded when the file changes')
@@ -60,20 +63,29 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--admin-port <port>', 'admin HTTP port (default 9090)', portNumber)
     .option('--config <file>', 'configuration file (YAML)')
     .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
-    .option('--insecure-registry <host:port>', 'reach this registry over plain HTTP (repeatable)', collect, [])
-    .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])')
-    .action(async (options: ServeOptions) => {
+    .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])');
+  addRegistryFlags(cmd).action(async (options: ServeOptions) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
       const flags: DeepPartial<Config> = { server: {} };
       if (options.port !== undefined) flags.server!.port = options.port;
       if (options.adminPort !== undefined) flags.server!.adminPort = options.adminPort;
       if (options.tlsCert) flags.server!.tlsCert = options.tlsCert;
       if (options.tlsKey) flags.server!.tlsKey = options.tlsKey;
-      if (options.insecureRegistry.length > 0) flags.registries = { insecure: options.insecureRegistry };
       if (options.layout) flags.discovery = { sources: ['layout'], layoutDir: options.layout };
-      const config = loadConfig({ file: options.config, env: io.env, flags });
+      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options);
       const log = createLogger({ level: config.log.level });
-      const lookup = buildLookup(config, { bomMappings: options.bom.map(parseBomMapping), ...(wiring.registry ? { registry: wiring.registry } : {}) });
+      // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
+      const promRegistry = new Registry();
+      let client: RegistryClient | undefined;
+      const registryLookup = wiring.registry ?? ((cfg: Config): ImageLookup => {
+        client = buildRegistryClient(cfg);
+        return buildConfiguredLookup(cfg, {
+          client,
+          metrics: createLookupMetrics(promRegistry),
+          onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
+        });
+      });
+      const lookup = buildLookup(config, { bomMappings: options.bom.map(parseBomMapping), registry: registryLookup });
 
       let certFile = config.server.tlsCert;
       let keyFile = config.server.tlsKey;
@@ -92,8 +104,9 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
 
       let service;
       try {
-        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log });
+        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
       } catch (err) {
+        await client?.close();
         if (err instanceof CertificateError) throw new UsageError(err.message);
         if (err instanceof PolicyError) throw new UsageError(err.message);
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
@@ -113,6 +126,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
           });
         });
       });
+      await client?.close();
       io.stdout('aibom: stopped\n');
       setExit(EXIT_OK);
     });

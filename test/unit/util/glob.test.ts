@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { matchesAnyGlob, matchesGlob } from '../../../src/util/glob.js';
+import { globMatch, matchesAny } from '../../../src/util/glob.js';
 
 describe('util/glob', () => {
   const cases: [string, string, boolean][] = [
@@ -11,16 +11,24 @@ describe('util/glob', () => {
     ['a+b', 'a+b', true],
     ['x(y)', 'x(y)', true],
     ['anything', '*', true],
+    ['', '*', true],
+    ['abc', 'a*b*c', true],
+    ['acb', 'a*b*c*d', false],
   ];
   for (const [value, pattern, expected] of cases) {
-    it(`${value} ${expected ? 'matches' : 'does not match'} ${pattern}`, () => {
-      expect(matchesGlob(value, pattern)).to.equal(expected);
+    it(`${JSON.stringify(value)} ${expected ? 'matches' : 'does not match'} ${pattern}`, () => {
+      expect(globMatch(pattern, value)).to.equal(expected);
     });
   }
   it('can ignore case', () => {
-    expect(matchesGlob('Registry.Example.com', '*.example.com')).to.equal(false);
-    expect(matchesGlob('Registry.Example.com', '*.example.com', { caseInsensitive: true })).to.equal(true);
-    expect(matchesAnyGlob('b', ['a', 'b'])).to.equal(true);
-    expect(matchesAnyGlob('c', [])).to.equal(false);
+    expect(globMatch('*.example.com', 'Registry.Example.com')).to.equal(false);
+    expect(globMatch('*.example.com', 'Registry.Example.com', { caseInsensitive: true })).to.equal(true);
+    expect(matchesAny(['a', 'b'], 'b')).to.equal(true);
+    expect(matchesAny([], 'c')).to.equal(false);
+  });
+  it('does not backtrack badly on hostile patterns', () => {
+    const pattern = `${'*a'.repeat(30)}b`;
+    const text = 'a'.repeat(5000);
+    expect(globMatch(pattern, text)).to.equal(false);
   });
 });

@@ -1,0 +1,150 @@
+// Every attachment source for one image digest (DESIGN.md data flow; SPECS.md §2.6 checklist):
+//   manifest by digest → subjects = the digest itself + (for an index) each selected platform manifest
+//   → per subject, in parallel: referrers (API or tag fallback: plain BOMs, Sigstore bundles, in-toto
+//     referrers), cosign `.sbom` tag, cosign `.att` tag; and, for an index, BuildKit attestation manifests
+//   → merge, one entry per BOM digest → ImageFindings.
+// All probes share the lookup's signal and byte budget. Never throws: failures are statuses, free text
+// goes to `detail` (problems, rejected statements) or to `onNote` (log-only remarks).
+import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../admission/lookup.js';
+import type { ImageReference } from '../oci/reference.js';
+import { isIndex } from '../oci/manifest.js';
+import { lookupStatusOf, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import type { Clock } from './clock.js';
+import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';
+import { MAX_PLATFORMS, selectPlatforms, type PlatformFilter, type PlatformManifest } from './platforms.js';
+import { worstStatus } from './registry-lookup.js';
+import { attestationEntries, probeBuildkit } from './sources/buildkit.js';
+import { probeCosignAtt } from './sources/cosign-att.js';
+import { probeCosignSbom } from './sources/cosign-sbom.js';
+import type { ByteBudget, ProbeContext, ProbeLimits, ProbeResult } from './sources/probe.js';
+import { probeReferrers } from './sources/referrers.js';
+
+export interface AttachmentLookupOptions {
+  limits: ProbeLimits;
+  /** Bytes read per lookup, manifests and blobs together (limits.maxLookupBytes). */
+  maxLookupBytes: number;
+  /** Platforms of an index to examine (discovery.platforms). */
+  platforms: PlatformFilter;
+  maxPlatforms?: number;
+  /** Where cosign `.sbom`/`.att` tags live (discovery.cosignRepository); default: the image's repository. */
+  cosignRepository?: RepoRef;
+  /** Per-source outcomes (`sourceProbed`). */
+  metrics?: Pick<LookupMetrics, 'sourceProbed'>;
+  clock?: Clock;
+  /** Log hook for remarks that are not statuses. */
+  onNote?: (image: string, note: string) => void;
+}
+
+const DETAIL_MAX = 2000;
+
+interface Probe {
+  /** Order of the subject (0: the image digest itself, then platforms in index order). */
+  order: number;
+  result: ProbeResult;
+}
+
+/** Findings for an image pinned to a digest (`pinned.digest` set). */
+export async function lookupAttachments(client: RegistryClient, pinned: ImageReference, signal: AbortSignal, options: AttachmentLookupOptions): Promise<ImageFindings> {
+  const digest = pinned.digest;
+  if (!digest) return { status: 'error:invalid', boms: [], detail: 'internal: the lookup needs a digest reference' };
+  const budget: ByteBudget = { remaining: options.maxLookupBytes };
+  const clock = options.clock ?? { now: () => performance.now() };
+  const repo: RepoRef = { registry: pinned.registry, repository: pinned.repository };
+  const notes: string[] = [];
+
+  let manifest;
+  try {
+    const res = await client.getManifest(repo, digest, signal, { maxBytes: budget.remaining });
+    budget.remaining -= res.bytes.length;
+    manifest = res.manifest;
+  } catch (err) {
+    const status: LookupStatus = signal.aborted ? 'timeout' : lookupStatusOf(err);
+    return { status, digest, boms: [], detail: `manifest ${digest}: ${(err as Error).message}`.slice(0, DETAIL_MAX) };
+  }
+
+  const context = (subjectDigest: string, platform?: string): ProbeContext => {
+    const ctx: ProbeContext = { client, repo, subjectDigest, signal, budget, limits: options.limits };
+    if (platform) ctx.platform = platform;
+    return ctx;
+  };
+
+  // Which manifests BOMs may hang off: the digest asked for, and each selected platform manifest.
+  let platforms: PlatformManifest[] = [];
+  if (isIndex(manifest)) {
+    const selected = selectPlatforms(manifest, options.platforms, options.maxPlatforms ?? MAX_PLATFORMS);
+    platforms = selected.platforms;
+    notes.push(...selected.notes);
+  }
+  const subjects = [{ digest, platform: undefined as string | undefined }, ...platforms.map((p) => ({ digest: p.digest, platform: p.platform }))];
+  const platformOf = new Map(platforms.map((p) => [p.digest, p.platform]));
+
+  const timed = async (order: number, label: (r: ProbeResult) => BomSource, run: () => Promise<ProbeResult>): Promise<Probe> => {
+    const started = clock.now();
+    let result: ProbeResult;
+    try {
+      result = await run();
+    } catch (err) {
+      // Defensive: probes record their failures; nothing should reach here.
+      result = { boms: [], problems: [{ status: signal.aborted ? 'timeout' : lookupStatusOf(err), detail: `probe: ${(err as Error).message}` }], rejected: [], notes: [] };
+    }
+    options.metrics?.sourceProbed(label(result), outcomeOf(result, signal), Math.max(0, clock.now() - started) / 1000);
+    return { order, result };
+  };
+
+  // Independent probes run at once; the client's connection pool bounds what reaches a registry.
+  const probes: Promise<Probe>[] = [];
+  subjects.forEach((s, order) => {
+    const ctx = context(s.digest, s.platform);
+    probes.push(timed(order, (r) => ((r as { via?: string }).via === 'tag' ? 'tag-fallback' : 'referrers'), () => probeReferrers(ctx)));
+    probes.push(timed(order, () => 'cosign-sbom', () => probeCosignSbom(ctx, options.cosignRepository)));
+    probes.push(timed(order, () => 'cosign-att', () => probeCosignAtt(ctx, options.cosignRepository)));
+  });
+  if (platforms.length > 0) {
+    const entries = attestationEntries(manifest, new Set(platformOf.keys()));
+    if (entries.length > 0) {
+      probes.push(timed(1, () => 'buildkit', () => probeBuildkit(entries, (d) => context(d, platformOf.get(d)), options.limits.concurrency)));
+    }
+  }
+  const done = await Promise.all(probes);
+
+  const boms = mergeBoms(done, subjects.map((s) => s.digest));
+  const problems = done.flatMap((p) => p.result.problems);
+  const rejected = done.flatMap((p) => p.result.rejected);
+  notes.push(...done.flatMap((p) => p.result.notes));
+  for (const note of notes) options.onNote?.(pinned.normalized, note);
+
+  const findings: ImageFindings = { status: boms.length > 0 ? 'found' : 'none', digest, boms };
+  if (boms.length === 0) {
+    const worst = worstStatus(problems);
+    if (signal.aborted && (worst || problems.length === 0)) findings.status = 'timeout';
+    else if (worst) findings.status = worst.status;
+  }
+  const details = [...rejected, ...problems.map((p) => p.detail)];
+  if (details.length > 0) findings.detail = details.join('; ').slice(0, DETAIL_MAX);
+  return findings;
+}
+
+function outcomeOf(result: ProbeResult, signal: AbortSignal): ProbeOutcome {
+  if (result.boms.length > 0) return 'found';
+  if (result.problems.some((p) => p.status === 'timeout') || (signal.aborted && result.problems.length > 0)) return 'timeout';
+  if (result.problems.length > 0) return 'error';
+  return 'none';
+}
+
+const SOURCE_ORDER: readonly BomSource[] = ['referrers', 'tag-fallback', 'sigstore-bundle', 'cosign-att', 'cosign-sbom', 'buildkit', 'layout', 'file'];
+
+/**
+ * One entry per BOM digest (the same blob attached twice, or to the index and a platform, counts
+ * once), in a deterministic order: subject (index first), source, digest. Models are de-duplicated
+ * later by the admission core, across all BOMs of the image.
+ */
+function mergeBoms(probes: readonly Probe[], subjectOrder: readonly string[]): FoundBom[] {
+  const all = probes.flatMap((p) => p.result.boms);
+  const rank = (b: FoundBom): number => {
+    const i = subjectOrder.indexOf(b.subjectDigest ?? '');
+    return i < 0 ? subjectOrder.length : i;
+  };
+  all.sort((a, b) => rank(a) - rank(b) || SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  const seen = new Set<string>();
+  return all.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
+}

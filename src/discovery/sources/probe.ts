@@ -1,0 +1,186 @@
+// What every attachment source shares: the probe context (one subject digest, the lookup's signal
+// and byte budget), what a probe reports back, and the two steps every source ends with — fetching
+// a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
+// in-toto statement names the subject, SPECS.md §2.6 step 5).
+import type { BomSource, FoundBom, LookupStatus } from '../../admission/lookup.js';
+import { predicateKind } from '../../bom/attestation.js';
+import type { BomLimits } from '../../bom/limits.js';
+import { readBom } from '../../bom/read.js';
+import type { Descriptor } from '../../oci/manifest.js';
+import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../oci/registry-client.js';
+
+/** Shared per lookup: what is left of the byte budget (manifests and blobs together). */
+export interface ByteBudget {
+  remaining: number;
+}
+
+export interface Problem {
+  status: LookupStatus;
+  detail: string;
+}
+
+export interface ProbeLimits {
+  /** Cap per BOM blob (limits.maxBomBytes). */
+  maxBomBytes: number;
+  /** Referrers examined per subject digest (limits.maxReferrers). */
+  maxReferrers: number;
+  /** Referrer manifests fetched in parallel per subject. */
+  concurrency: number;
+  /** Parser caps (limits.maxJsonDepth, limits.maxArrayLength). */
+  bom?: Partial<BomLimits>;
+}
+
+export interface ProbeContext {
+  client: RegistryClient;
+  /** The image's repository. */
+  repo: RepoRef;
+  /** The manifest digest BOMs must hang off (index or platform manifest). */
+  subjectDigest: string;
+  /** `os/arch[/variant]` of the subject when it is a platform manifest of an index. */
+  platform?: string;
+  signal: AbortSignal;
+  budget: ByteBudget;
+  limits: ProbeLimits;
+}
+
+/** What one probe of one source found. */
+export interface ProbeResult {
+  boms: FoundBom[];
+  /** Failures that decide the status when nothing is found. */
+  problems: Problem[];
+  /** Things rejected for a security reason (wrong subject): reported in `detail`. */
+  rejected: string[];
+  /** Log-only remarks (a skipped referrer, a sniffed layer that is not a BOM). */
+  notes: string[];
+}
+
+export function emptyResult(): ProbeResult {
+  return { boms: [], problems: [], rejected: [], notes: [] };
+}
+
+export function mergeInto(target: ProbeResult, from: ProbeResult): void {
+  target.boms.push(...from.boms);
+  target.problems.push(...from.problems);
+  target.rejected.push(...from.rejected);
+  target.notes.push(...from.notes);
+}
+
+export function problemOf(err: unknown, what: string, signal: AbortSignal): Problem {
+  return { status: signal.aborted ? 'timeout' : lookupStatusOf(err), detail: `${what}: ${(err as Error).message}` };
+}
+
+/** A manifest read within the byte budget (undefined, with a problem, once it is spent). Throws RegistryError. */
+export async function fetchManifest(ctx: ProbeContext, repo: RepoRef, reference: string, out: ProbeResult, what: string) {
+  if (ctx.budget.remaining <= 0) {
+    out.problems.push({ status: 'error:too-large', detail: `lookup byte budget spent before ${what}` });
+    return undefined;
+  }
+  const res = await ctx.client.getManifest(repo, reference, ctx.signal, { maxBytes: ctx.budget.remaining });
+  ctx.budget.remaining -= res.bytes.length;
+  return res;
+}
+
+/** A layer's bytes within the BOM cap and the lookup budget (digest and size verified by the client). */
+export async function fetchLayer(ctx: ProbeContext, repo: RepoRef, layer: Descriptor, out: ProbeResult): Promise<Buffer | undefined> {
+  const maxBom = ctx.limits.maxBomBytes;
+  if (layer.size > maxBom) {
+    out.problems.push({ status: 'error:too-large', detail: `BOM ${layer.digest} is ${layer.size} bytes, over the ${maxBom}-byte cap` });
+    return undefined;
+  }
+  const cap = Math.min(maxBom, ctx.budget.remaining);
+  if (layer.size > cap) {
+    out.problems.push({ status: 'error:too-large', detail: `BOM ${layer.digest} does not fit the lookup byte budget` });
+    return undefined;
+  }
+  try {
+    const bytes = await ctx.client.getBlob(repo, layer.digest, cap, ctx.signal, layer.size);
+    ctx.budget.remaining -= bytes.length;
+    return bytes;
+  } catch (err) {
+    out.problems.push(problemOf(err, `BOM ${layer.digest}`, ctx.signal));
+    return undefined;
+  }
+}
+
+export function mediaTypeOfFormat(format: string, fallback: string): string {
+  if (format === 'cyclonedx') return 'application/vnd.cyclonedx+json';
+  if (format === 'spdx3') return 'application/spdx3+json';
+  if (format === 'spdx2') return 'application/spdx+json';
+  return fallback;
+}
+
+function bomLimitsOf(ctx: ProbeContext): Partial<BomLimits> {
+  return { ...ctx.limits.bom, maxBytes: ctx.limits.maxBomBytes };
+}
+
+function found(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, mediaType: string, source: BomSource, inventory: FoundBom['inventory']): FoundBom {
+  const bom: FoundBom = {
+    digest: layer.digest,
+    mediaType,
+    source,
+    // Nothing is verified yet: every BOM is a claim (SPECS.md §2.6 step 5).
+    trust: 'unsigned',
+    subjectDigest: ctx.subjectDigest,
+    size: bytes.length,
+    inventory,
+  };
+  if (ctx.platform) bom.platform = ctx.platform;
+  return bom;
+}
+
+/**
+ * A plain BOM layer. `declaredType`: the layer (or its artifact) says it is a BOM, so unreadable
+ * bytes are a finding (`error:invalid`, e.g. CycloneDX XML); otherwise the layer was only sniffed.
+ */
+export function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, declaredType: string | undefined, source: BomSource, out: ProbeResult): void {
+  const read = readBom(bytes, { mediaType: declaredType ?? layer.mediaType, limits: bomLimitsOf(ctx) });
+  if (!read.ok) {
+    if (declaredType) out.problems.push({ status: 'error:invalid', detail: `BOM ${layer.digest} (${declaredType}): ${read.error}` });
+    else out.notes.push(`layer ${layer.digest} (${layer.mediaType}) is not a BOM: ${read.error}`);
+    return;
+  }
+  out.boms.push(found(ctx, layer, bytes, declaredType ?? mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory));
+}
+
+/**
+ * An attestation layer (Sigstore bundle, DSSE envelope or bare in-toto statement). It counts only
+ * when its statement names `subjectDigest` (or `mustCover`, e.g. the platform a BuildKit
+ * attestation describes): a statement about another image is rejected, never counted.
+ */
+export function attestedBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, source: BomSource, out: ProbeResult, mustCover = ctx.subjectDigest): void {
+  const read = readBom(bytes, { mediaType: layer.mediaType, limits: bomLimitsOf(ctx) });
+  if (!read.ok) {
+    // A predicate that is not a BOM (provenance, vulnerability scans): not our business.
+    if (read.code === 'not-a-bom') out.notes.push(`attestation ${layer.digest}: ${read.error}`);
+    else out.problems.push({ status: 'error:invalid', detail: `attestation ${layer.digest}: ${read.error}` });
+    return;
+  }
+  const attestation = read.inventory.attestation;
+  if (!attestation) {
+    out.problems.push({ status: 'error:invalid', detail: `attestation ${layer.digest} holds a bare BOM, not an in-toto statement` });
+    return;
+  }
+  if (!attestation.subjectDigests.includes(mustCover.toLowerCase())) {
+    const named = attestation.subjectDigests.slice(0, 3).join(', ') || 'no digest';
+    out.rejected.push(`${source} statement ${layer.digest} is about ${named}, not ${mustCover}: rejected`);
+    return;
+  }
+  out.boms.push(found(ctx, layer, bytes, mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory));
+}
+
+/** A predicate type (annotation) worth downloading: CycloneDX, SPDX 2 or SPDX 3; absent = unknown, download. */
+export function predicateMayBeBom(predicateType: string | undefined): boolean {
+  return predicateType === undefined || predicateKind(predicateType) !== 'other';
+}
+
+/** Runs `fn` on each item with at most `limit` at once, stopping new work once `signal` fires. */
+export async function eachLimited<T>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.min(Math.max(1, limit), queue.length) }, async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (signal.aborted) return;
+      await fn(next);
+    }
+  });
+  await Promise.all(workers);
+}
