@@ -35,7 +35,32 @@ export interface Verdict {
   message: string;
   /** How to fix it, one sentence. */
   fix: string;
+  /** The policy exception that exempted this finding (its effect is then `audit`). */
+  exception?: ExceptionRef;
+  /** An exception that would have matched but has expired (the finding keeps its effect). */
+  expiredException?: ExceptionRef;
+  /** Why a `deny`/`warn` effect was turned into `audit` at admission (src/policy/enforce.ts). */
+  waived?: Waiver;
+  /** The effect before an exception or a waiver changed it. */
+  originalEffect?: Effect;
 }
+
+/** One exception of one policy, as named in verdicts and audit records. */
+export interface ExceptionRef {
+  policy: string;
+  /** Position in `spec.exceptions`. */
+  index: number;
+  name?: string;
+  ticket: string;
+  expires?: string;
+}
+
+/**
+ * Why an admission did not apply a verdict's effect: an authorised break-glass, an object being
+ * deleted, an object made by a built-in controller for an owner that was evaluated, or an UPDATE that
+ * changed nothing the policy looks at.
+ */
+export type Waiver = 'break-glass' | 'deleting' | 'controller-created' | 'unchanged';
 
 /** Enforce denies violations and warns on warnings; Warn warns on both; Audit only records. */
 export function effectOf(mode: PolicyMode, severity: Severity): Effect {

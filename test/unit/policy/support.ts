@@ -95,3 +95,24 @@ export async function contextFor(object: Record<string, unknown>, byImage: Recor
 export function policy(name: string, mode: 'Enforce' | 'Warn' | 'Audit', rules: AIModelPolicyInput['spec']['rules'], match?: AIModelPolicyInput['spec']['match']): AIModelPolicy {
   return policySchema.parse({ apiVersion: 'aibom.io/v1alpha1', kind: 'AIModelPolicy', metadata: { name }, spec: { mode, rules, ...(match ? { match } : {}) } });
 }
+
+/** The PolicyContext of any AdmissionReview (other users, operations, old objects). */
+export async function contextForReview(review: ReturnType<typeof parseAdmissionReview>, byImage: Record<string, ImageFindings>): Promise<PolicyContext> {
+  let captured: PolicyContext | undefined;
+  await admit(review, 'validate', {
+    lookup: mapLookup(byImage),
+    settings,
+    signal: new AbortController().signal,
+    evaluatePolicy: (ctx) => {
+      captured = ctx;
+      return { allowed: true, warnings: [], auditAnnotations: {} };
+    },
+  });
+  if (!captured) throw new Error('admit did not reach the policy engine');
+  return captured;
+}
+
+/** A policy document with every field as written (exceptions included). */
+export function policyDoc(name: string, spec: AIModelPolicyInput['spec']): AIModelPolicy {
+  return policySchema.parse({ apiVersion: 'aibom.io/v1alpha1', kind: 'AIModelPolicy', metadata: { name }, spec });
+}
