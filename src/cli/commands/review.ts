@@ -1,5 +1,4 @@
 // `aibom review REVIEW.json`: run the admission core offline on an AdmissionReview file.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { admit, type AdmissionOutcome } from '../../admission/admit.js';
 import { parseAdmissionReview, ReviewParseError } from '../../admission/review.js';
@@ -14,6 +13,7 @@ import type { VerdictDecision } from '../../policy/evaluate.js';
 import { enforcementDependencies } from '../../policy/enforce.js';
 import { policySet } from '../../policy/policy-set.js';
 import { formatVerdict } from '../../policy/verdict.js';
+import { readInputText } from '../input.js';
 import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 
 interface ReviewOptions extends RegistryFlagValues {
@@ -39,7 +39,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
     .option('--no-registry', 'do not look images up in registries (only --bom mappings)');
   addRegistryFlags(cmd).action(async (file: string, options: ReviewOptions) => {
       if (options.policy.length > 0 && !options.validate) throw new UsageError('--policy needs --validate: policies are evaluated on the validating path only');
-      const text = file === '-' ? await (io.readStdin?.() ?? Promise.resolve('')) : readText(file);
+      const text = await readInputText(file, io);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -94,13 +94,6 @@ export function exitCodeOf(outcome: AdmissionOutcome, decision?: VerdictDecision
   return EXIT_OK;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 export function humanReport(outcome: AdmissionOutcome): string {
   const r = outcome.review.response;
