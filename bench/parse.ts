@@ -104,10 +104,10 @@ const roundsOverride = Number(process.env.BENCH_ROUNDS);
 const rounds = (n: number): number => (Number.isInteger(roundsOverride) && roundsOverride > 0 ? roundsOverride : n);
 const filter = process.argv[2]?.toLowerCase();
 const cases: { label: string; make: () => string; rounds: number }[] = [
-  { label: 'CycloneDX 1 MB', make: () => cyclonedx(MB), rounds: rounds(21) },
-  { label: 'CycloneDX 10 MB', make: () => cyclonedx(10 * MB), rounds: rounds(7) },
-  { label: 'SPDX 3 1 MB', make: () => spdx3(MB), rounds: rounds(21) },
-  { label: 'SPDX 3 10 MB', make: () => spdx3(10 * MB), rounds: rounds(7) },
+  { label: 'CycloneDX 1 MB', make: () => cyclonedx(MB), rounds: rounds(31) },
+  { label: 'CycloneDX 10 MB', make: () => cyclonedx(10 * MB), rounds: rounds(9) },
+  { label: 'SPDX 3 1 MB', make: () => spdx3(MB), rounds: rounds(31) },
+  { label: 'SPDX 3 10 MB', make: () => spdx3(10 * MB), rounds: rounds(9) },
 ].filter((c) => !filter || c.label.toLowerCase().includes(filter));
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');

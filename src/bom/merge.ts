@@ -89,9 +89,12 @@ export function detectCycles(edges: ReadonlyMap<string, readonly string[]>, sink
         return true;
       }
       if (c === undefined) {
+        // A node without edges cannot be on a cycle: not coloured, not pushed (most nodes are leaves).
+        const list = edges.get(next);
+        if (list === undefined || list.length === 0) continue;
         colour.set(next, 1);
         ids.push(next);
-        lists.push(edges.get(next));
+        lists.push(list);
         positions.push(0);
       }
     }
