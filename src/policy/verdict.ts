@@ -16,14 +16,12 @@ export type Severity = 'violation' | 'warning';
 /** What the finding does to the request: the mode decides it from the severity. */
 export type Effect = 'deny' | 'warn' | 'audit';
 
-export interface Verdict {
-  policy: string;
-  mode: PolicyMode;
+/** What one rule found, before the policy's name and mode are attached. */
+export interface RuleFinding {
   rule: RuleName;
   /** Finer reason within the rule (`denied`, `not-allowed`, `missing`, `unparsable`, `too-old`, …). */
   reason: string;
   severity: Severity;
-  effect: Effect;
   /** Container (or image volume) name; absent for workload-level findings. */
   container?: string;
   /** Normalised image reference. */
@@ -35,6 +33,12 @@ export interface Verdict {
   message: string;
   /** How to fix it, one sentence. */
   fix: string;
+}
+
+export interface Verdict extends RuleFinding {
+  policy: string;
+  mode: PolicyMode;
+  effect: Effect;
   /** The policy exception that exempted this finding (its effect is then `audit`). */
   exception?: ExceptionRef;
   /** An exception that would have matched but has expired (the finding keeps its effect). */

@@ -78,18 +78,7 @@ export function reviewOf(object: Record<string, unknown>): ReturnType<typeof par
 
 /** The PolicyContext `admit()` builds on the validating path for this object and these findings. */
 export async function contextFor(object: Record<string, unknown>, byImage: Record<string, ImageFindings>): Promise<PolicyContext> {
-  let captured: PolicyContext | undefined;
-  await admit(reviewOf(object), 'validate', {
-    lookup: mapLookup(byImage),
-    settings,
-    signal: new AbortController().signal,
-    evaluatePolicy: (ctx) => {
-      captured = ctx;
-      return { allowed: true, warnings: [], auditAnnotations: {} };
-    },
-  });
-  if (!captured) throw new Error('admit did not reach the policy engine');
-  return captured;
+  return contextForReview(reviewOf(object), byImage);
 }
 
 export function policy(name: string, mode: 'Enforce' | 'Warn' | 'Audit', rules: AIModelPolicyInput['spec']['rules'], match?: AIModelPolicyInput['spec']['match']): AIModelPolicy {
