@@ -51,8 +51,11 @@ export interface AdmitDependencies {
   signal: AbortSignal;
   /** Validating path: the policy engine. Absent → everything is admitted. */
   evaluatePolicy?: (context: PolicyContext) => PolicyDecision;
-  /** Mutating path: whether an authorised break-glass admitted this object. */
-  isBypassed?: (request: AdmissionRequest) => boolean;
+  /**
+   * Mutating path: whether an authorised break-glass admitted this object (`<prefix>/bypassed=true`).
+   * Gets the same context as the policy engine, so it can tell whether the bypass was needed.
+   */
+  isBypassed?: (context: PolicyContext) => boolean;
 }
 
 export interface AdmissionOutcome {
@@ -65,6 +68,8 @@ export interface AdmissionOutcome {
   results: ImageResult[];
   patch: PatchOp[];
   policy?: PolicyDecision;
+  /** Mutating path: the object was labelled `<prefix>/bypassed=true`. */
+  bypassed?: boolean;
 }
 
 const MAX_WARNING_LENGTH = 120;
@@ -95,15 +100,19 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   const response: AdmissionResponse = { uid: req.uid, allowed: true };
   let patch: PatchOp[] = [];
   let policy: PolicyDecision | undefined;
+  const context = (): PolicyContext => ({ request: req, kind, name, object, podSpec, uses, results, outcomes, classification });
+  let bypassed = false;
 
   if (endpoint === 'mutate') {
-    patch = mutationPatch(req, kind, object, classification, results, deps);
+    // The apiserver drops metadata changes made on pods/ephemeralcontainers: no label to write.
+    bypassed = req.subResource !== 'ephemeralcontainers' && (deps.isBypassed?.(context()) ?? false);
+    patch = mutationPatch(req, kind, object, classification, results, deps, bypassed);
     if (patch.length > 0) {
       response.patchType = 'JSONPatch';
       response.patch = Buffer.from(JSON.stringify(patch), 'utf8').toString('base64');
     }
   } else if (deps.evaluatePolicy) {
-    policy = deps.evaluatePolicy({ request: req, kind, name, object, podSpec, uses, results, outcomes, classification });
+    policy = deps.evaluatePolicy(context());
     warnings.push(...policy.warnings);
     Object.assign(auditAnnotations, policy.auditAnnotations);
     if (!policy.allowed) {
@@ -115,6 +124,7 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   response.auditAnnotations = auditAnnotations;
   const outcome: AdmissionOutcome = { review: wrap(response), kind, name, classification, results, patch };
   if (policy) outcome.policy = policy;
+  if (bypassed) outcome.bypassed = true;
   return outcome;
 }
 
@@ -174,10 +184,10 @@ function mutationPatch(
   classification: WorkloadClassification,
   results: ImageResult[],
   deps: AdmitDependencies,
+  bypassed: boolean,
 ): PatchOp[] {
   // The apiserver drops metadata changes made on pods/ephemeralcontainers: classify only.
   if (req.subResource === 'ephemeralcontainers') return [];
-  const bypassed = deps.isBypassed?.(req) ?? false;
   const settings = deps.settings;
   const objectMeta = getPath(object, ['metadata']);
   const desired = desiredMetadata(settings.prefix, classification, results, { maxBytes: settings.maxAnnotationBytes, existing: stringMap(getPath(objectMeta, ['annotations'])) }, bypassed);

@@ -55,30 +55,47 @@ export function indexFor(models: ModelRecord[]): ModelIndex {
   return index;
 }
 
-/** Reports (once) whether the graph has a cycle. Iterative three-colour DFS, O(V + E). */
+/**
+ * Reports (once) whether the graph has a cycle. Iterative three-colour DFS, O(V + E). The DFS stack is
+ * three parallel arrays (node, its edge list, the next edge to follow) rather than one object per frame:
+ * dependency chains in real BOMs run to tens of thousands of nodes.
+ */
 export function detectCycles(edges: ReadonlyMap<string, readonly string[]>, sink: FindingSink): boolean {
   const colour = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+  const ids: string[] = [];
+  const lists: (readonly string[] | undefined)[] = [];
+  const positions: number[] = [];
   for (const start of edges.keys()) {
     if (colour.has(start)) continue;
-    const stack: { id: string; i: number }[] = [{ id: start, i: 0 }];
     colour.set(start, 1);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const next = edges.get(top.id)?.[top.i];
+    ids.push(start);
+    lists.push(edges.get(start));
+    positions.push(0);
+    while (ids.length > 0) {
+      const top = ids.length - 1;
+      const i = positions[top]!;
+      const next = lists[top]?.[i];
       if (next === undefined) {
-        colour.set(top.id, 2);
-        stack.pop();
+        colour.set(ids[top]!, 2);
+        ids.pop();
+        lists.pop();
+        positions.pop();
         continue;
       }
-      top.i++;
+      positions[top] = i + 1;
       const c = colour.get(next);
       if (c === 1) {
         sink.add('dependency-cycle', 'info', `the dependency graph has a cycle through ${JSON.stringify(clip(next, 100))}`);
         return true;
       }
       if (c === undefined) {
+        // A node without edges cannot be on a cycle: not coloured, not pushed (most nodes are leaves).
+        const list = edges.get(next);
+        if (list === undefined || list.length === 0) continue;
         colour.set(next, 1);
-        stack.push({ id: next, i: 0 });
+        ids.push(next);
+        lists.push(list);
+        positions.push(0);
       }
     }
   }

@@ -16,26 +16,59 @@ const SAFETY_LEVELS = new Set<SafetyRiskLevel>(['low', 'medium', 'high', 'seriou
 /** Relationship types through which an application uses what it points at (SPECS.md §4.4–4.5). */
 const USE_RELATIONSHIPS = new Set(['dependsOn', 'contains', 'hasDataFile', 'usesTool', 'hasStaticLink', 'hasDynamicLink', 'hasInput']);
 const APPLICATION_PURPOSES = new Set(['application', 'executable']);
+/** Relationship types that relate a model to another model (SPECS.md §4.4). */
+const MODEL_RELATIONS = new Set(['descendantOf', 'ancestorOf', 'hasVariant', 'variantOf', 'generatedFrom']);
+/** Profile prefixes of SPDX 3 class names (`ai_`, `software:`…), compared case-insensitively. */
+const PROFILE_PREFIXES = new Set(['ai', 'dataset', 'software', 'simplelicensing', 'expandedlicensing', 'build', 'security', 'lite', 'core', 'extension']);
+
+type Rel = { type: string; to: string[]; scope?: string };
+
+/** The text after the last `/` or `#` (the whole string when it has neither): the local name of an IRI. */
+function localName(s: string): string {
+  // A char loop: runs for every element and relationship, and is several times cheaper than two
+  // lastIndexOf calls or a split on short strings.
+  for (let i = s.length - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 47 /* / */ || c === 35 /* # */) return s.slice(i + 1);
+  }
+  return s;
+}
 
 /** Short class name: `ai_AIPackage`, `AIPackage`, `https://spdx.org/rdf/3.0.1/terms/AI/AIPackage` → `AIPackage`. */
 export function spdx3TypeName(value: unknown): string | undefined {
   const t = str(value);
   if (!t) return undefined;
-  const last = t.split(/[/#]/).pop() ?? t;
-  return last.replace(/^(ai|dataset|software|simplelicensing|expandedlicensing|build|security|lite|core|extension)[_:]/i, '');
+  const last = localName(t);
+  // Strip one known profile prefix followed by `_` or `:`. The prefixes contain neither character, so
+  // the separator is the first `_` or `:` of the name (no regex: this runs once per element).
+  let sep = last.indexOf('_');
+  const colon = last.indexOf(':');
+  if (sep < 0 || (colon >= 0 && colon < sep)) sep = colon;
+  if (sep <= 0) return last;
+  return PROFILE_PREFIXES.has(last.slice(0, sep).toLowerCase()) ? last.slice(sep + 1) : last;
 }
+
+/**
+ * Bare names of the prefixed property names this module asks for (`software_packageUrl` → `packageUrl`).
+ * Keyed by names written in this file only, never by document keys, so it stays small.
+ */
+const bareNames = new Map<string, string>();
 
 /** A property under its JSON-LD name or, leniently, without the profile prefix. */
 function prop(e: JsonRecord, prefixed: string): unknown {
   const v = own(e, prefixed);
   if (v !== undefined) return v;
-  const bare = prefixed.replace(/^[a-z]+_/, '');
+  let bare = bareNames.get(prefixed);
+  if (bare === undefined) {
+    bare = prefixed.replace(/^[a-z]+_/, '');
+    bareNames.set(prefixed, bare);
+  }
   return own(e, bare);
 }
 
 function vocab(value: unknown): string | undefined {
   const s = str(value);
-  return s ? (s.split(/[/#]/).pop() ?? s) : undefined;
+  return s ? localName(s) : undefined;
 }
 
 export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink): AiInventory {
@@ -51,22 +84,21 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     sink.add('too-many-elements', 'warning', `more than ${limits.maxElements} SPDX elements; the rest were not read`, '@graph');
     elements = elements.slice(0, limits.maxElements);
   }
-  // One type lookup per element (the loops below would otherwise re-parse type names several times).
-  const typeCache = new Map<JsonRecord, string | undefined>();
-  const typeOf = (e: JsonRecord): string | undefined => {
-    if (typeCache.has(e)) return typeCache.get(e);
-    const t = spdx3TypeName(own(e, 'type') ?? own(e, '@type'));
-    typeCache.set(e, t);
-    return t;
-  };
+  // One pass indexes the graph: each element's short type and id are computed once, relationships and
+  // the other elements are kept apart (in document order) so that later passes do not re-scan @graph.
   const byId = new Map<string, JsonRecord>();
+  const relationships: JsonRecord[] = [];
+  const others: JsonRecord[] = [];
+  const otherTypes: string[] = [];
+  const otherIds: (string | undefined)[] = [];
   let specVersion: string | undefined;
   let created: string | undefined;
   for (const e of elements) {
     if (!isRecord(e)) continue;
+    const type = spdx3TypeName(own(e, 'type') ?? own(e, '@type'));
     const id = str(own(e, 'spdxId')) ?? str(own(e, '@id'));
     if (id && !byId.has(id)) byId.set(id, e);
-    if (typeOf(e) === 'CreationInfo') {
+    if (type === 'CreationInfo') {
       specVersion ??= str(own(e, 'specVersion'));
       created ??= str(own(e, 'created'));
     }
@@ -74,6 +106,13 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     if (isRecord(ci)) {
       specVersion ??= str(own(ci, 'specVersion'));
       created ??= str(own(ci, 'created'));
+    }
+    if (!type) continue;
+    if (type.endsWith('Relationship')) relationships.push(e);
+    else {
+      others.push(e);
+      otherTypes.push(type);
+      otherIds.push(id);
     }
   }
   const contextVersion = contextSpecVersion(own(doc, '@context'));
@@ -83,13 +122,10 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
   if (created) inv.created = clip(created, 64);
 
   // Relationships first: licences, datasets and the use graph need them.
-  const outgoing = new Map<string, { type: string; to: string[]; scope?: string }[]>();
+  const outgoing = new Map<string, Rel[]>();
   let edgeCount = 0;
   const dangling = new Set<string>();
-  for (const e of elements) {
-    if (!isRecord(e)) continue;
-    const t = typeOf(e);
-    if (!t || !t.endsWith('Relationship')) continue;
+  for (const e of relationships) {
     const from = str(own(e, 'from'));
     const rtype = vocab(own(e, 'relationshipType'));
     if (!from || !rtype) {
@@ -102,13 +138,14 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
       break;
     }
     edgeCount += to.length;
-    for (const id of [from, ...to]) if (!byId.has(id) && !isWellKnownIri(id)) dangling.add(id);
-    const list = outgoing.get(from) ?? [];
-    const rel: { type: string; to: string[]; scope?: string } = { type: rtype, to };
+    if (!byId.has(from) && !isWellKnownIri(from)) dangling.add(from);
+    for (const id of to) if (!byId.has(id) && !isWellKnownIri(id)) dangling.add(id);
+    let list = outgoing.get(from);
+    if (!list) outgoing.set(from, (list = []));
+    const rel: Rel = { type: rtype, to };
     const scope = str(own(e, 'scope'));
     if (scope) rel.scope = scope;
     list.push(rel);
-    outgoing.set(from, list);
   }
   if (dangling.size > 0) {
     sink.add('dangling-ref', 'info', `${dangling.size} relationship end(s) name no element in this document (${[...dangling].slice(0, 3).map((d) => JSON.stringify(clip(d, 80))).join(', ')}${dangling.size > 3 ? ', …' : ''})`);
@@ -118,11 +155,10 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
   const useEdges = new Map<string, string[]>();
   const modelFiles: string[] = [];
   const datasetKeys = new Set<string>();
-  for (const e of elements) {
-    if (!isRecord(e)) continue;
-    const type = typeOf(e);
-    if (!type || type.endsWith('Relationship')) continue;
-    const id = str(own(e, 'spdxId')) ?? str(own(e, '@id'));
+  for (let i = 0; i < others.length; i++) {
+    const e = others[i]!;
+    const type = otherTypes[i]!;
+    const id = otherIds[i];
     const name = str(own(e, 'name'));
     const purpose = vocab(prop(e, 'software_primaryPurpose'));
     if (type === 'AIPackage' || (type === 'Package' && purpose === 'model')) {
@@ -175,7 +211,7 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
 }
 
 /** Reports file-level uses of model files (e.g. predict.py hasDataFile model.bin) as reasons only. */
-function fileLevelUse(elements: unknown[], outgoing: Map<string, { type: string; to: string[] }[]>, inv: AiInventory): void {
+function fileLevelUse(elements: unknown[], outgoing: Map<string, Rel[]>, inv: AiInventory): void {
   const names = new Map<string, { name: string; purpose?: string }>();
   for (const e of elements) {
     if (!isRecord(e)) continue;
@@ -222,7 +258,7 @@ function graphNode(id: string, e: JsonRecord, role: UseGraphNode['role'], modelN
 }
 
 /** The licence of `id`: concluded unless it is NOASSERTION/absent, else declared. */
-function licenseOf(id: string | undefined, byId: Map<string, JsonRecord>, outgoing: Map<string, { type: string; to: string[] }[]>): string | undefined {
+function licenseOf(id: string | undefined, byId: Map<string, JsonRecord>, outgoing: Map<string, Rel[]>): string | undefined {
   if (!id) return undefined;
   const rels = outgoing.get(id) ?? [];
   const resolve = (type: string): string | undefined => {
@@ -249,7 +285,7 @@ function licenseTarget(target: string, byId: Map<string, JsonRecord>): string | 
     if (licenseId) return normalizeLicenseId(licenseId);
     const name = str(own(e, 'name'));
     if (type === 'CustomLicense') {
-      const base = (name ?? target.split(/[/#]/).pop() ?? 'custom').replace(/[^A-Za-z0-9.-]+/g, '-');
+      const base = (name ?? localName(target)).replace(/[^A-Za-z0-9.-]+/g, '-');
       return base.startsWith('LicenseRef-') ? base : `LicenseRef-${base}`;
     }
     if (type === 'ListedLicense' && target.startsWith('https://spdx.org/licenses/')) return normalizeLicenseId(target);
@@ -257,7 +293,7 @@ function licenseTarget(target: string, byId: Map<string, JsonRecord>): string | 
   }
   if (target.startsWith('https://spdx.org/licenses/')) return normalizeLicenseId(target.slice('https://spdx.org/licenses/'.length));
   if (isNoLicense(target) || /NoAssertion|NoneLicense/i.test(target)) return undefined;
-  const tail = target.split(/[/#]/).pop();
+  const tail = localName(target);
   return tail && /^LicenseRef-/.test(tail) ? tail : undefined;
 }
 
@@ -290,13 +326,19 @@ function purlOf(e: JsonRecord): string | undefined {
   return undefined;
 }
 
+/** Whether the element has any `ai_` property (an AI package that carries model-card fields). */
+function hasAiProperty(e: JsonRecord): boolean {
+  for (const k in e) if (k.startsWith('ai_')) return true;
+  return false;
+}
+
 function readModel(
   e: JsonRecord,
   type: string,
   name: string | undefined,
   id: string | undefined,
   byId: Map<string, JsonRecord>,
-  outgoing: Map<string, { type: string; to: string[] }[]>,
+  outgoing: Map<string, Rel[]>,
   sink: FindingSink,
 ): ModelRecord {
   if (!name) sink.add('missing-name', 'warning', `${type} element without a name`, id);
@@ -370,12 +412,12 @@ function readModel(
     if (k && v) properties[`ai_hyperparameter:${clip(k, 100)}`] = clip(v, 256);
   }
   if (Object.keys(properties).length > 0) model.properties = properties;
-  model.hasModelCard = type === 'AIPackage' && Object.keys(e).some((k) => k.startsWith('ai_'));
+  model.hasModelCard = type === 'AIPackage' && hasAiProperty(e);
 
   for (const r of (id ? outgoing.get(id) : undefined) ?? []) {
     if (r.type === 'trainedOn' || r.type === 'testedOn') {
       for (const t of r.to) model.datasets.push(clip(str(own(byId.get(t) ?? {}, 'name')) ?? t, 512));
-    } else if (['descendantOf', 'ancestorOf', 'hasVariant', 'variantOf', 'generatedFrom'].includes(r.type)) {
+    } else if (MODEL_RELATIONS.has(r.type)) {
       model.relations ??= [];
       for (const t of r.to.slice(0, 20)) model.relations.push({ type: r.type, target: clip(str(own(byId.get(t) ?? {}, 'name')) ?? t, 512) });
     }
@@ -386,7 +428,7 @@ function readModel(
   return model;
 }
 
-function readDataset(e: JsonRecord, name: string | undefined, id: string | undefined, byId: Map<string, JsonRecord>, outgoing: Map<string, { type: string; to: string[] }[]>): DatasetRecord {
+function readDataset(e: JsonRecord, name: string | undefined, id: string | undefined, byId: Map<string, JsonRecord>, outgoing: Map<string, Rel[]>): DatasetRecord {
   const ds: DatasetRecord = { name: clip(name ?? id ?? '(unnamed dataset)', 512), type: 'dataset' };
   const version = str(prop(e, 'software_packageVersion'));
   if (version) ds.version = clip(version, 256);
@@ -395,7 +437,7 @@ function readDataset(e: JsonRecord, name: string | undefined, id: string | undef
   if (id) ds.bomRef = clip(id, 1024);
   const license = licenseOf(id, byId, outgoing);
   if (license) ds.license = clip(license, 512);
-  const dtype = strings(prop(e, 'dataset_datasetType')).map((t) => t.split(/[/#]/).pop() ?? t);
+  const dtype = strings(prop(e, 'dataset_datasetType')).map(localName);
   if (dtype.length > 0) ds.datasetType = dtype.slice(0, 20);
   const description = str(own(e, 'description'));
   if (description) ds.description = clip(description, 1024);

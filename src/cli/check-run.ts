@@ -8,7 +8,9 @@ import type { ImageLookup, LookupStatus } from '../admission/lookup.js';
 import type { WorkloadClassification } from '../classify/workload.js';
 import type { WorkloadKind } from '../admission/workload.js';
 import { objectName } from '../admission/workload.js';
-import { policyEvaluator, type DecisionOptions, type VerdictDecision } from '../policy/evaluate.js';
+import type { DecisionOptions, VerdictDecision } from '../policy/evaluate.js';
+import { enforcementDependencies } from '../policy/enforce.js';
+import { policySet } from '../policy/policy-set.js';
 import type { AIModelPolicy } from '../policy/schema.js';
 import type { Verdict } from '../policy/verdict.js';
 import { modelLabel } from '../policy/rules.js';
@@ -63,7 +65,18 @@ function groupVersion(apiVersion: unknown): { group: string; version: string } {
 }
 
 export async function checkWorkloads(objects: readonly ManifestObject[], deps: CheckDependencies): Promise<CheckedWorkload[]> {
-  const evaluator = policyEvaluator(deps.policies, deps.clock, deps.decision);
+  // The webhook's enforcement, minus break-glass: a manifest has no requesting user to authorise.
+  const set = policySet(deps.policies);
+  const evaluator = enforcementDependencies({
+    policies: () => set,
+    clock: deps.clock,
+    settings: {
+      prefix: deps.settings.prefix,
+      breakGlass: { enabled: false, stackroxKey: false, allowedUsers: [], allowedGroups: [], namespaces: [], valuePattern: '^$' },
+      ignoreBreakGlass: true,
+      ...(deps.decision?.maxListed !== undefined ? { maxListed: deps.decision.maxListed } : {}),
+    },
+  }).evaluatePolicy;
   const out: CheckedWorkload[] = [];
   let n = 0;
   for (const manifest of objects) {

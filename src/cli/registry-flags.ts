@@ -1,7 +1,7 @@
 // Flags shared by every network command (DESIGN.md "Endpoints, CLI, configuration"):
 // `--insecure-registry HOST:PORT` (repeatable), `--registry-config FILE` (repeatable, docker config
 // JSON / .dockerconfigjson), `--ca-file FILE`; and the registry client built from the configuration.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './input.js';
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { CredentialFileError, CredentialStore } from '../oci/credentials.js';
@@ -51,14 +51,7 @@ export function buildRegistryClient(config: Config): RegistryClient {
     if (err instanceof CredentialFileError) throw new UsageError(err.message);
     throw err;
   }
-  let ca: Buffer | undefined;
-  if (r.caFile) {
-    try {
-      ca = readFileSync(r.caFile);
-    } catch (err) {
-      throw new UsageError(`cannot read --ca-file ${r.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  }
+  const ca = r.caFile ? readInputFile(r.caFile, '--ca-file') : undefined;
   return new RegistryClient({
     egress: { allow: r.allow, deny: r.deny, insecure: r.insecure },
     insecure: r.insecure,

@@ -1,5 +1,6 @@
 // Maps the configuration onto the settings the pure core takes.
 import type { AdmissionSettings } from '../admission/admit.js';
+import type { EnforcementSettings } from '../policy/enforce.js';
 import type { Config } from './schema.js';
 
 export function admissionSettings(config: Config): AdmissionSettings {
@@ -11,5 +12,14 @@ export function admissionSettings(config: Config): AdmissionSettings {
     labelPodTemplates: config.labelPodTemplates,
     maxAnnotationBytes: config.annotations.maxBytes,
     heuristics: { enabled: config.heuristics.enabled, extraImagePatterns: config.heuristics.extraImagePatterns },
+  };
+}
+
+/** The enforcement settings (break-glass) of the validating and mutating paths. */
+export function enforcementSettings(config: Config): EnforcementSettings {
+  const bg = config.breakGlass;
+  return {
+    prefix: config.prefix,
+    breakGlass: { enabled: bg.enabled, stackroxKey: bg.stackroxKey, allowedUsers: bg.allowedUsers, allowedGroups: bg.allowedGroups, namespaces: bg.namespaces, valuePattern: bg.valuePattern },
   };
 }

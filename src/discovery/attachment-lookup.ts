@@ -12,11 +12,10 @@ import { lookupStatusOf, type RegistryClient, type RepoRef } from '../oci/regist
 import type { Clock } from './clock.js';
 import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';
 import { MAX_PLATFORMS, selectPlatforms, type PlatformFilter, type PlatformManifest } from './platforms.js';
-import { worstStatus } from './registry-lookup.js';
 import { attestationEntries, probeBuildkit } from './sources/buildkit.js';
 import { probeCosignAtt } from './sources/cosign-att.js';
 import { probeCosignSbom } from './sources/cosign-sbom.js';
-import type { ByteBudget, ProbeContext, ProbeLimits, ProbeResult } from './sources/probe.js';
+import type { ByteBudget, Problem, ProbeContext, ProbeLimits, ProbeResult } from './sources/probe.js';
 import { probeReferrers } from './sources/referrers.js';
 
 export interface AttachmentLookupOptions {
@@ -122,6 +121,15 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   const details = [...rejected, ...problems.map((p) => p.detail)];
   if (details.length > 0) findings.detail = details.join('; ').slice(0, DETAIL_MAX);
   return findings;
+}
+
+// When nothing was found, the most telling problem decides the status (first = most telling).
+const SEVERITY: readonly LookupStatus[] = ['error:blocked', 'error:digest-mismatch', 'error:auth', 'error:too-large', 'error:invalid', 'error:5xx', 'error:not-found', 'timeout'];
+
+function worstStatus(problems: readonly Problem[]): Problem | undefined {
+  let worst: Problem | undefined;
+  for (const p of problems) if (!worst || SEVERITY.indexOf(p.status) < SEVERITY.indexOf(worst.status)) worst = p;
+  return worst;
 }
 
 function outcomeOf(result: ProbeResult, signal: AbortSignal): ProbeOutcome {

@@ -6,7 +6,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FoundBom, ImageFindings, ImageLookup } from '../admission/lookup.js';
 import { readBom } from '../bom/read.js';
-import { isIndexMediaType, LayoutError, OciLayout, type Descriptor, type Manifest } from '../oci/layout.js';
+import { isIndexMediaType, LayoutError, OciLayout, type Manifest } from '../oci/layout.js';
+import type { Descriptor } from '../oci/manifest.js';
 import { parseImageReference } from '../oci/reference.js';
 
 export interface LayoutLookupOptions {

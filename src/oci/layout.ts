@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LookupStatus } from '../admission/lookup.js';
+import { parsePlatform, type Descriptor } from './manifest.js';
 import { parseImageReference, type ImageReference } from './reference.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
@@ -21,15 +22,6 @@ export const MEDIA_TYPE_DOCKER_MANIFEST = 'application/vnd.docker.distribution.m
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Bounds the walk over a hostile layout. */
 const MAX_MANIFESTS = 10_000;
-
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  artifactType?: string;
-  annotations?: Record<string, string>;
-  platform?: { os?: string; architecture?: string; variant?: string };
-}
 
 export interface Manifest {
   mediaType?: string;
@@ -247,13 +239,8 @@ function parseDescriptor(value: unknown, what: string): Descriptor {
   const d: Descriptor = { mediaType, digest, size };
   if (typeof value.artifactType === 'string') d.artifactType = value.artifactType;
   if (isRecord(value.annotations)) d.annotations = stringRecord(value.annotations);
-  if (isRecord(value.platform)) {
-    const p = value.platform;
-    d.platform = {};
-    if (typeof p.os === 'string') d.platform.os = p.os;
-    if (typeof p.architecture === 'string') d.platform.architecture = p.architecture;
-    if (typeof p.variant === 'string') d.platform.variant = p.variant;
-  }
+  const platform = parsePlatform(value.platform);
+  if (platform) d.platform = platform;
   return d;
 }
 

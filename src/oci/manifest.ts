@@ -97,13 +97,18 @@ export function parseDescriptor(v: unknown): Descriptor | undefined {
   if (annotations) d.annotations = annotations;
   if (typeof v.data === 'string') d.data = v.data;
   if (Array.isArray(v.urls)) d.urls = v.urls.filter((u): u is string => typeof u === 'string');
-  if (isRecord(v.platform) && typeof v.platform.architecture === 'string' && typeof v.platform.os === 'string') {
-    const p: Platform = { architecture: v.platform.architecture, os: v.platform.os };
-    if (typeof v.platform.variant === 'string') p.variant = v.platform.variant;
-    if (typeof v.platform['os.version'] === 'string') p['os.version'] = v.platform['os.version'];
-    d.platform = p;
-  }
+  const platform = parsePlatform(v.platform);
+  if (platform) d.platform = platform;
   return d;
+}
+
+/** A descriptor's `platform`, or undefined unless it names both `architecture` and `os` (image-index.md). */
+export function parsePlatform(v: unknown): Platform | undefined {
+  if (!isRecord(v) || typeof v.architecture !== 'string' || typeof v.os !== 'string') return undefined;
+  const p: Platform = { architecture: v.architecture, os: v.os };
+  if (typeof v.variant === 'string') p.variant = v.variant;
+  if (typeof v['os.version'] === 'string') p['os.version'] = v['os.version'];
+  return p;
 }
 
 /**

@@ -21,7 +21,10 @@ export interface BreakGlassSettings {
 export type BreakGlassResult =
   | { requested: false }
   | { requested: true; honoured: true; key: string; ticket: string }
-  | { requested: true; honoured: false; key: string; ticket: string; reason: string };
+  | { requested: true; honoured: false; key: string; ticket: string; reason: string; refusal: BreakGlassRefusal };
+
+/** Why a break-glass was refused: `user` is the only refusal a well-formed, permitted request gets. */
+export type BreakGlassRefusal = 'disabled' | 'namespace' | 'config' | 'value' | 'user';
 
 export function breakGlassKeys(prefix: string, settings: BreakGlassSettings): string[] {
   const keys = [`${prefix}/break-glass`];
@@ -50,18 +53,18 @@ export function evaluateBreakGlass(
     }
   }
   if (key === undefined || ticket === undefined) return { requested: false };
-  const refuse = (reason: string): BreakGlassResult => ({ requested: true, honoured: false, key: key!, ticket: ticket!, reason });
-  if (!settings.enabled) return refuse('break-glass is disabled in the webhook configuration');
-  if (!matchesAny(settings.namespaces, request.namespace)) return refuse(`break-glass is not allowed in namespace ${request.namespace}`);
+  const refuse = (reason: string, refusal: BreakGlassRefusal): BreakGlassResult => ({ requested: true, honoured: false, key: key!, ticket: ticket!, reason, refusal });
+  if (!settings.enabled) return refuse('break-glass is disabled in the webhook configuration', 'disabled');
+  if (!matchesAny(settings.namespaces, request.namespace)) return refuse(`break-glass is not allowed in namespace ${request.namespace}`, 'namespace');
   let pattern: RegExp;
   try {
     pattern = new RegExp(settings.valuePattern);
   } catch {
-    return refuse('break-glass valuePattern in the configuration is not a valid regular expression');
+    return refuse('break-glass valuePattern in the configuration is not a valid regular expression', 'config');
   }
-  if (!pattern.test(ticket)) return refuse(`break-glass value must be a ticket reference matching ${settings.valuePattern}`);
+  if (!pattern.test(ticket)) return refuse(`break-glass value must be a ticket reference matching ${settings.valuePattern}`, 'value');
   const user = request.userInfo.username;
   const userAllowed = settings.allowedUsers.includes(user) || request.userInfo.groups.some((g) => settings.allowedGroups.includes(g));
-  if (!userAllowed) return refuse(`user ${user || '(anonymous)'} is not allowed to use break-glass (breakGlass.allowedUsers / allowedGroups)`);
+  if (!userAllowed) return refuse(`user ${user || '(anonymous)'} is not allowed to use break-glass (breakGlass.allowedUsers / allowedGroups)`, 'user');
   return { requested: true, honoured: true, key, ticket };
 }

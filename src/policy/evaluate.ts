@@ -3,6 +3,8 @@
 // effect decides: any Enforce violation denies, otherwise the request is admitted with the Warn
 // findings as warnings; Audit findings only reach the audit annotations.
 import type { PolicyContext, PolicyDecision } from '../admission/admit.js';
+import type { WorkloadKind } from '../admission/workload.js';
+import { applyExceptions, type ExceptionTarget } from './exceptions.js';
 import { matchesAny } from './glob.js';
 import {
   bomAgeRule, formatRule, hashesRule, licenseRule, lookupFailureRule, modelCardRule, modelSubjects, requireBomRule,
@@ -11,11 +13,38 @@ import {
 import type { AIModelPolicy } from './schema.js';
 import { effectOf, formatVerdict, sortVerdicts, strictestEffect, verdictSubject, type Verdict } from './verdict.js';
 
+/**
+ * The kinds whose controllers create objects of each kind: a Pod is made by any pod-owning workload,
+ * a ReplicaSet by a Deployment, a Job by a CronJob.
+ */
+const CREATED_BY: Readonly<Partial<Record<WorkloadKind, readonly WorkloadKind[]>>> = {
+  Pod: ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  ReplicaSet: ['Deployment'],
+  Job: ['CronJob'],
+};
+
+/**
+ * The kinds a policy applies to: the kinds it lists and every kind that creates them, transitively. A
+ * rule written for Pods is checked when the Deployment is applied (so `kubectl apply` fails there, not
+ * in a ReplicaSet's events later); the Pods the controllers then make are audited, not denied
+ * (src/policy/enforce.ts).
+ */
+export function effectiveKinds(listed: readonly WorkloadKind[]): Set<WorkloadKind> {
+  const out = new Set<WorkloadKind>();
+  const visit = (kind: WorkloadKind): void => {
+    if (out.has(kind)) return;
+    out.add(kind);
+    for (const owner of CREATED_BY[kind] ?? []) visit(owner);
+  };
+  for (const kind of listed) visit(kind);
+  return out;
+}
+
 /** Whether the policy's `match` selects this workload (namespace globs, exclusions, kinds). */
 export function policyMatches(policy: AIModelPolicy, ctx: Pick<PolicyContext, 'kind' | 'request'>): boolean {
   const match = policy.spec.match;
   const ns = ctx.request.namespace;
-  if (!match.kinds.includes(ctx.kind)) return false;
+  if (!effectiveKinds(match.kinds).has(ctx.kind)) return false;
   if (!matchesAny(match.namespaces, ns)) return false;
   return !matchesAny(match.excludeNamespaces, ns);
 }
@@ -39,15 +68,22 @@ function findingsOf(policy: AIModelPolicy, ctx: PolicyContext, now: Date): RuleF
   return out;
 }
 
-/** All verdicts of all matching policies on one workload, in a stable order (strictest first). */
+export function exceptionTarget(ctx: Pick<PolicyContext, 'kind' | 'name' | 'request' | 'results'>): ExceptionTarget {
+  return { namespace: ctx.request.namespace, kind: ctx.kind, name: ctx.name, images: ctx.results.map((r) => r.image) };
+}
+
+/**
+ * All verdicts of all matching policies on one workload, in a stable order (strictest first). Each
+ * policy's exceptions are applied to its own verdicts: exempted ones stay, with effect `audit`.
+ */
 export function evaluatePolicies(policies: readonly AIModelPolicy[], ctx: PolicyContext, now: Date): Verdict[] {
   const verdicts: Verdict[] = [];
+  const target = exceptionTarget(ctx);
   for (const policy of policies) {
     if (!policyMatches(policy, ctx)) continue;
     const mode = policy.spec.mode;
-    for (const f of findingsOf(policy, ctx, now)) {
-      verdicts.push({ ...f, policy: policy.metadata.name, mode, effect: effectOf(mode, f.severity) });
-    }
+    const own: Verdict[] = findingsOf(policy, ctx, now).map((f) => ({ ...f, policy: policy.metadata.name, mode, effect: effectOf(mode, f.severity) }));
+    verdicts.push(...applyExceptions(policy, own, target, now));
   }
   return sortVerdicts(verdicts);
 }
@@ -57,6 +93,8 @@ export interface DecisionOptions {
   breakGlassAnnotation?: string;
   /** How many denials the message spells out before "and N more". */
   maxListed?: number;
+  /** The workload named in denial messages (`Deployment ml/web`, `Pod ml/web-*`). */
+  subject?: string;
 }
 
 /** A PolicyDecision that also carries the verdicts behind it (for the CLI, the audit log, reports). */
@@ -92,7 +130,8 @@ function denialMessage(denials: readonly Verdict[], options: DecisionOptions): s
   const listed = denials.slice(0, max).map(formatVerdict);
   if (denials.length > max) listed.push(`and ${denials.length - max} more`);
   const key = options.breakGlassAnnotation ?? DEFAULT_BREAK_GLASS_ANNOTATION;
-  return `denied by AI model policy: ${listed.join(' | ')}. In an emergency, an authorised user can admit it with the annotation ${key}: <ticket URL>.`;
+  const about = options.subject ? ` (${options.subject})` : '';
+  return `denied by AI model policy${about}: ${listed.join(' | ')}. In an emergency, an authorised user can admit it with the annotation ${key}: <ticket URL>.`;
 }
 
 function auditOf(verdicts: readonly Verdict[], effect: Verdict['effect'] | undefined): Record<string, string> {
@@ -102,6 +141,8 @@ function auditOf(verdicts: readonly Verdict[], effect: Verdict['effect'] | undef
     const entry: Record<string, string> = { policy: v.policy, rule: v.rule, effect: v.effect, reason: v.reason };
     if (v.container !== undefined) entry.container = v.container;
     if (v.model !== undefined) entry.model = v.model;
+    if (v.exception) entry.exception = v.exception.ticket;
+    if (v.waived) entry.waived = v.waived;
     return entry;
   });
   let text = JSON.stringify(compact);

@@ -12,20 +12,9 @@ import { evaluateLicense } from './licenses/evaluate.js';
 import { hasModelCardField } from './model-card.js';
 import type { MissingAction, PolicyRules } from './schema.js';
 import { SAFETY_RISK_LEVELS } from './schema.js';
-import type { RuleName, Severity } from './verdict.js';
+import type { RuleFinding, Severity } from './verdict.js';
 
-/** A verdict before the policy's name and mode are attached. */
-export interface RuleFinding {
-  rule: RuleName;
-  reason: string;
-  severity: Severity;
-  container?: string;
-  image?: string;
-  model?: string;
-  modelPurl?: string;
-  message: string;
-  fix: string;
-}
+export type { RuleFinding };
 
 /** One model as seen in one container (an image used by two containers gives two subjects). */
 export interface ModelSubject {

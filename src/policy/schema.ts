@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { WORKLOAD_KINDS } from '../admission/workload.js';
 import { MODEL_CARD_FIELDS } from './model-card.js';
+import { RULE_NAMES } from './verdict.js';
 
 export const POLICY_API_VERSION = 'aibom.io/v1alpha1';
 export const POLICY_KIND = 'AIModelPolicy';
@@ -79,6 +80,42 @@ const matchSchema = z
   })
   .strict();
 
+/** RFC 3339 date-time (`2026-07-01T00:00:00Z`, `2026-07-01T02:00:00+02:00`); a date alone is refused. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+const workloadMatcher = z
+  .object({
+    kind: nonEmpty.default('*').describe('glob on the workload kind (Deployment, Pod, …); default any'),
+    name: nonEmpty.describe('glob on the object name (objects created with generateName are named `<generateName>*`)'),
+  })
+  .strict();
+
+// An exception exempts the verdicts it matches from the policy: they are kept, with effect `audit`, and
+// name the exception's ticket so every use is audited. Matchers AND across fields, OR within a list;
+// an exception must name at least one matcher (an exception for everything is a disabled policy).
+const exceptionSchema = z
+  .object({
+    name: nonEmpty.max(63).optional().describe('short name shown in audit records and metrics'),
+    ticket: nonEmpty.max(1024).describe('why the exception exists: the ticket or change reference (required, audited)'),
+    expires: z
+      .string()
+      .regex(RFC3339, 'must be an RFC 3339 date-time, e.g. 2026-07-01T00:00:00Z')
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a valid date-time')
+      .optional()
+      .describe('RFC 3339 date-time; from then on the exception no longer applies'),
+    namespaces: patternList.optional().describe('namespace globs'),
+    workloads: z.array(workloadMatcher).optional().describe('workloads by kind and name globs'),
+    images: patternList.optional().describe('globs on normalised image references (docker.io/library/x:1, registry:5000/a/b@sha256:…)'),
+    models: patternList.optional().describe('globs on the model (name, name@version or purl; case-insensitive)'),
+    rules: z.array(z.enum(RULE_NAMES)).min(1).optional().describe('only these rules are exempted; default every rule'),
+  })
+  .strict()
+  .refine((e) => e.namespaces !== undefined || e.workloads !== undefined || e.images !== undefined || e.models !== undefined, {
+    message: 'an exception must name at least one of namespaces, workloads, images, models',
+  });
+
+export type PolicyException = z.infer<typeof exceptionSchema>;
+
 const dnsSubdomain = z
   .string()
   .max(253)
@@ -101,6 +138,7 @@ export const policySchema = z
         mode: z.enum(POLICY_MODES).describe('Enforce denies, Warn admits with warnings, Audit only records'),
         match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...WORKLOAD_KINDS] }),
         rules: rulesSchema,
+        exceptions: z.array(exceptionSchema).max(1000).default([]).describe('planned exemptions, each with a ticket and an expiry'),
       })
       .strict(),
   })

@@ -16,14 +16,12 @@ export type Severity = 'violation' | 'warning';
 /** What the finding does to the request: the mode decides it from the severity. */
 export type Effect = 'deny' | 'warn' | 'audit';
 
-export interface Verdict {
-  policy: string;
-  mode: PolicyMode;
+/** What one rule found, before the policy's name and mode are attached. */
+export interface RuleFinding {
   rule: RuleName;
   /** Finer reason within the rule (`denied`, `not-allowed`, `missing`, `unparsable`, `too-old`, …). */
   reason: string;
   severity: Severity;
-  effect: Effect;
   /** Container (or image volume) name; absent for workload-level findings. */
   container?: string;
   /** Normalised image reference. */
@@ -36,6 +34,37 @@ export interface Verdict {
   /** How to fix it, one sentence. */
   fix: string;
 }
+
+export interface Verdict extends RuleFinding {
+  policy: string;
+  mode: PolicyMode;
+  effect: Effect;
+  /** The policy exception that exempted this finding (its effect is then `audit`). */
+  exception?: ExceptionRef;
+  /** An exception that would have matched but has expired (the finding keeps its effect). */
+  expiredException?: ExceptionRef;
+  /** Why a `deny`/`warn` effect was turned into `audit` at admission (src/policy/enforce.ts). */
+  waived?: Waiver;
+  /** The effect before an exception or a waiver changed it. */
+  originalEffect?: Effect;
+}
+
+/** One exception of one policy, as named in verdicts and audit records. */
+export interface ExceptionRef {
+  policy: string;
+  /** Position in `spec.exceptions`. */
+  index: number;
+  name?: string;
+  ticket: string;
+  expires?: string;
+}
+
+/**
+ * Why an admission did not apply a verdict's effect: an authorised break-glass, an object being
+ * deleted, an object made by a built-in controller for an owner that was evaluated, or an UPDATE that
+ * changed nothing the policy looks at.
+ */
+export type Waiver = 'break-glass' | 'deleting' | 'controller-created' | 'unchanged';
 
 /** Enforce denies violations and warns on warnings; Warn warns on both; Audit only records. */
 export function effectOf(mode: PolicyMode, severity: Severity): Effect {

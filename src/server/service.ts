@@ -15,6 +15,7 @@ import { createAdminServer, type Readiness } from './admin-server.js';
 import { CertificateWatcher, loadTlsMaterial } from './certificates.js';
 import type { Logger } from './log.js';
 import { createWebhookServer } from './webhook-server.js';
+import { createEnforcement, type Enforcement } from './enforcement.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -23,8 +24,10 @@ export interface ServiceOptions {
   lookup: ImageLookup;
   log: Logger;
   registry?: Registry;
+  /** Overrides the policy engine (tests); default: the policies of `policies.dir` (src/server/enforcement.ts). */
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
   isBypassed?: AdmitDependencies['isBypassed'];
+  clock?: () => Date;
   /** Extra `/readyz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
 }
@@ -33,6 +36,7 @@ export interface RunningService {
   webhook: AddressInfo;
   admin: AddressInfo;
   metrics: WebhookMetrics;
+  enforcement: Enforcement;
   certificates: CertificateWatcher;
   readiness(): Readiness;
   /** Graceful: not ready → delay → stop accepting → finish in-flight → closed. Idempotent. */
@@ -44,10 +48,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const registry = options.registry ?? new Registry();
   const metrics = createWebhookMetrics(registry);
   const tls = await loadTlsMaterial(options.tlsCertFile, options.tlsKeyFile);
+  const enforcement = createEnforcement({ config, log, registry, ...(options.clock ? { clock: options.clock } : {}) });
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
-    ...(options.evaluatePolicy ? { evaluatePolicy: options.evaluatePolicy } : {}),
-    ...(options.isBypassed ? { isBypassed: options.isBypassed } : {}),
+    evaluatePolicy: options.evaluatePolicy ?? enforcement.ports.evaluatePolicy,
+    isBypassed: options.isBypassed ?? enforcement.ports.isBypassed,
+    onDecision: enforcement.onDecision,
   });
   const certificates = new CertificateWatcher(tls, {
     certFile: options.tlsCertFile,
@@ -65,6 +71,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       discovery: config.discovery.sources,
       certificate: { serialNumber: certificates.current.serialNumber, validTo: certificates.current.validTo },
       inFlight: webhook.inFlight(),
+      ...enforcement.readinessDetail(),
       ...(options.readinessDetail?.() ?? {}),
     },
   });
@@ -75,6 +82,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   try {
     adminAddress = await admin.listen(config.server.adminPort, config.server.adminHost);
   } catch (err) {
+    enforcement.stop();
     await webhook.close(0);
     throw err;
   }
@@ -93,10 +101,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       log.info({ inFlight: webhook.inFlight() }, 'shutting down: no longer accepting connections');
       await webhook.close(graceMs);
       certificates.stop();
+      enforcement.stop();
       await admin.close();
       log.info('shut down');
     })();
     return shuttingDown;
   };
-  return { webhook: webhookAddress, admin: adminAddress, metrics, certificates, readiness, shutdown };
+  return { webhook: webhookAddress, admin: adminAddress, metrics, enforcement, certificates, readiness, shutdown };
 }

@@ -24,6 +24,8 @@ export interface WebhookServerOptions {
   metrics: WebhookMetrics;
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
   isBypassed?: AdmitDependencies['isBypassed'];
+  /** Called after each answer the core decided (audit log, enforcement metrics). Must not throw. */
+  onDecision?: (endpoint: Endpoint, request: AdmissionReview['request'], outcome: AdmissionOutcome, ms: number) => void;
 }
 
 export interface WebhookServer {
@@ -141,7 +143,15 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       if (answer.missed) metrics.deadlineMissed(endpoint);
       outcome = answer.label;
       send(res, answer.status, answer.body);
-      logDecision(endpoint, review, answer, performance.now() - started);
+      const ms = performance.now() - started;
+      logDecision(endpoint, review, answer, ms);
+      if (answer.outcome && options.onDecision) {
+        try {
+          options.onDecision(endpoint, review.request, answer.outcome, ms);
+        } catch (err) {
+          log.error({ webhook: endpoint, uid: review.request.uid, err: errorText(err) }, 'recording the decision failed');
+        }
+      }
     } catch (err) {
       // A bug in the core or a policy: answer 500 (the webhook's failurePolicy decides), never crash.
       outcome = 'error';

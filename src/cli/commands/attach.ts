@@ -1,12 +1,11 @@
 // `aibom attach IMAGE BOMFILE [--artifact-type T]`: push a BOM as an OCI 1.1 artifact referring to
 // the image (src/oci/attach.ts). Exit 0 on success, 2 on bad input, 3 when the registry fails.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { imageArgument, readInputFile } from '../input.js';
 import { readBom } from '../../bom/read.js';
 import { loadConfig } from '../../config/load.js';
 import { artifactTypeForFormat, attachBom } from '../../oci/attach.js';
-import { parseImageReference, ReferenceError, type ImageReference } from '../../oci/reference.js';
 import { lookupStatusOf, RegistryError } from '../../oci/registry-client.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
@@ -29,20 +28,9 @@ export function registerAttach(program: Command, io: CliIO, setExit: (code: numb
     .option('--json', 'print a JSON result')
     .option('--config <file>', 'configuration file (YAML)');
   addRegistryFlags(cmd).action(async (image: string, file: string, options: AttachCliOptions) => {
-    let ref: ImageReference;
-    try {
-      ref = parseImageReference(image);
-    } catch (err) {
-      if (err instanceof ReferenceError) throw new UsageError(`${JSON.stringify(image)}: ${err.message}`);
-      throw err;
-    }
+    const ref = imageArgument(image);
     const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (err) {
-      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
+    const bytes = readInputFile(file);
     if (bytes.length > config.limits.maxBomBytes) throw new UsageError(`${file} is larger than ${config.limits.maxBomBytes} bytes`);
     if (options.artifactType !== undefined && !MEDIA_TYPE.test(options.artifactType)) throw new UsageError(`--artifact-type ${JSON.stringify(options.artifactType)} is not a media type`);
     let artifactType = options.artifactType;

@@ -2,8 +2,8 @@
 // webhook would say about each workload in some manifests, before they reach a cluster. Exit codes:
 // 0 admitted (warnings included), 1 something would be denied in Enforce mode, 2 bad input,
 // 3 only a failed lookup under `onLookupFailure: deny` would deny.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { readInputFile } from '../input.js';
 import { loadConfig } from '../../config/load.js';
 import { loadPolicyFiles } from '../../config/policy-files.js';
 import { admissionSettings } from '../../config/settings.js';
@@ -53,7 +53,7 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
           stdinUsed = true;
           objects.push(...parseManifests(await (io.readStdin?.() ?? Promise.resolve('')), 'stdin'));
         } else {
-          objects.push(...parseManifests(readText(file), file));
+          objects.push(...parseManifests(readInputFile(file).toString('utf8'), file));
         }
       }
       let client: RegistryClient | undefined;
@@ -82,10 +82,3 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
     });
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}

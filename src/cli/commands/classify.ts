@@ -1,8 +1,8 @@
 // `aibom classify FILE [--json] [--strict]`: read one BOM file and say what AI it describes.
 // --strict adds CycloneDX JSON-schema validation (@cyclonedx/cyclonedx-library JsonStrictValidator);
 // it is a CLI-only check, never on the admission path (DESIGN.md "Budgets": no schema validation there).
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { readInputFile, readInputText } from '../input.js';
 import { readBom } from '../../bom/read.js';
 import type { AiInventory, Finding } from '../../bom/inventory.js';
 import { classifyInventory, type BomClassification } from '../../classify/inventory.js';
@@ -40,7 +40,7 @@ export function registerClassify(program: Command, io: CliIO, setExit: (code: nu
     .option('--media-type <type>', 'media type the BOM was found under (helps detection)')
     .option('--config <file>', 'configuration file (YAML), for limits.*')
     .action(async (file: string, options: ClassifyOptions) => {
-      const bytes = file === '-' ? Buffer.from(await (io.readStdin?.() ?? Promise.resolve('')), 'utf8') : readBytes(file);
+      const bytes = file === '-' ? Buffer.from(await readInputText(file, io), 'utf8') : readInputFile(file);
       const config = loadConfig({ file: options.config, env: io.env });
       const result = readBom(bytes, {
         ...(options.mediaType ? { mediaType: options.mediaType } : {}),
@@ -70,13 +70,6 @@ export function registerClassify(program: Command, io: CliIO, setExit: (code: nu
     });
 }
 
-function readBytes(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 /** Schema validation of CycloneDX JSON with the library's strict validator (ajv + formats). */
 async function strictFindings(inv: AiInventory, text: string): Promise<Finding[]> {

@@ -1,15 +1,16 @@
 // `aibom inspect IMAGE`: resolve an image, find the BOMs attached to it, classify it.
 // Exit 0 when the lookup completed (BOMs or not), 3 when it failed, 2 on a bad reference.
 import type { Command } from 'commander';
+import { imageArgument } from '../input.js';
 import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../admission/lookup.js';
 import { classifyImage } from '../../classify/image.js';
 import { loadConfig } from '../../config/load.js';
-import { parseImageReference, ReferenceError, withDigest, type ImageReference } from '../../oci/reference.js';
+import { withDigest, type ImageReference } from '../../oci/reference.js';
 import { isIndex } from '../../oci/manifest.js';
 import { platformName } from '../../discovery/platforms.js';
 import { isAttestationEntry } from '../../discovery/sources/buildkit.js';
 import { lookupStatusOf, type RegistryClient } from '../../oci/registry-client.js';
-import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 
 interface InspectOptions extends RegistryFlagValues {
@@ -38,13 +39,7 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
     .option('--json', 'print a JSON report')
     .option('--config <file>', 'configuration file (YAML)');
   addRegistryFlags(cmd).action(async (image: string, options: InspectOptions) => {
-    let ref: ImageReference;
-    try {
-      ref = parseImageReference(image);
-    } catch (err) {
-      if (err instanceof ReferenceError) throw new UsageError(`${JSON.stringify(image)}: ${err.message}`);
-      throw err;
-    }
+    const ref = imageArgument(image);
     const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
     const client = buildRegistryClient(config);
     try {

@@ -1,17 +1,19 @@
 // `aibom review REVIEW.json`: run the admission core offline on an AdmissionReview file.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { admit, type AdmissionOutcome } from '../../admission/admit.js';
 import { parseAdmissionReview, ReviewParseError } from '../../admission/review.js';
 import { isLookupFailure } from '../../admission/lookup.js';
 import { loadConfig } from '../../config/load.js';
-import { admissionSettings } from '../../config/settings.js';
+import { admissionSettings, enforcementSettings } from '../../config/settings.js';
 import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 import type { RegistryClient } from '../../oci/registry-client.js';
 import { loadPolicyFiles } from '../../config/policy-files.js';
-import { policyEvaluator, type VerdictDecision } from '../../policy/evaluate.js';
+import type { VerdictDecision } from '../../policy/evaluate.js';
+import { enforcementDependencies } from '../../policy/enforce.js';
+import { policySet } from '../../policy/policy-set.js';
 import { formatVerdict } from '../../policy/verdict.js';
+import { readInputText } from '../input.js';
 import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 
 interface ReviewOptions extends RegistryFlagValues {
@@ -37,7 +39,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
     .option('--no-registry', 'do not look images up in registries (only --bom mappings)');
   addRegistryFlags(cmd).action(async (file: string, options: ReviewOptions) => {
       if (options.policy.length > 0 && !options.validate) throw new UsageError('--policy needs --validate: policies are evaluated on the validating path only');
-      const text = file === '-' ? await (io.readStdin?.() ?? Promise.resolve('')) : readText(file);
+      const text = await readInputText(file, io);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -60,13 +62,16 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
       if (options.registry && config.discovery.sources.includes('registry')) client = buildRegistryClient(config);
       try {
         const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
-        const evaluate = policies.length > 0 ? policyEvaluator(policies, () => new Date()) : undefined;
+        // The webhook's own enforcement (break-glass against the review's userInfo, exceptions, waivers).
+        const set = policySet(policies);
+        const ports = enforcementDependencies({ policies: () => set, settings: enforcementSettings(config), clock: () => new Date() });
         let decision: VerdictDecision | undefined;
         const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
           lookup,
           settings: admissionSettings(config),
           signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
-          ...(evaluate ? { evaluatePolicy: (ctx) => (decision = evaluate(ctx)) } : {}),
+          isBypassed: ports.isBypassed,
+          ...(policies.length > 0 ? { evaluatePolicy: (ctx) => (decision = ports.evaluatePolicy(ctx)) } : {}),
         });
         io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome) + verdictReport(decision));
         setExit(exitCodeOf(outcome, decision));
@@ -89,13 +94,6 @@ export function exitCodeOf(outcome: AdmissionOutcome, decision?: VerdictDecision
   return EXIT_OK;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 export function humanReport(outcome: AdmissionOutcome): string {
   const r = outcome.review.response;

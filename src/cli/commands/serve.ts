@@ -7,6 +7,7 @@ import { loadConfig, type DeepPartial } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { parseBomMapping } from '../../discovery/file-lookup.js';
 import { CertificateError } from '../../server/certificates.js';
+import { PolicyError } from '../../policy/parse.js';
 import { buildLookup } from '../../server/compose.js';
 import { defaultServingNames, generateDevCertificates } from '../../server/dev-certs.js';
 import { createLogger } from '../../server/log.js';
@@ -107,6 +108,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       } catch (err) {
         await client?.close();
         if (err instanceof CertificateError) throw new UsageError(err.message);
+        if (err instanceof PolicyError) throw new UsageError(err.message);
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
           throw new UsageError(`cannot listen: ${(err as Error).message}`);
         }

@@ -11,7 +11,7 @@ import { RawPusher, startRegistry, sha256, OCI_INDEX, OCI_MANIFEST, EMPTY_JSON, 
 import { corpusDir, corpusFile, CDX, tinyBom } from '../../support/oci-fixtures.js';
 import { RegistryClient } from '../../../src/oci/registry-client.js';
 import { CredentialStore } from '../../../src/oci/credentials.js';
-import { registryLookup } from '../../../src/discovery/registry-lookup.js';
+import { composedLookup } from '../../support/composed-lookup.js';
 import { admit } from '../../../src/admission/admit.js';
 import { parseAdmissionReview } from '../../../src/admission/review.js';
 import { admissionSettings } from '../../../src/config/settings.js';
@@ -127,7 +127,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
 
     const client = new RegistryClient({ insecure: [reg.host] });
     try {
-      const f = await registryLookup(client)(`${reg.host}/team/raw:v1`, { signal: AbortSignal.timeout(5000) });
+      const f = await composedLookup(client)(`${reg.host}/team/raw:v1`, { signal: AbortSignal.timeout(5000) });
       expect(f.status).to.equal('found');
       expect(f.boms.every((b) => b.source === 'tag-fallback')).to.equal(true);
       expect(f.boms.flatMap((b) => b.inventory.models.map((m) => m.name)).sort()).to.deep.equal(['raw-model', 'second-model']);
@@ -220,7 +220,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
       const client = new RegistryClient({ insecure: [secure.host], credentials: creds });
       try {
         const outcome = await admit(parseAdmissionReview(podReview(`${secure.host}/ml/llm:v1`)), 'mutate', {
-          lookup: registryLookup(client),
+          lookup: composedLookup(client),
           settings: admissionSettings(defaultConfig()),
           signal: AbortSignal.timeout(5000),
         });

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OciServer } from '../../support/oci-server.js';
 import { freePort } from '../../support/registry.js';
+import { composedLookup, type ComposedLookupOptions } from '../../support/composed-lookup.js';
 import { CDX, pushImage, pushReferrer, tinyBom } from '../../support/oci-fixtures.js';
 import { RegistryClient, RegistryError } from '../../../src/oci/registry-client.js';
 import { EgressBlockedError } from '../../../src/oci/egress.js';
 import { CredentialStore } from '../../../src/oci/credentials.js';
-import { registryLookup } from '../../../src/discovery/registry-lookup.js';
 import { parseImageReference } from '../../../src/oci/reference.js';
 import { guardViolations } from '../../../scripts/lib/loopback-guard.js';
 
@@ -25,7 +25,8 @@ describe('integration/oci faults', () => {
   let client: RegistryClient;
   let image: { digest: string; size: number; mediaType: string };
   const ref = (): string => `${server.host}/team/app:v1`;
-  const lookup = (options = {}): ReturnType<typeof registryLookup> => registryLookup(client, options);
+  /** A fresh composed lookup per call: no cached findings or tags between the calls of a test. */
+  const lookup = (options: ComposedLookupOptions = {}): ReturnType<typeof composedLookup> => composedLookup(client, options);
 
   beforeEach(async () => {
     server = await new OciServer({ referrersApi: false }).start();
@@ -56,7 +57,7 @@ describe('integration/oci faults', () => {
     const port = await freePort();
     const down = new RegistryClient({ insecure: [`127.0.0.1:${port}`], requestTimeoutMs: 2000 });
     const t0 = Date.now();
-    const f = await registryLookup(down)(`127.0.0.1:${port}/team/app:v1`, { signal: signal() });
+    const f = await composedLookup(down)(`127.0.0.1:${port}/team/app:v1`, { signal: signal() });
     await down.close();
     expect(f.status).to.equal('error:5xx');
     expect(f.detail).to.match(/ECONNREFUSED/);
@@ -395,8 +396,8 @@ describe('integration/oci faults', () => {
       try {
         const withCa = new RegistryClient({ egress: { allow: ['127.0.0.1'] }, ca: readFileSync(join(dir, 'ca.pem')) });
         const withoutCa = new RegistryClient({ egress: { allow: ['127.0.0.1'] } });
-        const ok = await registryLookup(withCa)(`${host}/team/app:v1`, { signal: signal() });
-        const bad = await registryLookup(withoutCa)(`${host}/team/app:v1`, { signal: signal() });
+        const ok = await composedLookup(withCa)(`${host}/team/app:v1`, { signal: signal() });
+        const bad = await composedLookup(withoutCa)(`${host}/team/app:v1`, { signal: signal() });
         await withCa.close();
         await withoutCa.close();
         expect(ok.status).to.equal('none');

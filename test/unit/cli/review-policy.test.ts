@@ -65,10 +65,17 @@ describe('cli/review --validate --policy', () => {
   });
 
   it('exits 0 when the policies pass', async () => {
-    const r = await run(['review', '-', '--validate', '--policy', `${P}/dir`, '--bom', CANARY, '--bom', EXPORTER], statefulSetReview());
-    // dir/ matches Deployments and Pods only (and an Audit digest policy): nothing denies a StatefulSet.
+    const r = await run(['review', '-', '--validate', '--policy', `${P}/dir/20-audit.yaml`, '--bom', CANARY, '--bom', EXPORTER], statefulSetReview());
+    // An Audit digest policy only: nothing denies the StatefulSet.
     expect(r.code).to.equal(0);
     expect(r.stdout).to.contain('audit:      [digests-audit/requireDigest]');
+  });
+
+  it('applies a policy written for Pods to the StatefulSet that owns them', async () => {
+    // dir/10-licences.yaml lists kinds [Deployment, Pod]: a StatefulSet makes Pods, so it is checked at its own admission.
+    const r = await run(['review', '-', '--validate', '--policy', `${P}/dir`, '--bom', CANARY, '--bom', EXPORTER], statefulSetReview());
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(/^deny: {7}\[licences\/licenses\]/m);
   });
 
   it('exits 3 when only onLookupFailure: deny denies', async () => {

@@ -78,8 +78,17 @@ export function reviewOf(object: Record<string, unknown>): ReturnType<typeof par
 
 /** The PolicyContext `admit()` builds on the validating path for this object and these findings. */
 export async function contextFor(object: Record<string, unknown>, byImage: Record<string, ImageFindings>): Promise<PolicyContext> {
+  return contextForReview(reviewOf(object), byImage);
+}
+
+export function policy(name: string, mode: 'Enforce' | 'Warn' | 'Audit', rules: AIModelPolicyInput['spec']['rules'], match?: AIModelPolicyInput['spec']['match']): AIModelPolicy {
+  return policySchema.parse({ apiVersion: 'aibom.io/v1alpha1', kind: 'AIModelPolicy', metadata: { name }, spec: { mode, rules, ...(match ? { match } : {}) } });
+}
+
+/** The PolicyContext of any AdmissionReview (other users, operations, old objects). */
+export async function contextForReview(review: ReturnType<typeof parseAdmissionReview>, byImage: Record<string, ImageFindings>): Promise<PolicyContext> {
   let captured: PolicyContext | undefined;
-  await admit(reviewOf(object), 'validate', {
+  await admit(review, 'validate', {
     lookup: mapLookup(byImage),
     settings,
     signal: new AbortController().signal,
@@ -92,6 +101,7 @@ export async function contextFor(object: Record<string, unknown>, byImage: Recor
   return captured;
 }
 
-export function policy(name: string, mode: 'Enforce' | 'Warn' | 'Audit', rules: AIModelPolicyInput['spec']['rules'], match?: AIModelPolicyInput['spec']['match']): AIModelPolicy {
-  return policySchema.parse({ apiVersion: 'aibom.io/v1alpha1', kind: 'AIModelPolicy', metadata: { name }, spec: { mode, rules, ...(match ? { match } : {}) } });
+/** A policy document with every field as written (exceptions included). */
+export function policyDoc(name: string, spec: AIModelPolicyInput['spec']): AIModelPolicy {
+  return policySchema.parse({ apiVersion: 'aibom.io/v1alpha1', kind: 'AIModelPolicy', metadata: { name }, spec });
 }

@@ -1,0 +1,163 @@
+// The audit record: one JSON object per admission decision, written as one log line
+// (docs/enforcement.md "Audit log"). Pure: built from the request, the core's outcome and numbers the
+// edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
+// credential ids and tokens) is reduced to its key names; no object body, no annotations other than
+// the break-glass ticket, no lookup detail text (it can quote registry error bodies).
+import type { AdmissionOutcome, Endpoint } from '../admission/admit.js';
+import type { AdmissionRequest } from '../admission/review.js';
+import { dedupeModels } from '../admission/annotations.js';
+import { modelLabel } from '../policy/rules.js';
+import { isEnforcementDecision, type DecisionResult, type EnforcementSettings } from '../policy/enforce.js';
+import { evaluateBreakGlass } from '../policy/breakglass.js';
+import { workloadKindOf } from '../admission/workload.js';
+
+export const AUDIT_RECORD_VERSION = 1;
+
+export interface AuditImage {
+  image: string;
+  digest?: string;
+  status: string;
+  containers: string[];
+  models: string[];
+}
+
+export interface AuditVerdict {
+  policy: string;
+  rule: string;
+  effect: string;
+  reason: string;
+  container?: string;
+  model?: string;
+  exception?: string;
+  waived?: string;
+}
+
+export interface AuditRecord {
+  audit: typeof AUDIT_RECORD_VERSION;
+  /** ISO time of the decision. */
+  time: string;
+  webhook: Endpoint;
+  uid: string;
+  dryRun: boolean;
+  user: { username: string; uid?: string; groups: string[]; extraKeys?: string[] };
+  object: { kind: string; namespace: string; name: string; operation: string; subResource?: string };
+  /** `allowed | denied | warned | audited | bypassed` (validate), `labelled | bypassed` (mutate), `skipped`. */
+  verdict: DecisionResult | 'labelled' | 'skipped';
+  /** The strictest verdict's policy and rule, when there is one. */
+  policy?: string;
+  rule?: string;
+  message?: string;
+  aiBearing?: string;
+  aiKind?: string;
+  images: AuditImage[];
+  models: string[];
+  verdicts: AuditVerdict[];
+  breakGlass?: { ticket: string; result: string };
+  exceptions?: { policy: string; exception: string; ticket: string; status: string }[];
+  waived?: string;
+  policySet?: string;
+  durationMs: number;
+}
+
+export interface AuditInput {
+  webhook: Endpoint;
+  request: AdmissionRequest;
+  outcome: AdmissionOutcome;
+  durationMs: number;
+  now: Date;
+  /** The active policy set's hash, for decisions made without the engine (mutate). */
+  policySet?: string;
+  /** To name the break-glass ticket behind a bypass label (mutate). */
+  enforcement?: EnforcementSettings;
+}
+
+const MAX_TEXT = 2048;
+const MAX_LIST = 100;
+
+function clip(text: string, max = MAX_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+export function auditRecord(input: AuditInput): AuditRecord {
+  const { request: req, outcome } = input;
+  const user: AuditRecord['user'] = { username: req.userInfo.username, groups: req.userInfo.groups.slice(0, MAX_LIST) };
+  if (req.userInfo.uid) user.uid = req.userInfo.uid;
+  const extraKeys = Object.keys(req.userInfo.extra ?? {}).sort();
+  if (extraKeys.length > 0) user.extraKeys = extraKeys.slice(0, MAX_LIST);
+
+  const object: AuditRecord['object'] = { kind: req.kind.kind, namespace: req.namespace, name: outcome.name ?? req.name, operation: req.operation };
+  if (req.subResource) object.subResource = req.subResource;
+
+  const images: AuditImage[] = outcome.results.slice(0, MAX_LIST).map((r) => {
+    const img: AuditImage = {
+      image: r.image,
+      status: r.findings.status,
+      containers: r.uses.map((u) => u.container),
+      models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel).slice(0, MAX_LIST),
+    };
+    if (r.findings.digest) img.digest = r.findings.digest;
+    return img;
+  });
+  const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);
+
+  const record: AuditRecord = {
+    audit: AUDIT_RECORD_VERSION,
+    time: input.now.toISOString(),
+    webhook: input.webhook,
+    uid: req.uid,
+    dryRun: req.dryRun,
+    user,
+    object,
+    verdict: outcome.skipped ? 'skipped' : input.webhook === 'mutate' ? (outcome.bypassed ? 'bypassed' : 'labelled') : outcome.review.response.allowed ? 'allowed' : 'denied',
+    images,
+    models,
+    verdicts: [],
+    durationMs: Math.round(input.durationMs * 10) / 10,
+  };
+  if (outcome.classification) {
+    record.aiBearing = outcome.classification.aiBearing;
+    if (outcome.classification.aiKind) record.aiKind = outcome.classification.aiKind;
+  }
+  const status = outcome.review.response.status;
+  if (status && !outcome.review.response.allowed) record.message = clip(status.message);
+  if (input.policySet) record.policySet = input.policySet;
+
+  const decision = outcome.policy;
+  if (isEnforcementDecision(decision)) {
+    record.verdict = decision.result;
+    record.policySet = decision.policySet;
+    record.verdicts = decision.verdicts.slice(0, MAX_LIST).map((v) => {
+      const a: AuditVerdict = { policy: v.policy, rule: v.rule, effect: v.effect, reason: v.reason };
+      if (v.container !== undefined) a.container = v.container;
+      if (v.model !== undefined) a.model = v.model;
+      if (v.exception) a.exception = clip(v.exception.ticket, 256);
+      if (v.waived) a.waived = v.waived;
+      return a;
+    });
+    const top = decision.verdicts.find((v) => v.originalEffect === 'deny') ?? decision.verdicts[0];
+    if (top) {
+      record.policy = top.policy;
+      record.rule = top.rule;
+    }
+    const bg = decision.breakGlass;
+    if (bg.requested) {
+      record.breakGlass = { ticket: clip(bg.ticket, 1024), result: decision.waiver ? `not-needed: ${decision.waiver.reason}` : bg.honoured ? (decision.bypassed ? 'honoured' : 'honoured-unused') : `refused: ${bg.reason}` };
+    }
+    if (decision.exceptions.length > 0) {
+      record.exceptions = decision.exceptions.slice(0, MAX_LIST).map((e) => ({ policy: e.policy, exception: e.name ?? String(e.index), ticket: clip(e.ticket, 256), status: e.status }));
+    }
+    if (decision.waiver) record.waived = decision.waiver.reason;
+  } else if (outcome.bypassed && input.enforcement && req.object) {
+    const kind = workloadKindOf(req.kind);
+    const bg = kind ? evaluateBreakGlass(req, kind, req.object, input.enforcement.prefix, input.enforcement.breakGlass) : undefined;
+    // Honoured for this user, or inherited (controller-made from a judged owner, kept by an update).
+    if (bg?.requested) record.breakGlass = { ticket: clip(bg.ticket, 1024), result: bg.honoured ? 'honoured' : 'inherited' };
+  }
+  return record;
+}
+
+/** Whether a decision gets an audit line: every reviewed validating request, and each bypass label. */
+export function isAudited(webhook: Endpoint, outcome: AdmissionOutcome): boolean {
+  if (outcome.skipped) return false;
+  return webhook === 'validate' || outcome.bypassed === true;
+}
