@@ -12,7 +12,7 @@ import { pushImagesWithBom, type BomImage } from '../support/bom-images.js';
 import { startCountingProxy, type CountingProxy, type Fault, type FaultMatch } from '../support/counting-proxy.js';
 import { sha256, startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
 import { benchUid, podReview } from '../support/pod-review.js';
-import { registryLookupService, type RegistryLookupStack } from '../support/registry-lookup-service.js';
+import { registryLookupService, type RegistryLookupStack } from '../support/composed-lookup.js';
 import { answerProblem, startHostileServer, type HostileServer } from './support.js';
 
 const MODEL_BOM = readFileSync(new URL('../fixtures/bom/model.cdx.json', import.meta.url));

@@ -2,9 +2,10 @@
 // docker-registry): per image one config blob, the image manifest, the BOM artifact manifest (with
 // `subject`) and the referrers index under the `sha256-<hex>` tag (distribution spec "Referrers tag
 // schema"). The layer, the empty config and the BOM blob are shared, so they are uploaded once.
-import { OCI_CONFIG, OCI_EMPTY, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, pushBlob, pushManifest, type Descriptor } from './local-registry.js';
-
-export const CYCLONEDX_JSON = 'application/vnd.cyclonedx+json';
+import type { Descriptor } from '../../src/oci/manifest.js';
+import { MT } from '../../src/oci/manifest.js';
+import { CDX } from './attachments.js';
+import { imageConfig, pushBlob, pushImageManifest, pushManifest, referrersTagOf } from './local-registry.js';
 
 export interface BomImage {
   /** The image manifest. */
@@ -21,29 +22,24 @@ export interface PushImagesOptions {
 }
 
 export async function pushImagesWithBom(baseUrl: string, repository: string, count: number, bom: string | Buffer, options: PushImagesOptions): Promise<BomImage[]> {
-  const artifactType = options.artifactType ?? CYCLONEDX_JSON;
+  const artifactType = options.artifactType ?? CDX;
   const layer = await pushBlob(baseUrl, repository, `shared layer of ${repository}`);
   const empty = await pushBlob(baseUrl, repository, '{}');
   const bomBlob = await pushBlob(baseUrl, repository, bom);
   const out: BomImage[] = new Array<BomImage>(count);
   let next = 0;
   const one = async (i: number): Promise<void> => {
-    const config = await pushBlob(baseUrl, repository, JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer.digest] }, config: { Labels: { seed: `${options.seed}-${i}` } } }));
-    const image = await pushManifest(baseUrl, repository, undefined, {
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, ...config },
-      layers: [{ mediaType: OCI_LAYER, ...layer }],
-    }, OCI_MANIFEST);
+    const config = await pushBlob(baseUrl, repository, imageConfig(layer.digest, `${options.seed}-${i}`));
+    const image = await pushImageManifest(baseUrl, repository, undefined, config, layer);
     const artifact = await pushManifest(baseUrl, repository, undefined, {
       schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
+      mediaType: MT.ociManifest,
       artifactType,
-      config: { mediaType: OCI_EMPTY, ...empty },
+      config: { mediaType: MT.ociEmpty, ...empty },
       layers: [{ mediaType: artifactType, ...bomBlob }],
       subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
-    }, OCI_MANIFEST);
-    await pushManifest(baseUrl, repository, image.digest.replace(':', '-'), { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...artifact, artifactType }] }, OCI_INDEX);
+    }, MT.ociManifest);
+    await pushManifest(baseUrl, repository, referrersTagOf(image.digest), { schemaVersion: 2, mediaType: MT.ociIndex, manifests: [{ ...artifact, artifactType }] }, MT.ociIndex);
     out[i] = { image, reference: (host) => `${host}/${repository}@${image.digest}` };
   };
   const workers = Array.from({ length: Math.min(options.concurrency ?? 8, count) }, async () => {

@@ -1,10 +1,14 @@
-// The product's registry lookup (buildImageLookup: lookup service over every attachment source)
-// around a client a test built itself (retries, timeouts, CA, resolver, mirrors). A new one per call:
+// The product's registry lookup (buildImageLookup: the lookup service over every attachment source),
+// either around a client a test built itself (retries, timeouts, CA, resolver, mirrors), or exactly
+// as `aibom serve` composes it, with the client built from the config too. A new one per call:
 // nothing cached by an earlier call can hide what the registry does now.
+import type { Registry } from 'prom-client';
+import { buildRegistryClient } from '../../src/cli/registry-flags.js';
 import type { Config } from '../../src/config/schema.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { buildImageLookup } from '../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../src/discovery/lookup-service.js';
+import { createLookupMetrics } from '../../src/metrics/lookup-metrics.js';
 import type { RegistryClient } from '../../src/oci/registry-client.js';
 
 export interface ComposedLookupOptions {
@@ -17,4 +21,17 @@ export function composedLookup(client: RegistryClient, options: ComposedLookupOp
   const config = defaultConfig();
   Object.assign(config.limits, options.limits);
   return buildImageLookup(config, options.onNote ? { client, onNote: options.onNote } : { client });
+}
+
+export interface RegistryLookupStack {
+  lookup: LookupService;
+  client: RegistryClient;
+  close(): Promise<void>;
+}
+
+/** The admission-grade lookup as `aibom serve` builds it from `config` (client included). */
+export function registryLookupService(config: Config, options: { metricsRegistry?: Registry } = {}): RegistryLookupStack {
+  const client = buildRegistryClient(config);
+  const lookup = buildImageLookup(config, { client, ...(options.metricsRegistry ? { metrics: createLookupMetrics(options.metricsRegistry) } : {}) });
+  return { lookup, client, close: () => client.close() };
 }

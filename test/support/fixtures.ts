@@ -111,8 +111,3 @@ export function decodePatch(response: AdmissionReviewResponse): JsonPatchOp[] {
   if (patch === undefined) return [];
   return JSON.parse(Buffer.from(patch, 'base64').toString('utf8')) as JsonPatchOp[];
 }
-
-/** Where the shared corpus of real BOMs lives (AIBOM_CORPUS overrides). */
-export function corpusDir(): string {
-  return process.env.AIBOM_CORPUS ?? resolve(ROOT, '../shared/corpus');
-}

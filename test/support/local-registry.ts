@@ -1,40 +1,58 @@
-// The real Debian registry (distribution 2.8) on 127.0.0.1 at a free port, with a temporary storage
-// directory, plus raw-HTTP helpers to push blobs, manifests and a tiny image (distribution spec
-// "Pushing blobs" POST + PUT ?digest=, "Pushing manifests").
-import { spawn } from 'node:child_process';
+// The one test helper for the real Debian registry (`docker-registry`, distribution 2.8) on 127.0.0.1
+// at a free port with a temporary storage directory, optionally htpasswd-protected; plus raw-HTTP
+// pushers for blobs, manifests and a tiny image, written against the distribution spec ("Pushing
+// blobs" POST + PUT ?digest=, "Pushing manifests") with global fetch, independent of our registry client.
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Descriptor } from '../../src/oci/manifest.js';
+import { MT } from '../../src/oci/manifest.js';
 
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
-export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
+export const REGISTRY_BIN = '/usr/bin/docker-registry';
+
+/** The gzip layer media type of a runnable image (src/oci/manifest.ts `MT` has only the plain tar one). */
+export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
 export interface LocalRegistry {
   /** `127.0.0.1:<port>` */
   host: string;
   url: string;
+  /** `Basic …` header for the htpasswd variant. */
+  authorization?: string;
   stop(): Promise<void>;
 }
 
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  artifactType?: string;
-  annotations?: Record<string, string>;
+export interface RegistryOptions {
+  /** Protect the registry with htpasswd (bcrypt) basic auth. */
+  htpasswd?: { user: string; password: string };
+  binary?: string;
 }
+
+/**
+ * Where the pushers send: a base URL, or a registry (or anything with `url`) whose
+ * `authorization` header, if any, goes with every request.
+ */
+export type PushTarget = string | { url: string; authorization?: string };
 
 export function sha256(bytes: Uint8Array | string): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-function freePort(): Promise<number> {
+/**
+ * The tag a referrers index of `digest` goes under without the referrers API, and the stem of
+ * cosign's `.sbom`/`.att` tags: `sha256:<hex>` → `sha256-<hex>` (distribution spec "Referrers tag
+ * schema"). Written here from the spec, not taken from src, so the tests can catch src getting it wrong.
+ */
+export function referrersTagOf(digest: string): string {
+  return digest.replace(':', '-');
+}
+
+/** A loopback port that was free a moment ago. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -52,7 +70,8 @@ async function waitReady(url: string, child: ChildProcess, deadlineMs: number): 
     try {
       const res = await fetch(`${url}/v2/`);
       await res.arrayBuffer();
-      if (res.status === 200) return true;
+      // 401: up, but htpasswd-protected.
+      if (res.status === 200 || res.status === 401) return true;
     } catch {
       // not listening yet
     }
@@ -61,9 +80,18 @@ async function waitReady(url: string, child: ChildProcess, deadlineMs: number): 
   return false;
 }
 
-/** Starts `/usr/bin/docker-registry serve` on a free loopback port (retries if the port was taken). */
-export async function startLocalRegistry(binary = '/usr/bin/docker-registry'): Promise<LocalRegistry> {
+/** Starts `docker-registry serve` on a free loopback port (retries if the port was taken meanwhile). */
+export async function startLocalRegistry(options: RegistryOptions = {}): Promise<LocalRegistry> {
   const dir = await mkdtemp(path.join(tmpdir(), 'aibom-registry-'));
+  const auth: string[] = [];
+  let authorization: string | undefined;
+  if (options.htpasswd) {
+    const { user, password } = options.htpasswd;
+    const file = path.join(dir, 'htpasswd');
+    await writeFile(file, execFileSync('htpasswd', ['-Bbn', user, password], { encoding: 'utf8' }).trim() + '\n');
+    auth.push(`auth: { htpasswd: { realm: test, path: ${JSON.stringify(file)} } }`);
+    authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  }
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -74,16 +102,17 @@ export async function startLocalRegistry(binary = '/usr/bin/docker-registry'): P
       'log: { level: error, accesslog: { disabled: true } }',
       `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'data'))} }, delete: { enabled: true } }`,
       `http: { addr: ${JSON.stringify(host)} }`,
+      ...auth,
       '',
     ].join('\n'));
-    const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(options.binary ?? REGISTRY_BIN, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     const url = `http://${host}`;
     if (await waitReady(url, child, 10_000)) {
-      return {
+      const registry: LocalRegistry = {
         host,
         url,
         stop: async () => {
@@ -95,6 +124,8 @@ export async function startLocalRegistry(binary = '/usr/bin/docker-registry'): P
           await rm(dir, { recursive: true, force: true });
         },
       };
+      if (authorization) registry.authorization = authorization;
+      return registry;
     }
     if (child.exitCode === null) child.kill('SIGKILL');
     lastError = stderr;
@@ -103,67 +134,60 @@ export async function startLocalRegistry(binary = '/usr/bin/docker-registry'): P
   throw new Error(`docker-registry did not start: ${lastError}`);
 }
 
+function endpoint(target: PushTarget): { url: string; headers(extra?: Record<string, string>): Record<string, string> } {
+  const { url, authorization } = typeof target === 'string' ? { url: target, authorization: undefined } : target;
+  return { url, headers: (extra = {}) => (authorization ? { authorization, ...extra } : extra) };
+}
+
 async function expectStatus(res: Response, want: number, what: string): Promise<void> {
   if (res.status !== want) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
 }
 
 /** Uploads a blob (monolithic: POST an upload, PUT its location with ?digest=). */
-export async function pushBlob(baseUrl: string, repository: string, bytes: Uint8Array | string): Promise<{ digest: string; size: number }> {
+export async function pushBlob(target: PushTarget, repository: string, bytes: Uint8Array | string): Promise<{ digest: string; size: number }> {
+  const { url, headers } = endpoint(target);
   const body = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
   const digest = sha256(body);
-  const start = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+  const start = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: headers() });
   await expectStatus(start, 202, `start upload to ${repository}`);
   await start.arrayBuffer();
-  const location = new URL(start.headers.get('location') ?? '', baseUrl);
+  const location = new URL(start.headers.get('location') ?? '', url);
   location.searchParams.set('digest', digest);
-  const put = await fetch(location, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+  const put = await fetch(location, { method: 'PUT', body, headers: headers({ 'content-type': 'application/octet-stream' }) });
   await expectStatus(put, 201, `upload ${digest}`);
   await put.arrayBuffer();
   return { digest, size: body.length };
 }
 
-/** PUTs a manifest (object serialised once; its digest is of those exact bytes) under a tag or digest. */
-export async function pushManifest(baseUrl: string, repository: string, reference: string | undefined, manifest: object, mediaType: string): Promise<Descriptor> {
+/** PUTs a manifest (object serialised once; its digest is of those exact bytes) under a tag, or by digest. */
+export async function pushManifest(target: PushTarget, repository: string, reference: string | undefined, manifest: object, mediaType: string): Promise<Descriptor> {
+  const { url, headers } = endpoint(target);
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = sha256(bytes);
-  const res = await fetch(`${baseUrl}/v2/${repository}/manifests/${reference ?? digest}`, { method: 'PUT', body: bytes, headers: { 'content-type': mediaType } });
+  const res = await fetch(`${url}/v2/${repository}/manifests/${reference ?? digest}`, { method: 'PUT', body: bytes, headers: headers({ 'content-type': mediaType }) });
   await expectStatus(res, 201, `push manifest ${repository}:${reference ?? digest}`);
   await res.arrayBuffer();
   return { mediaType, digest, size: bytes.length };
 }
 
-/** A one-layer OCI image; `seed` makes its digest unique. */
-export async function pushTinyImage(baseUrl: string, repository: string, tag: string, seed = tag): Promise<Descriptor> {
-  const layer = await pushBlob(baseUrl, repository, `layer ${seed}`);
-  const config = await pushBlob(baseUrl, repository, JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer.digest] }, config: { Labels: { seed } } }));
-  return pushManifest(baseUrl, repository, tag, {
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: { mediaType: OCI_CONFIG, ...config },
-    layers: [{ mediaType: OCI_LAYER, ...layer }],
-  }, OCI_MANIFEST);
+/** The config blob of a tiny linux/amd64 image; `seed` makes it (and so the image digest) unique. */
+export function imageConfig(layerDigest: string, seed: string): string {
+  return JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layerDigest] }, config: { Labels: { seed } } });
 }
 
-/**
- * Attaches a BOM to `subject` as an OCI artifact with `subject`, and publishes the referrers index
- * under the `sha256-<hex>` tag (distribution spec "Referrers tag schema") — what clients do against
- * a registry without the referrers API, like this one.
- */
-export async function attachWithTagSchema(baseUrl: string, repository: string, subject: Descriptor, bom: string, artifactType: string): Promise<Descriptor> {
-  const empty = await pushBlob(baseUrl, repository, '{}');
-  const layer = await pushBlob(baseUrl, repository, bom);
-  const artifact = await pushManifest(baseUrl, repository, undefined, {
+/** A one-layer OCI image manifest, pushed under `tag` (or by digest when `tag` is undefined). */
+export async function pushImageManifest(target: PushTarget, repository: string, tag: string | undefined, config: { digest: string; size: number }, layer: { digest: string; size: number }): Promise<Descriptor> {
+  return pushManifest(target, repository, tag, {
     schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    artifactType,
-    config: { mediaType: OCI_EMPTY, ...empty },
-    layers: [{ mediaType: artifactType, ...layer }],
-    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-  }, OCI_MANIFEST);
-  await pushManifest(baseUrl, repository, subject.digest.replace(':', '-'), {
-    schemaVersion: 2,
-    mediaType: OCI_INDEX,
-    manifests: [{ ...artifact, artifactType }],
-  }, OCI_INDEX);
-  return { ...artifact, artifactType };
+    mediaType: MT.ociManifest,
+    config: { mediaType: MT.ociConfig, ...config },
+    layers: [{ mediaType: OCI_LAYER_GZIP, ...layer }],
+  }, MT.ociManifest);
+}
+
+/** A one-layer OCI image; `seed` makes its digest unique. */
+export async function pushTinyImage(target: PushTarget, repository: string, tag: string, seed = tag): Promise<Descriptor> {
+  const layer = await pushBlob(target, repository, `layer ${seed}`);
+  const config = await pushBlob(target, repository, imageConfig(layer.digest, seed));
+  return pushImageManifest(target, repository, tag, config, layer);
 }

@@ -1,19 +1,9 @@
-// Builders for images and BOM referrers inside the in-process OciServer.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Builders for images and BOM referrers inside the in-process OciServer (synchronous; the real
+// registry's raw-HTTP pushers are in local-registry.ts and attachments.ts).
+import { MT } from '../../src/oci/manifest.js';
+import { CDX } from './attachments.js';
+import { OCI_LAYER_GZIP } from './local-registry.js';
 import type { OciServer } from './oci-server.js';
-
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const CDX = 'application/vnd.cyclonedx+json';
-
-export function corpusDir(): string {
-  return process.env.AIBOM_CORPUS ?? resolve(process.cwd(), '../shared/corpus');
-}
-
-export function corpusFile(name: string): Buffer {
-  return readFileSync(join(corpusDir(), name));
-}
 
 /** A small CycloneDX ML-BOM naming one model. */
 export function tinyBom(model: string, version = '1.0'): Buffer {
@@ -25,10 +15,10 @@ export function pushImage(server: OciServer, repo: string, tag: string, seed = '
   const layer = server.putBlob(`layer-${seed}`);
   return server.putManifest(repo, {
     schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
-  }, OCI_MANIFEST, tag);
+    mediaType: MT.ociManifest,
+    config: { mediaType: MT.ociConfig, ...config },
+    layers: [{ mediaType: OCI_LAYER_GZIP, ...layer }],
+  }, MT.ociManifest, tag);
 }
 
 export interface ReferrerSpec {
@@ -46,11 +36,11 @@ export function pushReferrer(server: OciServer, repo: string, subject: { digest:
   const layer = bom ? server.putBlob(bom) : { digest: spec.layerDigest ?? 'sha256:' + 'f'.repeat(64), size: spec.layerSize ?? 0 };
   const manifest: Record<string, unknown> = {
     schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: spec.configType ? { mediaType: spec.configType, ...empty } : { mediaType: 'application/vnd.oci.empty.v1+json', ...empty, data: 'e30=' },
+    mediaType: MT.ociManifest,
+    config: spec.configType ? { mediaType: spec.configType, ...empty } : { mediaType: MT.ociEmpty, ...empty, data: 'e30=' },
     layers: [{ mediaType: spec.layerType ?? CDX, digest: spec.layerDigest ?? layer.digest, size: spec.layerSize ?? layer.size }],
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
   };
   if (spec.artifactType !== undefined) manifest.artifactType = spec.artifactType;
-  return server.putManifest(repo, manifest, OCI_MANIFEST);
+  return server.putManifest(repo, manifest, MT.ociManifest);
 }

@@ -2,9 +2,10 @@
 // the referrers API (pagination with Link, artifactType filter + OCI-Filters-Applied, OCI-Subject
 // on PUT). No Debian/npm server implements the API (TOOLCHAIN.md), so the tests use this one for that
 // path. `intercept` lets a test answer any request itself (faults, redirects, huge bodies).
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
+import { MT } from '../../src/oci/manifest.js';
+import { sha256 } from './local-registry.js';
 
 export interface StoredManifest {
   bytes: Buffer;
@@ -57,14 +58,14 @@ export class OciServer {
 
   putBlob(bytes: Buffer | string): { digest: string; size: number } {
     const b = Buffer.from(bytes);
-    const digest = digestOf(b);
+    const digest = sha256(b);
     this.blobs.set(digest, b);
     return { digest, size: b.length };
   }
 
   putManifest(repo: string, manifest: unknown, mediaType: string, tag?: string): { digest: string; size: number; mediaType: string } {
     const bytes = Buffer.isBuffer(manifest) ? manifest : Buffer.from(JSON.stringify(manifest));
-    const digest = digestOf(bytes);
+    const digest = sha256(bytes);
     this.manifests.set(`${repo}@${digest}`, { bytes, mediaType });
     if (tag) this.tags.set(`${repo}:${tag}`, digest);
     return { digest, size: bytes.length, mediaType };
@@ -82,7 +83,7 @@ export class OciServer {
       if (req.method === 'POST') return void res.writeHead(202, { location: `/v2/${upload[1]}/blobs/uploads/u${++this.uploads}` }).end();
       if (req.method === 'PUT') {
         const digest = url.searchParams.get('digest') ?? '';
-        if (digestOf(body) !== digest) return void res.writeHead(400).end('{"errors":[{"code":"DIGEST_INVALID"}]}');
+        if (sha256(body) !== digest) return void res.writeHead(400).end('{"errors":[{"code":"DIGEST_INVALID"}]}');
         this.blobs.set(digest, body);
         return void res.writeHead(201, { location: `/v2/${upload[1]}/blobs/${digest}`, 'docker-content-digest': digest }).end();
       }
@@ -98,7 +99,7 @@ export class OciServer {
     if (kind === 'manifests') {
       if (req.method === 'PUT') {
         const mediaType = String(req.headers['content-type'] ?? '');
-        const digest = digestOf(body);
+        const digest = sha256(body);
         this.manifests.set(`${repo}@${digest}`, { bytes: body, mediaType });
         if (!ref.startsWith('sha256:')) this.tags.set(`${repo}:${ref}`, digest);
         const subject = (JSON.parse(body.toString()) as { subject?: { digest?: string } }).subject?.digest;
@@ -116,7 +117,7 @@ export class OciServer {
     if (!this.options.referrersApi) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
     const artifactType = url.searchParams.get('artifactType');
     let all = this.referrersOf(repo, ref);
-    const headers: Record<string, string> = { 'content-type': 'application/vnd.oci.image.index.v1+json' };
+    const headers: Record<string, string> = { 'content-type': MT.ociIndex };
     if (artifactType && this.options.filter) {
       all = all.filter((d) => d.artifactType === artifactType);
       headers['oci-filters-applied'] = 'artifactType';
@@ -129,7 +130,7 @@ export class OciServer {
       next.set('n_start', String(start + pageSize));
       headers.link = `</v2/${repo}/referrers/${ref}?${next.toString()}>; rel="next"`;
     }
-    res.writeHead(200, headers).end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: page }));
+    res.writeHead(200, headers).end(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: page }));
   }
 
   /** Descriptors as the API must list them: artifactType (or config.mediaType), annotations. */
@@ -152,10 +153,6 @@ export class OciServer {
     }
     return out.sort((a, b) => String(a.digest).localeCompare(String(b.digest)));
   }
-}
-
-export function digestOf(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {

@@ -13,8 +13,11 @@ import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
 import type { ImageReference } from '../../../src/oci/reference.js';
 import type { CountingProxy } from '../../support/counting-proxy.js';
 import { startCountingProxy } from '../../support/counting-proxy.js';
-import type { Descriptor, LocalRegistry } from '../../support/local-registry.js';
-import { attachWithTagSchema, OCI_INDEX, OCI_MANIFEST, pushTinyImage, startLocalRegistry } from '../../support/local-registry.js';
+import type { Descriptor } from '../../../src/oci/manifest.js';
+import { MEDIA_TYPE_INDEX as OCI_INDEX, MEDIA_TYPE_MANIFEST as OCI_MANIFEST } from '../../../src/oci/layout.js';
+import { attachWithTagSchema } from '../../support/attachments.js';
+import type { LocalRegistry } from '../../support/local-registry.js';
+import { pushTinyImage, startLocalRegistry } from '../../support/local-registry.js';
 import { metricValue } from '../../support/metric-value.js';
 
 const CYCLONEDX = 'application/vnd.cyclonedx+json';

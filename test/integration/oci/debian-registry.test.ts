@@ -7,8 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
-import { RawPusher, startRegistry, sha256, OCI_INDEX, OCI_MANIFEST, EMPTY_JSON, freePort, type TestRegistry } from '../../support/registry.js';
-import { corpusDir, corpusFile, CDX, tinyBom } from '../../support/oci-fixtures.js';
+import { MT } from '../../../src/oci/manifest.js';
+import { freePort, pushManifest, pushTinyImage, sha256, startLocalRegistry, type LocalRegistry } from '../../support/local-registry.js';
+import { CDX, pushReferrer } from '../../support/attachments.js';
+import { corpusBytes as corpusFile, corpusDir } from '../../support/corpus.js';
+import { tinyBom } from '../../support/oci-fixtures.js';
 import { RegistryClient } from '../../../src/oci/registry-client.js';
 import { CredentialStore } from '../../../src/oci/credentials.js';
 import { composedLookup } from '../../support/composed-lookup.js';
@@ -64,14 +67,12 @@ function patchedMetadata(ops: { op: string; path: string; value?: unknown }[]): 
 
 describe('integration/oci Debian docker-registry (tag fallback)', function () {
   this.timeout(30_000);
-  let reg: TestRegistry;
-  let pusher: RawPusher;
+  let reg: LocalRegistry;
   let tmp: string;
-  const bomFile = join(corpusDir(), 'rhtpa__nvidia_canary-1b-v2_aibom.json');
+  const bomFile = join(corpusDir, 'rhtpa__nvidia_canary-1b-v2_aibom.json');
 
   before(async () => {
-    reg = await startRegistry();
-    pusher = new RawPusher(reg.url);
+    reg = await startLocalRegistry();
     tmp = mkdtempSync(join(tmpdir(), 'aibom-debreg-'));
   });
   after(async () => {
@@ -86,7 +87,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
   });
 
   it('`aibom attach` maintains the sha256-<hex> index; `aibom inspect` finds the BOM', async () => {
-    const image = await pusher.pushImage('team/app', 'v1');
+    const image = await pushTinyImage(reg.url, 'team/app', 'v1', 'app');
     const ref = `${reg.host}/team/app:v1`;
     const attached = await cli('attach', ref, bomFile, '--insecure-registry', reg.host, '--json');
     expect(attached.code, attached.stderr).to.equal(0);
@@ -95,7 +96,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
     expect(result.subject.digest).to.equal(image.digest);
     expect(result.artifactType).to.equal(CDX);
 
-    const index = await fetch(`${reg.url}/v2/team/app/manifests/sha256-${image.digest.slice(7)}`, { headers: { accept: OCI_INDEX } });
+    const index = await fetch(`${reg.url}/v2/team/app/manifests/sha256-${image.digest.slice(7)}`, { headers: { accept: MT.ociIndex } });
     expect(index.status).to.equal(200);
     const doc = (await index.json()) as { manifests: { artifactType: string }[] };
     expect(doc.manifests.map((d) => d.artifactType)).to.deep.equal([CDX]);
@@ -116,10 +117,10 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
   });
 
   it('finds a hand-made referrer whose index descriptor carries the EMPTY artifactType, next to one of ours', async () => {
-    const image = await pusher.pushImage('team/raw', 'v1', 'raw');
+    const image = await pushTinyImage(reg.url, 'team/raw', 'v1', 'raw');
     // oras-style artifact with a generic layer type: only the manifest's artifactType says CycloneDX.
-    const art = await pusher.pushArtifact('team/raw', { digest: image.digest, size: image.size }, tinyBom('raw-model'), { artifactType: CDX });
-    await pusher.putManifest('team/raw', `sha256-${image.digest.slice(7)}`, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: art.digest, size: art.size, artifactType: EMPTY_JSON }] }, OCI_INDEX);
+    const art = await pushReferrer(reg.url, 'team/raw', image, { artifactType: CDX, layers: [{ mediaType: MT.ociLayerTar, body: tinyBom('raw-model'), annotations: { 'org.opencontainers.image.title': 'aibom.json' } }] });
+    await pushManifest(reg.url, 'team/raw', `sha256-${image.digest.slice(7)}`, { schemaVersion: 2, mediaType: MT.ociIndex, manifests: [{ mediaType: MT.ociManifest, digest: art.digest, size: art.size, artifactType: MT.ociEmpty }] }, MT.ociIndex);
     // Our attach appends to the existing index instead of replacing it.
     const bom2 = join(tmp, 'second.cdx.json');
     writeFileSync(bom2, tinyBom('second-model'));
@@ -137,28 +138,28 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
   });
 
   it('works for a multi-arch index digest (BOM attached to the index)', async () => {
-    const amd = await pusher.pushImage('team/multi', 'amd', 'amd');
-    const arm = await pusher.pushImage('team/multi', 'arm', 'arm');
-    const index = await pusher.putManifest('team/multi', 'v1', {
+    const amd = await pushTinyImage(reg.url, 'team/multi', 'amd', 'amd');
+    const arm = await pushTinyImage(reg.url, 'team/multi', 'arm', 'arm');
+    const index = await pushManifest(reg.url, 'team/multi', 'v1', {
       schemaVersion: 2,
-      mediaType: OCI_INDEX,
+      mediaType: MT.ociIndex,
       manifests: [
-        { mediaType: OCI_MANIFEST, digest: amd.digest, size: amd.size, platform: { os: 'linux', architecture: 'amd64' } },
-        { mediaType: OCI_MANIFEST, digest: arm.digest, size: arm.size, platform: { os: 'linux', architecture: 'arm64' } },
+        { mediaType: MT.ociManifest, digest: amd.digest, size: amd.size, platform: { os: 'linux', architecture: 'amd64' } },
+        { mediaType: MT.ociManifest, digest: arm.digest, size: arm.size, platform: { os: 'linux', architecture: 'arm64' } },
       ],
-    }, OCI_INDEX);
+    }, MT.ociIndex);
     expect((await cli('attach', `${reg.host}/team/multi:v1`, bomFile, '--insecure-registry', reg.host)).code).to.equal(0);
     const r = await cli('inspect', `${reg.host}/team/multi@${index.digest}`, '--json', '--insecure-registry', reg.host);
     expect(r.code, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout) as { digest: string; mediaType: string; platforms: { platform: string; digest: string }[]; boms: { subjectDigest: string }[] };
     expect(report.digest).to.equal(index.digest);
-    expect(report.mediaType).to.equal(OCI_INDEX);
+    expect(report.mediaType).to.equal(MT.ociIndex);
     expect(report.platforms).to.deep.equal([{ platform: 'linux/amd64', digest: amd.digest }, { platform: 'linux/arm64', digest: arm.digest }]);
     expect(report.boms[0]!.subjectDigest).to.equal(index.digest);
   });
 
   it('inspect: exit 0 with no BOM, 2 on a bad reference, 3 when the registry is down', async () => {
-    await pusher.pushImage('team/plain', 'v1', 'plain');
+    await pushTinyImage(reg.url, 'team/plain', 'v1', 'plain');
     const none = await cli('inspect', `${reg.host}/team/plain:v1`, '--json', '--insecure-registry', reg.host);
     expect(none.code).to.equal(0);
     expect(JSON.parse(none.stdout)).to.include({ status: 'none', outcome: 'no-bom' });
@@ -176,15 +177,14 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
   });
 
   describe('htpasswd-protected registry with a docker config file', () => {
-    let secure: TestRegistry;
+    let secure: LocalRegistry;
     let configFile: string;
     before(async () => {
-      secure = await startRegistry({ htpasswd: { user: 'ci', password: 's3cret' } });
+      secure = await startLocalRegistry({ htpasswd: { user: 'ci', password: 's3cret' } });
       configFile = join(tmp, 'config.json');
       // kubernetes.io/dockerconfigjson shape.
       writeFileSync(configFile, JSON.stringify({ auths: { [secure.host]: { auth: Buffer.from('ci:s3cret').toString('base64') }, '*.example.com': { username: 'x', password: 'y' } } }));
-      const p = new RawPusher(secure.url, secure.authorization);
-      await p.pushImage('ml/llm', 'v1', 'llm');
+      await pushTinyImage(secure, 'ml/llm', 'v1', 'llm');
     });
     after(async () => secure?.stop());
 

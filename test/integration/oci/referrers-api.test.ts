@@ -1,7 +1,9 @@
 // The referrers-API path against an in-process server that follows distribution-spec v1.1.
 import { expect } from 'chai';
 import { OciServer } from '../../support/oci-server.js';
-import { CDX, corpusFile, pushImage, pushReferrer, tinyBom } from '../../support/oci-fixtures.js';
+import { CDX } from '../../support/attachments.js';
+import { corpusBytes as corpusFile } from '../../support/corpus.js';
+import { pushImage, pushReferrer, tinyBom } from '../../support/oci-fixtures.js';
 import { RegistryClient } from '../../../src/oci/registry-client.js';
 import { listReferrers } from '../../../src/oci/referrers.js';
 import { composedLookup } from '../../support/composed-lookup.js';

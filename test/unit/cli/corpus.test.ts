@@ -4,14 +4,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AdmissionReviewResponse } from '../../../src/admission/review.js';
 import { runCli } from '../../support/cli.js';
-import { corpusDir, fixturePath } from '../../support/fixtures.js';
+import { corpusDir } from '../../support/corpus.js';
+import { fixturePath } from '../../support/fixtures.js';
 import { IMAGES } from '../../support/images.js';
 
-const corpus = (name: string): string => resolve(corpusDir(), name);
+const corpus = (name: string): string => resolve(corpusDir, name);
 
 describe('cli: aibom review with corpus BOMs', () => {
   it('the corpus is there', () => {
-    expect(existsSync(corpus('EXPECTED.md')), `corpus at ${corpusDir()}`).to.equal(true);
+    expect(existsSync(corpus('EXPECTED.md')), `corpus at ${corpusDir}`).to.equal(true);
   });
 
   const cases: [file: string, kind: string | undefined, bearing: string][] = [
