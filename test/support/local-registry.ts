@@ -175,14 +175,19 @@ export function imageConfig(layerDigest: string, seed: string): string {
   return JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layerDigest] }, config: { Labels: { seed } } });
 }
 
-/** A one-layer OCI image manifest, pushed under `tag` (or by digest when `tag` is undefined). */
-export async function pushImageManifest(target: PushTarget, repository: string, tag: string | undefined, config: { digest: string; size: number }, layer: { digest: string; size: number }): Promise<Descriptor> {
-  return pushManifest(target, repository, tag, {
+/** A one-layer OCI image manifest of those blobs. */
+export function imageManifest(config: { digest: string; size: number }, layer: { digest: string; size: number }): object {
+  return {
     schemaVersion: 2,
     mediaType: MT.ociManifest,
     config: { mediaType: MT.ociConfig, ...config },
     layers: [{ mediaType: OCI_LAYER_GZIP, ...layer }],
-  }, MT.ociManifest);
+  };
+}
+
+/** A one-layer OCI image manifest, pushed under `tag` (or by digest when `tag` is undefined). */
+export async function pushImageManifest(target: PushTarget, repository: string, tag: string | undefined, config: { digest: string; size: number }, layer: { digest: string; size: number }): Promise<Descriptor> {
+  return pushManifest(target, repository, tag, imageManifest(config, layer), MT.ociManifest);
 }
 
 /** A one-layer OCI image; `seed` makes its digest unique. */

@@ -2,7 +2,7 @@
 // registry's raw-HTTP pushers are in local-registry.ts and attachments.ts).
 import { MT } from '../../src/oci/manifest.js';
 import { CDX } from './attachments.js';
-import { OCI_LAYER_GZIP } from './local-registry.js';
+import { imageManifest } from './local-registry.js';
 import type { OciServer } from './oci-server.js';
 
 /** A small CycloneDX ML-BOM naming one model. */
@@ -13,12 +13,7 @@ export function tinyBom(model: string, version = '1.0'): Buffer {
 export function pushImage(server: OciServer, repo: string, tag: string, seed = 'x'): { digest: string; size: number; mediaType: string } {
   const config = server.putBlob(JSON.stringify({ architecture: 'amd64', os: 'linux', seed }));
   const layer = server.putBlob(`layer-${seed}`);
-  return server.putManifest(repo, {
-    schemaVersion: 2,
-    mediaType: MT.ociManifest,
-    config: { mediaType: MT.ociConfig, ...config },
-    layers: [{ mediaType: OCI_LAYER_GZIP, ...layer }],
-  }, MT.ociManifest, tag);
+  return server.putManifest(repo, imageManifest(config, layer), MT.ociManifest, tag);
 }
 
 export interface ReferrerSpec {
