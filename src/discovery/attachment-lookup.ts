@@ -1,7 +1,8 @@
 // Every attachment source for one image digest (DESIGN.md data flow; SPECS.md §2.6 checklist):
-//   manifest by digest → subjects = the digest itself + (for an index) each selected platform manifest
-//   → per subject, in parallel: referrers (API or tag fallback: plain BOMs, Sigstore bundles, in-toto
-//     referrers), cosign `.sbom` tag, cosign `.att` tag; and, for an index, BuildKit attestation manifests
+//   at once: the manifest by digest, and for the digest itself referrers (API or tag fallback: plain
+//     BOMs, Sigstore bundles, in-toto referrers), cosign `.sbom` tag, cosign `.att` tag
+//   → the manifest decides the other subjects: (for an index) each selected platform manifest, probed
+//     the same way, in parallel, plus BuildKit attestation manifests
 //   → merge, one entry per BOM digest → ImageFindings.
 // All probes share the lookup's signal and byte budget. Never throws: failures are statuses, free text
 // goes to `detail` (problems, rejected statements) or to `onNote` (log-only remarks).
