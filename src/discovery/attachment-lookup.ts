@@ -1,14 +1,15 @@
 // Every attachment source for one image digest (DESIGN.md data flow; SPECS.md §2.6 checklist):
-//   manifest by digest → subjects = the digest itself + (for an index) each selected platform manifest
-//   → per subject, in parallel: referrers (API or tag fallback: plain BOMs, Sigstore bundles, in-toto
-//     referrers), cosign `.sbom` tag, cosign `.att` tag; and, for an index, BuildKit attestation manifests
+//   at once: the manifest by digest, and for the digest itself referrers (API or tag fallback: plain
+//     BOMs, Sigstore bundles, in-toto referrers), cosign `.sbom` tag, cosign `.att` tag
+//   → the manifest decides the other subjects: (for an index) each selected platform manifest, probed
+//     the same way, in parallel, plus BuildKit attestation manifests
 //   → merge, one entry per BOM digest → ImageFindings.
 // All probes share the lookup's signal and byte budget. Never throws: failures are statuses, free text
 // goes to `detail` (problems, rejected statements) or to `onNote` (log-only remarks).
 import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../admission/lookup.js';
 import type { ImageReference } from '../oci/reference.js';
-import { isIndex } from '../oci/manifest.js';
-import { lookupStatusOf, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import { isIndex, type Manifest } from '../oci/manifest.js';
+import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
 import type { Clock } from './clock.js';
 import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';
 import { MAX_PLATFORMS, selectPlatforms, type PlatformFilter, type PlatformManifest } from './platforms.js';
@@ -42,30 +43,73 @@ interface Probe {
   result: ProbeResult;
 }
 
-/** Findings for an image pinned to a digest (`pinned.digest` set). */
-export async function lookupAttachments(client: RegistryClient, pinned: ImageReference, signal: AbortSignal, options: AttachmentLookupOptions): Promise<ImageFindings> {
+/**
+ * Findings for an image pinned to a digest (`pinned.digest` set). `prefetched`: the manifest of that
+ * digest when the caller already holds it (a tag resolved with GET, `build-lookup.ts`), digest-verified
+ * by the client; it is then not fetched again, but still counted against the byte budget.
+ */
+export async function lookupAttachments(client: RegistryClient, pinned: ImageReference, signal: AbortSignal, options: AttachmentLookupOptions, prefetched?: ManifestResult): Promise<ImageFindings> {
   const digest = pinned.digest;
   if (!digest) return { status: 'error:invalid', boms: [], detail: 'internal: the lookup needs a digest reference' };
+  if (prefetched && prefetched.digest !== digest) return { status: 'error:invalid', digest, boms: [], detail: `internal: prefetched manifest ${prefetched.digest} is not ${digest}` };
   const budget: ByteBudget = { remaining: options.maxLookupBytes };
   const clock = options.clock ?? { now: () => performance.now() };
   const repo: RepoRef = { registry: pinned.registry, repository: pinned.repository };
   const notes: string[] = [];
 
-  let manifest;
-  try {
-    const res = await client.getManifest(repo, digest, signal, { maxBytes: budget.remaining });
-    budget.remaining -= res.bytes.length;
-    manifest = res.manifest;
-  } catch (err) {
-    const status: LookupStatus = signal.aborted ? 'timeout' : lookupStatusOf(err);
-    return { status, digest, boms: [], detail: `manifest ${digest}: ${(err as Error).message}`.slice(0, DETAIL_MAX) };
-  }
-
-  const context = (subjectDigest: string, platform?: string): ProbeContext => {
-    const ctx: ProbeContext = { client, repo, subjectDigest, signal, budget, limits: options.limits };
+  const context = (subjectDigest: string, probeSignal: AbortSignal, platform?: string): ProbeContext => {
+    const ctx: ProbeContext = { client, repo, subjectDigest, signal: probeSignal, budget, limits: options.limits };
     if (platform) ctx.platform = platform;
     return ctx;
   };
+
+  // Set when the image manifest failed while the digest's own probes were already running: they are
+  // cancelled, their results dropped and their outcomes not reported (the lookup failed as a whole).
+  const cancel = new AbortController();
+  const timed = async (order: number, label: (r: ProbeResult) => BomSource, run: () => Promise<ProbeResult>): Promise<Probe> => {
+    const started = clock.now();
+    let result: ProbeResult;
+    try {
+      result = await run();
+    } catch (err) {
+      // Defensive: probes record their failures; nothing should reach here.
+      result = { boms: [], problems: [{ status: signal.aborted ? 'timeout' : lookupStatusOf(err), detail: `probe: ${(err as Error).message}` }], rejected: [], notes: [] };
+    }
+    if (!cancel.signal.aborted) options.metrics?.sourceProbed(label(result), outcomeOf(result, signal), Math.max(0, clock.now() - started) / 1000);
+    return { order, result };
+  };
+  // The referrers list and the cosign tags of one subject: none depends on another, nor on the
+  // subject's manifest.
+  const subjectProbes = (order: number, ctx: ProbeContext): Promise<Probe>[] => [
+    timed(order, (r) => ((r as { via?: string }).via === 'tag' ? 'tag-fallback' : 'referrers'), () => probeReferrers(ctx)),
+    timed(order, () => 'cosign-sbom', () => probeCosignSbom(ctx, options.cosignRepository)),
+    timed(order, () => 'cosign-att', () => probeCosignAtt(ctx, options.cosignRepository)),
+  ];
+
+  // Independent probes run at once; the client's connection pool bounds what reaches a registry.
+  // The digest's own probes start together with its manifest GET (one round trip less on the
+  // critical path): the manifest only decides whether platform manifests are probed too.
+  const probes: Promise<Probe>[] = [];
+  let manifest: Manifest;
+  if (prefetched) {
+    if (prefetched.bytes.length > budget.remaining) return { status: 'error:too-large', digest, boms: [], detail: `manifest ${digest} (${prefetched.bytes.length} bytes) does not fit the lookup byte budget` };
+    budget.remaining -= prefetched.bytes.length;
+    manifest = prefetched.manifest;
+    probes.push(...subjectProbes(0, context(digest, signal)));
+  } else {
+    probes.push(...subjectProbes(0, context(digest, AbortSignal.any([signal, cancel.signal]))));
+    try {
+      const res = await client.getManifest(repo, digest, signal, { maxBytes: budget.remaining });
+      budget.remaining -= res.bytes.length;
+      manifest = res.manifest;
+    } catch (err) {
+      const status: LookupStatus = signal.aborted ? 'timeout' : lookupStatusOf(err);
+      cancel.abort();
+      // Settle them (aborted requests end at once) so no work outlives the lookup.
+      await Promise.all(probes);
+      return { status, digest, boms: [], detail: `manifest ${digest}: ${(err as Error).message}`.slice(0, DETAIL_MAX) };
+    }
+  }
 
   // Which manifests BOMs may hang off: the digest asked for, and each selected platform manifest.
   let platforms: PlatformManifest[] = [];
@@ -77,31 +121,11 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   const subjects = [{ digest, platform: undefined as string | undefined }, ...platforms.map((p) => ({ digest: p.digest, platform: p.platform }))];
   const platformOf = new Map(platforms.map((p) => [p.digest, p.platform]));
 
-  const timed = async (order: number, label: (r: ProbeResult) => BomSource, run: () => Promise<ProbeResult>): Promise<Probe> => {
-    const started = clock.now();
-    let result: ProbeResult;
-    try {
-      result = await run();
-    } catch (err) {
-      // Defensive: probes record their failures; nothing should reach here.
-      result = { boms: [], problems: [{ status: signal.aborted ? 'timeout' : lookupStatusOf(err), detail: `probe: ${(err as Error).message}` }], rejected: [], notes: [] };
-    }
-    options.metrics?.sourceProbed(label(result), outcomeOf(result, signal), Math.max(0, clock.now() - started) / 1000);
-    return { order, result };
-  };
-
-  // Independent probes run at once; the client's connection pool bounds what reaches a registry.
-  const probes: Promise<Probe>[] = [];
-  subjects.forEach((s, order) => {
-    const ctx = context(s.digest, s.platform);
-    probes.push(timed(order, (r) => ((r as { via?: string }).via === 'tag' ? 'tag-fallback' : 'referrers'), () => probeReferrers(ctx)));
-    probes.push(timed(order, () => 'cosign-sbom', () => probeCosignSbom(ctx, options.cosignRepository)));
-    probes.push(timed(order, () => 'cosign-att', () => probeCosignAtt(ctx, options.cosignRepository)));
-  });
+  platforms.forEach((p, i) => probes.push(...subjectProbes(i + 1, context(p.digest, signal, p.platform))));
   if (platforms.length > 0) {
     const entries = attestationEntries(manifest, new Set(platformOf.keys()));
     if (entries.length > 0) {
-      probes.push(timed(1, () => 'buildkit', () => probeBuildkit(entries, (d) => context(d, platformOf.get(d)), options.limits.concurrency)));
+      probes.push(timed(1, () => 'buildkit', () => probeBuildkit(entries, (d) => context(d, signal, platformOf.get(d)), options.limits.concurrency)));
     }
   }
   const done = await Promise.all(probes);

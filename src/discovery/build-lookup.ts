@@ -2,13 +2,14 @@
 // deadlines; docs/lookup.md) over every registry attachment source (docs/discovery.md). One function,
 // used by the server's composition root and by `aibom review`, `inspect` and `check`.
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { LookupStatus } from '../admission/lookup.js';
 import type { Config } from '../config/schema.js';
 import type { ImageReference } from '../oci/reference.js';
-import { lookupStatusOf, RegistryError, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
 import { lookupAttachments, type AttachmentLookupOptions } from './attachment-lookup.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { createLookupService, defaultStatusOfError, type LookupService } from './lookup-service.js';
+import { createLookupService, defaultStatusOfError, type LookupService, type UnderlyingContext } from './lookup-service.js';
 import type { LookupMetrics } from './metrics-port.js';
 import { parsePlatformFilter } from './platforms.js';
 import { parseCosignRepository } from './sources/cosign-tag.js';
@@ -63,17 +64,78 @@ export function credentialIdentity(client: RegistryClient, ref: RepoRef, cosignR
   return createHash('sha256').update(parts.join('\u0001')).digest('hex').slice(0, 32);
 }
 
-/** Tag → digest with one HEAD (GET by tag when the registry sends no `Docker-Content-Digest`). */
-export async function resolveTagDigest(client: RegistryClient, ref: ImageReference, signal: AbortSignal): Promise<string> {
+export interface ResolvedTag {
+  digest: string;
+  /** The manifest itself, when the tag was resolved with GET (digest computed from its bytes). */
+  manifest?: ManifestResult;
+}
+
+/**
+ * Tag → digest (SPECS.md §1.6). `get`: one GET by tag; the digest is the sha256 of the bytes, and a
+ * `Docker-Content-Digest` the registry sends must match it (the client checks). The manifest comes
+ * along, so the digest lookup does not fetch it again. `head`: one HEAD (`Docker-Content-Digest`),
+ * GET by tag only when the registry sends no digest or answers HEAD badly; no body, and Docker Hub
+ * does not count HEADs against its pull rate limit.
+ */
+export async function resolveTagDigest(client: RegistryClient, ref: ImageReference, signal: AbortSignal, how: 'get' | 'head' = 'head'): Promise<ResolvedTag> {
   const tag = ref.tag ?? 'latest';
-  try {
-    const head = await client.headManifest(ref, tag, signal);
-    if (head.digest) return head.digest;
-  } catch (err) {
-    // Some registries answer HEAD badly (405, no digest); GET decides. Auth/egress/timeout errors stand.
-    if (!(err instanceof RegistryError) || !['invalid', 'server'].includes(err.kind)) throw err;
+  if (how === 'head') {
+    try {
+      const head = await client.headManifest(ref, tag, signal);
+      if (head.digest) return { digest: head.digest };
+    } catch (err) {
+      // Some registries answer HEAD badly (405, no digest); GET decides. Auth/egress/timeout errors stand.
+      if (!(err instanceof RegistryError) || !['invalid', 'server'].includes(err.kind)) throw err;
+    }
   }
-  return (await client.getManifest(ref, tag, signal)).digest;
+  const manifest = await client.getManifest(ref, tag, signal);
+  return { digest: manifest.digest, manifest };
+}
+
+/** How long a manifest fetched by tag waits for the digest lookup that follows it. */
+const PREFETCH_TTL_MS = 30_000;
+const PREFETCH_MAX_ENTRIES = 64;
+const PREFETCH_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Tag resolution for the lookup service, in as few round trips as the situation allows:
+ * - a tag this process has not resolved lately: GET by tag, and the manifest is handed to the digest
+ *   lookup (`take`), which needs it anyway: one request instead of HEAD + GET by digest, and the
+ *   same single counted GET at Docker Hub;
+ * - a tag resolved before (its `cache.tagTtlSeconds` entry expired, while the findings for its digest
+ *   most likely are still cached for `cache.positiveTtlSeconds`): HEAD, which transfers no body and
+ *   which Docker Hub does not count; the manifest is fetched by digest only if the tag moved.
+ */
+function tagResolver(client: RegistryClient, config: Config, clock: Clock) {
+  const lruClock = { now: () => clock.now() };
+  const resolvedTags = new LRUCache<string, true>({ max: config.cache.tagMaxEntries, ttl: config.cache.positiveTtlSeconds * 1000, perf: lruClock, ttlResolution: 0 });
+  const prefetched = new LRUCache<string, ManifestResult>({
+    max: PREFETCH_MAX_ENTRIES,
+    maxSize: PREFETCH_MAX_BYTES,
+    sizeCalculation: (m) => Math.max(1, m.bytes.length),
+    ttl: PREFETCH_TTL_MS,
+    perf: lruClock,
+    ttlResolution: 0,
+  });
+  const SEP = '\u0000';
+  const manifestKey = (ref: ImageReference, digest: string, identity: string | undefined): string => [identity ?? '', `${ref.registry}/${ref.repository}@${digest}`].join(SEP);
+  return {
+    async resolve(ref: ImageReference, signal: AbortSignal, context: UnderlyingContext): Promise<string> {
+      const tagKey = [context.credentialIdentity ?? '', `${ref.registry}/${ref.repository}:${ref.tag ?? 'latest'}`].join(SEP);
+      const resolved = await resolveTagDigest(client, ref, signal, resolvedTags.has(tagKey) ? 'head' : 'get');
+      resolvedTags.set(tagKey, true);
+      if (resolved.manifest) prefetched.set(manifestKey(ref, resolved.digest, context.credentialIdentity), resolved.manifest);
+      return resolved.digest;
+    },
+    /** The manifest of `pinned.digest` if a tag resolution just fetched it (once: it is removed). */
+    take(pinned: ImageReference, context: UnderlyingContext): ManifestResult | undefined {
+      if (!pinned.digest) return undefined;
+      const key = manifestKey(pinned, pinned.digest, context.credentialIdentity);
+      const found = prefetched.get(key);
+      if (found) prefetched.delete(key);
+      return found;
+    },
+  };
 }
 
 function statusOfError(err: unknown): LookupStatus {
@@ -86,12 +148,14 @@ function statusOfError(err: unknown): LookupStatus {
 export function buildImageLookup(config: Config, deps: BuildLookupDeps): LookupService {
   const { client } = deps;
   const options = attachmentOptions(config, deps);
+  const clock = deps.clock ?? monotonicClock;
+  const tags = tagResolver(client, config, clock);
   return createLookupService({
-    resolveDigest: (ref, signal) => resolveTagDigest(client, ref, signal),
-    lookupDigest: (ref, signal) => lookupAttachments(client, ref, signal, options),
+    resolveDigest: (ref, signal, context) => tags.resolve(ref, signal, context),
+    lookupDigest: (ref, signal, context) => lookupAttachments(client, ref, signal, options, tags.take(ref, context)),
     credentialIdentity: (ref) => credentialIdentity(client, ref, options.cosignRepository),
     statusOfError,
-    clock: deps.clock ?? monotonicClock,
+    clock,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     options: config.cache,
   });

@@ -83,13 +83,64 @@ describe('buildImageLookup on the real registry (counting proxy)', function () {
     expect(await metricValue(prom, 'aibom_lookup_source_duration_seconds', { source: 'cosign-sbom', outcome: 'none' })).to.equal(1);
   });
 
-  it('100 concurrent lookups of one new tag: one HEAD, then one set of digest calls', async () => {
+  it('100 concurrent lookups of one new tag: one GET by tag, whose manifest the digest lookup reuses', async () => {
     const { image, tagRef } = await newImage();
     const results = await Promise.all(Array.from({ length: 100 }, () => lookup(tagRef, mutate(20_000))));
     expect(results.every((r) => r.status === 'found' && r.digest === image.digest)).to.equal(true);
-    expect(proxy.count('manifest-tag', 'HEAD')).to.equal(1);
-    expect(proxy.requests.filter((q) => q.kind === 'manifest-digest' && q.reference === image.digest)).to.have.length(1);
+    expect(proxy.count('manifest-tag', 'GET') - proxy.requests.filter((q) => q.reference?.startsWith('sha256-')).length, 'GETs of the image tag').to.equal(1);
+    expect(proxy.count('manifest-tag', 'HEAD')).to.equal(0);
+    expect(proxy.requests.filter((q) => q.kind === 'manifest-digest' && q.reference === image.digest), 'the image manifest by digest').to.have.length(0);
     expect(proxy.count('referrers', 'GET')).to.equal(1);
+    expect(results[0]!.boms.map((b) => b.source).sort()).to.deep.equal(['cosign-att', 'tag-fallback']);
+  });
+
+  it('a tag resolved before is re-resolved with HEAD once its cache entry expires (no manifest GET when the digest is unchanged)', async () => {
+    const config = defaultConfig();
+    config.registries.insecure = [proxy.host];
+    let offsetMs = 0;
+    const clocked = buildImageLookup(config, { client, clock: { now: () => performance.now() + offsetMs } });
+    const { image, tagRef } = await newImage();
+    expect((await clocked(tagRef, mutate(20_000))).status).to.equal('found');
+    await clocked.whenIdle();
+    offsetMs += (config.cache.tagTtlSeconds + 1) * 1000;
+    proxy.resetCounts();
+    const again = await clocked(tagRef, mutate(20_000));
+    expect(again).to.include({ status: 'found', digest: image.digest });
+    expect(proxy.requests.map((q) => `${q.method} ${q.kind}`)).to.deep.equal(['HEAD manifest-tag']);
+  });
+
+  it('a digest: the referrers and cosign tag probes do not wait for the image manifest', async () => {
+    const { image, digestRef } = await newImage();
+    const hex = image.digest.slice('sha256:'.length);
+    // Within the client's per-request timeout (2 s), so the lookup still succeeds.
+    proxy.inject({ kind: 'manifest-digest', url: image.digest }, { delayMs: 1_500 }, 1);
+    const pending = lookup(digestRef, mutate(20_000));
+    const manifestAnswered: Record<string, boolean> = {};
+    for (let i = 0; i < 150 && Object.keys(manifestAnswered).length < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const manifest = proxy.requests.find((q) => q.kind === 'manifest-digest' && q.reference === image.digest);
+      for (const tag of [`sha256-${hex}`, `sha256-${hex}.sbom`, `sha256-${hex}.att`]) {
+        if (!(tag in manifestAnswered) && proxy.requests.some((q) => q.reference === tag)) manifestAnswered[tag] = manifest?.status !== undefined;
+      }
+    }
+    expect(manifestAnswered).to.deep.equal({ [`sha256-${hex}`]: false, [`sha256-${hex}.sbom`]: false, [`sha256-${hex}.att`]: false });
+    const r = await pending;
+    expect(r.status).to.equal('found');
+    expect(r.boms.map((b) => b.source).sort()).to.deep.equal(['cosign-att', 'tag-fallback']);
+  });
+
+  it('a digest whose manifest fails: the lookup fails with the manifest\'s status, the probes started with it are dropped', async () => {
+    const { image, digestRef } = await newImage();
+    proxy.inject({ kind: 'manifest-digest', url: image.digest }, { status: 200, body: JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 2 }, layers: [] }), headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } }, 1);
+    const r = await lookup(digestRef, mutate(20_000));
+    expect(r).to.include({ status: 'error:digest-mismatch', digest: image.digest });
+    expect(r.boms).to.deep.equal([]);
+    await lookup.whenIdle();
+    for (const source of ['tag-fallback', 'referrers', 'cosign-sbom', 'cosign-att']) {
+      for (const outcome of ['found', 'none', 'error', 'timeout']) {
+        expect(await metricValue(prom, 'aibom_lookup_source_duration_seconds', { source, outcome }), `${source} ${outcome}`).to.equal(0);
+      }
+    }
   });
 
   it('a registry slower than the deadline: mutate answers timeout in time, the lookup completes in the background, the next request is a cache hit', async () => {
