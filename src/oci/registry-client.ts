@@ -511,10 +511,13 @@ export class RegistryClient {
     }
   }
 
-  /** The bare HTTP exchange with the per-request timeout; connect errors become RegistryErrors. */
+  /**
+   * The bare HTTP exchange with the per-request timeout; connect errors become RegistryErrors.
+   * The timeout covers the whole exchange, body included: it ends when the body closes (read to the
+   * end, drained or destroyed), or fires and aborts it.
+   */
   private async raw(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = AbortSignal.any([signal, timeout]);
+    const deadline = new RequestDeadline(signal, this.timeoutMs);
     try {
       const res = await this.agent.request({
         origin: url.origin,
@@ -522,17 +525,68 @@ export class RegistryClient {
         method: method as Dispatcher.HttpMethod,
         headers,
         body: body ?? null,
-        signal: combined,
+        signal: deadline.signal,
       });
-      return { statusCode: res.statusCode, headers: res.headers, body: res.body, url, signal: combined };
+      deadline.releaseOnClose(res.body);
+      return { statusCode: res.statusCode, headers: res.headers, body: res.body, url, signal: deadline.signal };
     } catch (err) {
-      throw transportError(err, url, signal, timeout);
+      deadline.release();
+      throw transportError(err, url, signal, deadline.signal);
     }
   }
 }
 
+/**
+ * One request's abort signal: aborted when the caller's signal aborts or when `timeoutMs` passes.
+ * One controller, one timer and one listener per request, all released as soon as the exchange is
+ * over. (`AbortSignal.timeout` + `AbortSignal.any` per request cost two signals with weak-ref
+ * bookkeeping each, and a timer that still fires, building a DOMException, long after the answer.)
+ */
+class RequestDeadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private released = false;
+
+  constructor(
+    private readonly caller: AbortSignal,
+    timeoutMs: number,
+  ) {
+    if (caller.aborted) this.controller.abort(caller.reason);
+    else caller.addEventListener('abort', this.onCallerAbort, { once: true });
+    // Unref'd like AbortSignal.timeout: a body nobody reads must not keep a CLI process alive.
+    this.timer = setTimeout(this.onTimeout, timeoutMs).unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Ends the deadline when the body closes (consumed or destroyed). */
+  releaseOnClose(body: NodeJS.EventEmitter & { closed?: boolean; destroyed?: boolean }): void {
+    if (body.closed || body.destroyed) this.release();
+    else body.once('close', this.release);
+  }
+
+  readonly release = (): void => {
+    if (this.released) return;
+    this.released = true;
+    clearTimeout(this.timer);
+    this.caller.removeEventListener('abort', this.onCallerAbort);
+  };
+
+  private readonly onCallerAbort = (): void => {
+    this.release();
+    this.controller.abort(this.caller.reason);
+  };
+
+  private readonly onTimeout = (): void => {
+    this.release();
+    this.controller.abort(new RegistryError('timeout', 'request timed out'));
+  };
+}
+
 function transportError(err: unknown, url: URL, signal: AbortSignal, timeout?: AbortSignal): RegistryError {
-  if (err instanceof RegistryError) return err;
+  if (err instanceof RegistryError && !(timeout?.aborted && err === timeout.reason)) return err;
   if (isEgressBlocked(err)) return Object.assign(new RegistryError('blocked', (findBlocked(err) as Error).message), { cause: err });
   if (signal.aborted || timeout?.aborted || (err as Error).name === 'AbortError') return new RegistryError('timeout', `${url.origin}: timed out`);
   const code = (err as { code?: string }).code ?? '';
