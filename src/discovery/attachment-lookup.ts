@@ -65,7 +65,9 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
 
   // Set when the image manifest failed while the digest's own probes were already running: they are
   // cancelled, their results dropped and their outcomes not reported (the lookup failed as a whole).
+  // Outcomes of probes that finish before the manifest is known wait in `heldOutcomes` until it is.
   const cancel = new AbortController();
+  let heldOutcomes: (() => void)[] | undefined = prefetched ? undefined : [];
   const timed = async (order: number, label: (r: ProbeResult) => BomSource, run: () => Promise<ProbeResult>): Promise<Probe> => {
     const started = clock.now();
     let result: ProbeResult;
@@ -75,7 +77,10 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
       // Defensive: probes record their failures; nothing should reach here.
       result = { boms: [], problems: [{ status: signal.aborted ? 'timeout' : lookupStatusOf(err), detail: `probe: ${(err as Error).message}` }], rejected: [], notes: [] };
     }
-    if (!cancel.signal.aborted) options.metrics?.sourceProbed(label(result), outcomeOf(result, signal), Math.max(0, clock.now() - started) / 1000);
+    const seconds = Math.max(0, clock.now() - started) / 1000;
+    const report = (): void => options.metrics?.sourceProbed(label(result), outcomeOf(result, signal), seconds);
+    if (heldOutcomes) heldOutcomes.push(report);
+    else if (!cancel.signal.aborted) report();
     return { order, result };
   };
   // The referrers list and the cosign tags of one subject: none depends on another, nor on the
@@ -102,6 +107,9 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
       const res = await client.getManifest(repo, digest, signal, { maxBytes: budget.remaining });
       budget.remaining -= res.bytes.length;
       manifest = res.manifest;
+      const held = heldOutcomes ?? [];
+      heldOutcomes = undefined;
+      for (const report of held) report();
     } catch (err) {
       const status: LookupStatus = signal.aborted ? 'timeout' : lookupStatusOf(err);
       cancel.abort();
