@@ -10,6 +10,8 @@ export type PatchOp =
 
 /** RFC 6901: `~` → `~0` first, then `/` → `~1`. */
 export function escapePointer(segment: string): string {
+  // Most keys need no escaping: skip the two replacements (and their copies) for them.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -112,11 +112,12 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   });
 
   function send(res: ServerResponse, code: number, body: unknown, close = false): void {
-    const payload = Buffer.from(JSON.stringify(body), 'utf8');
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': payload.length };
+    // A string body: node:http writes the head and a string body in one go, without a Buffer copy.
+    const payload = JSON.stringify(body);
+    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload, 'utf8') };
     if (close || draining) headers.Connection = 'close';
     res.writeHead(code, headers);
-    res.end(payload);
+    res.end(payload, 'utf8');
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
