@@ -6,6 +6,7 @@
 // can be measured without the noise of the load generator sharing the machine.
 //
 //   node --import tsx bench/hotpath.ts [--requests 20000] [--rounds 5] [--dump FILE]
+//   node --import tsx bench/hotpath.ts --tls 5     # also: listening over TLS, load from bench/lib/load-child.ts for 5 s
 //   node --import tsx --cpu-prof --cpu-prof-dir=bench/results bench/hotpath.ts   # then bench/profile-summary.ts
 //
 // --dump writes the body of one answer, to check that a change leaves responses byte-identical.
@@ -33,6 +34,8 @@ import { createWebhookServer } from '../src/server/webhook-server.js';
 import { pushImagesWithBom } from '../test/support/bom-images.js';
 import { corpusDir } from '../test/support/corpus.js';
 import { startLocalRegistry } from '../test/support/local-registry.js';
+import { forkChild } from './lib/ipc.js';
+import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import { benchUid, podReview } from '../test/support/pod-review.js';
 
 const { values: flags } = parseArgs({
@@ -42,6 +45,7 @@ const { values: flags } = parseArgs({
     dump: { type: 'string' },
     level: { type: 'string', default: 'info' },
     'handler-only': { type: 'boolean', default: false },
+    tls: { type: 'string' },
   },
 });
 const REQUESTS = Number(flags.requests);
@@ -53,7 +57,7 @@ function sinkSocket(): Duplex & { written: Buffer[] } {
   const socket = new Duplex({
     read() {},
     write(chunk: Buffer, _enc, cb) {
-      written.push(Buffer.from(chunk));
+      written.push(chunk);
       cb();
     },
   }) as Duplex & { written: Buffer[] };
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
       // The patch is base64: decoded, so the registry's port can be replaced inside it too.
       const patch = (JSON.parse(answer) as { response: { patch?: string } }).response.patch ?? '';
       const decoded = Buffer.from(patch, 'base64').toString('utf8');
+      writeFileSync(`${flags.dump}.raw`, answer);
       writeFileSync(flags.dump, `${answer.replace(patch, 'PATCH')}\n${decoded}\n`.split(registry.host).join('REGISTRY'));
     }
 
@@ -146,6 +151,27 @@ async function main(): Promise<void> {
     console.log(`cached /mutate, 3 containers; ${REQUESTS} requests × ${ROUNDS} rounds, log level ${config.log.level}`);
     await timeIt('whole handler (inject → response written)', REQUESTS, () => inject(webhook.server, path, body));
 
+    if (flags.tls) {
+      // The same server over real TLS with the bench's load generator in its own process: this
+      // process's CPU per answered request, and how many TLS connections the load needed.
+      let connections = 0;
+      webhook.server.on('secureConnection', () => connections++);
+      const address = await webhook.listen(0, '127.0.0.1');
+      const spec: LoadSpec = { url: `https://127.0.0.1:${address.port}${path}`, ca: readFileSync(certs.ca.cert, 'utf8'), bodies: [body.toString('utf8')], connections: 10, durationSec: 1, expectAiBearing: 'true' };
+      const runLoad = async (durationSec: number): Promise<LoadResult> => {
+        const child = forkChild('./load-child.ts', []);
+        const result = child.next('result');
+        child.send({ type: 'run', spec: { ...spec, durationSec } });
+        return (await result).result as LoadResult;
+      };
+      await runLoad(1);
+      connections = 0;
+      const start = cpuUs();
+      const result = await runLoad(Number(flags.tls));
+      const perRequest = (cpuUs() - start) / result.requests;
+      console.log(`over TLS: ${result.requests} requests, ${result.rps} req/s, ${result.errors} errors, ${connections} new TLS connections; ${perRequest.toFixed(1)} µs CPU per request (this process, all threads)`);
+      await webhook.close(0);
+    }
     if (flags['handler-only']) return;
     const review = parseAdmissionReview(JSON.parse(body.toString('utf8')));
     const controller = new AbortController();

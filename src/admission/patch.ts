@@ -38,10 +38,11 @@ function mapPatch(path: readonly string[], current: unknown, desired: DesiredMap
     return Object.keys(value).length > 0 ? [{ op: 'add', path: pointer(path), value }] : [];
   }
   const ops: PatchOp[] = [];
+  const base = pointer(path);
   for (const key of Object.keys(desired).sort()) {
     const want = desired[key];
     const has = Object.prototype.hasOwnProperty.call(current, key);
-    const keyPath = pointer([...path, key]);
+    const keyPath = `${base}/${escapePointer(key)}`;
     if (want === undefined) {
       if (has) ops.push({ op: 'remove', path: keyPath });
     } else if (!has) {
