@@ -145,35 +145,49 @@ async function lookUpImages(uses: ImageUse[], deps: AdmitDependencies, endpoint:
     byImage.set(use.normalized, list);
   }
   const images = uniqueImages(uses);
-  const findings = await Promise.all(
-    images.map((image) => untilDeadline(() => deps.lookup(image, { signal: deps.signal, purpose: endpoint, namespace, pullSecrets }), deps.signal)),
-  );
+  const findings = await untilDeadline(images.map((image) => () => deps.lookup(image, { signal: deps.signal, purpose: endpoint, namespace, pullSecrets })), deps.signal);
   return [...images.map((image, i) => ({ image, uses: byImage.get(image) ?? [], findings: findings[i]! })), ...invalid];
 }
 
-/** The lookup's answer, or `timeout` when the deadline passes first. The lookup itself may go on. */
-function untilDeadline(run: () => Promise<ImageFindings>, signal: AbortSignal): Promise<ImageFindings> {
+/**
+ * Each lookup's answer, or `timeout` for those still running when the deadline passes. The lookups
+ * themselves may go on. One abort listener for all of them (the signal is a DOM EventTarget, whose
+ * listeners are not cheap to add and remove per image).
+ */
+function untilDeadline(runs: readonly (() => Promise<ImageFindings>)[], signal: AbortSignal): Promise<ImageFindings[]> {
   const timedOut = (): ImageFindings => ({ status: 'timeout', boms: [], detail: 'deadline reached before the lookup finished' });
-  if (signal.aborted) return Promise.resolve(timedOut());
+  if (signal.aborted) return Promise.resolve(runs.map(timedOut));
+  if (runs.length === 0) return Promise.resolve([]);
   return new Promise((resolve) => {
-    const onAbort = (): void => resolve(timedOut());
+    const answers = new Array<ImageFindings | undefined>(runs.length).fill(undefined);
+    let waiting = runs.length;
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(answers.map((a) => a ?? timedOut()));
+    };
+    const onAbort = (): void => {
+      if (!settled) settle();
+    };
+    const answer = (i: number, f: ImageFindings): void => {
+      if (settled) return;
+      answers[i] = f;
+      if (--waiting === 0) settle();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    let pending: Promise<ImageFindings>;
-    try {
-      pending = run();
-    } catch (err) {
-      pending = Promise.reject(err);
-    }
-    pending.then(
-      (f) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(f);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve({ status: 'error:invalid', boms: [], detail: `lookup failed: ${err instanceof Error ? err.message : String(err)}` });
-      },
-    );
+    runs.forEach((run, i) => {
+      let pending: Promise<ImageFindings>;
+      try {
+        pending = run();
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(
+        (f) => answer(i, f),
+        (err: unknown) => answer(i, { status: 'error:invalid', boms: [], detail: `lookup failed: ${err instanceof Error ? err.message : String(err)}` }),
+      );
+    });
   });
 }
 

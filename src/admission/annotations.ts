@@ -179,7 +179,7 @@ export function desiredMetadata(
   budget: AnnotationBudgetInput,
   bypassed: boolean,
 ): DesiredMetadata {
-  const keys = ownedKeys(prefix);
+  const { keys, owned } = keysOf(prefix);
   const labels: DesiredMap = {
     [keys.labels.aiBearing]: classification.aiBearing,
     [keys.labels.aiKind]: classification.aiKind,
@@ -187,11 +187,70 @@ export function desiredMetadata(
     [keys.labels.bypassed]: bypassed ? 'true' : undefined,
   };
 
-  const owned = new Set(Object.values(keys.annotations));
   let others = 0;
   for (const [k, v] of Object.entries(budget.existing)) if (!owned.has(k)) others += utf8Length(k) + utf8Length(v);
-  const room = new ByteBudget(Math.min(budget.maxBytes, TOTAL_ANNOTATION_LIMIT_BYTES - others - ANNOTATION_MARGIN_BYTES));
+  const bytes = Math.min(budget.maxBytes, TOTAL_ANNOTATION_LIMIT_BYTES - others - ANNOTATION_MARGIN_BYTES);
+  const key = memoKey(prefix, bytes, classification, results);
+  let annotations = annotationMemo.get(key);
+  if (annotations === undefined) {
+    annotations = ownedAnnotations(keys, bytes, classification, results);
+    rememberAnnotations(key, annotations);
+  }
+  // A copy: the caller owns what it gets, as when it was computed for it.
+  return { labels, annotations: { ...annotations } };
+}
 
+/** The owned keys of the last prefix asked for (one per deployment), with the annotation keys as a set. */
+let lastKeys: { prefix: string; keys: Readonly<OwnedKeys>; owned: ReadonlySet<string> } | undefined;
+
+function keysOf(prefix: string): { keys: Readonly<OwnedKeys>; owned: ReadonlySet<string> } {
+  if (lastKeys?.prefix !== prefix) {
+    const keys = ownedKeys(prefix);
+    lastKeys = { prefix, keys, owned: new Set(Object.values(keys.annotations)) };
+  }
+  return lastKeys;
+}
+
+/**
+ * Memo of the owned annotations. Every Pod of a Deployment (and every admission of the same Pod
+ * spec) gets the same annotations from the same cached findings, and building them (sorting the
+ * entries, serialising models and BOMs, fitting them into the budget) was the largest part of an
+ * admission after JSON parsing. Pure memoisation: the key holds everything the annotations depend
+ * on: the prefix, the byte budget, the evidence and heuristics, and per image its name, its uses
+ * (index and container) and the identity of its findings. Findings are immutable values (the
+ * lookup cache already hands the same object to every request), so identity stands for content.
+ * Bounded by entries and by size; the oldest entry goes first.
+ */
+const MEMO_ENTRIES = 64;
+const MEMO_MAX_BYTES = 16 * 1024;
+const annotationMemo = new Map<string, Readonly<DesiredMap>>();
+const findingsIds = new WeakMap<ImageFindings, number>();
+let nextFindingsId = 0;
+
+function findingsId(findings: ImageFindings): number {
+  let id = findingsIds.get(findings);
+  if (id === undefined) {
+    id = nextFindingsId++;
+    findingsIds.set(findings, id);
+  }
+  return id;
+}
+
+function memoKey(prefix: string, bytes: number, classification: WorkloadClassification, results: readonly ImageResult[]): string {
+  // JSON: unambiguous whatever the image and container names contain.
+  return JSON.stringify([prefix, bytes, classification.evidence, classification.heuristics, results.map((r) => [r.image, findingsId(r.findings), r.uses.map((u) => [u.index, u.container])])]);
+}
+
+function rememberAnnotations(key: string, annotations: DesiredMap): void {
+  let size = key.length;
+  for (const v of Object.values(annotations)) size += v?.length ?? 0;
+  if (size > MEMO_MAX_BYTES) return;
+  if (annotationMemo.size >= MEMO_ENTRIES) annotationMemo.delete(annotationMemo.keys().next().value as string);
+  annotationMemo.set(key, { ...annotations });
+}
+
+function ownedAnnotations(keys: OwnedKeys, bytes: number, classification: WorkloadClassification, results: readonly ImageResult[]): DesiredMap {
+  const room = new ByteBudget(bytes);
   const annotations: DesiredMap = {
     [keys.annotations.models]: undefined,
     [keys.annotations.boms]: undefined,
@@ -220,7 +279,7 @@ export function desiredMetadata(
   }
   if (reserved) room.give(omittedReserve);
   if (omitted > 0) put(keys.annotations.modelsOmitted, String(omitted));
-  return { labels, annotations };
+  return annotations;
 }
 
 class ByteBudget {

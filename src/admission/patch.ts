@@ -10,6 +10,8 @@ export type PatchOp =
 
 /** RFC 6901: `~` → `~0` first, then `/` → `~1`. */
 export function escapePointer(segment: string): string {
+  // Most keys need no escaping: skip the two replacements (and their copies) for them.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -36,10 +38,11 @@ function mapPatch(path: readonly string[], current: unknown, desired: DesiredMap
     return Object.keys(value).length > 0 ? [{ op: 'add', path: pointer(path), value }] : [];
   }
   const ops: PatchOp[] = [];
+  const base = pointer(path);
   for (const key of Object.keys(desired).sort()) {
     const want = desired[key];
     const has = Object.prototype.hasOwnProperty.call(current, key);
-    const keyPath = pointer([...path, key]);
+    const keyPath = `${base}/${escapePointer(key)}`;
     if (want === undefined) {
       if (has) ops.push({ op: 'remove', path: keyPath });
     } else if (!has) {

@@ -113,6 +113,8 @@ export class CredentialStore {
    * `repository`, most specific key first.
    */
   lookup(host: string, repository: string): Credential[] {
+    // Anonymous deployments (no registry configs) ask this for every image of every admission.
+    if (this.entries.length === 0) return [];
     const target = parseKey(`${host}/${repository}`, true);
     if (!target) return [];
     const found: { entry: Entry; score: number }[] = [];

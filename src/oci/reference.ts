@@ -31,8 +31,44 @@ const domainPattern = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?
 // A bare 64-hex string is an image ID, never a repository name (normalize.go ParseNormalizedNamed).
 const identifierPattern = /^[a-f0-9]{64}$/;
 
+/**
+ * Memo of parsed references: the same few image strings arrive with every admission (the webhook,
+ * its heuristics and the lookup service each parse every image of every Pod), and the parse is a
+ * handful of regular expressions. Pure memoisation keyed by the (immutable) input string; the
+ * parse is deterministic, so a hit is indistinguishable from parsing again. Bounded: at most
+ * MEMO_ENTRIES inputs of at most MEMO_MAX_INPUT characters, the oldest entry dropped first, so
+ * hostile streams of distinct or huge strings cost no more than parsing them does.
+ */
+const MEMO_ENTRIES = 512;
+const MEMO_MAX_INPUT = 512;
+const memo = new Map<string, Readonly<ImageReference> | string>();
+
 /** Parse and normalise an image reference; throws ReferenceError with a reason. */
 export function parseImageReference(input: string): ImageReference {
+  const known = memo.get(input);
+  if (known !== undefined) {
+    if (typeof known === 'string') throw new ReferenceError(known);
+    // A copy: callers own what they get, as when it was parsed for them.
+    return { ...known };
+  }
+  let parsed: ImageReference;
+  try {
+    parsed = parseUncached(input);
+  } catch (err) {
+    if (err instanceof ReferenceError && typeof input === 'string') remember(input, err.message);
+    throw err;
+  }
+  remember(input, { ...parsed });
+  return parsed;
+}
+
+function remember(input: string, value: Readonly<ImageReference> | string): void {
+  if (input.length > MEMO_MAX_INPUT) return;
+  if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+  memo.set(input, value);
+}
+
+function parseUncached(input: string): ImageReference {
   if (typeof input !== 'string' || input.length === 0) throw new ReferenceError('empty image reference');
   if (input.trim() !== input) throw new ReferenceError(`image reference has surrounding whitespace: ${JSON.stringify(input)}`);
   if (input.length > 4096) throw new ReferenceError('image reference is too long');

@@ -321,6 +321,19 @@ describe('admission/admit', () => {
       expect((after.metadata as { annotations: Record<string, string> }).annotations['aibom.io/lookup']).to.equal(JSON.stringify({ [IMAGES.model]: 'timeout' }));
     });
 
+    it('at the deadline, lookups that answered keep their findings and only those still running are timeout', async () => {
+      const controller = new AbortController();
+      const standard = standardLookup().lookup;
+      const lookup: AdmitDependencies['lookup'] = (image, options) => (image === IMAGES.sidecar ? new Promise(() => undefined) : standard(image, options));
+      const pending = run(loadReview('deployment-create'), 'mutate', { lookup, signal: controller.signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      controller.abort();
+      const outcome = await pending;
+      const statuses = Object.fromEntries(outcome.results.map((r) => [r.image, r.findings.status]));
+      expect(statuses).to.deep.equal({ [IMAGES.model]: 'found', [IMAGES.sidecar]: 'timeout' });
+      expect(outcome.classification).to.deep.include({ aiBearing: 'true', aiKind: 'model' });
+    });
+
     it('a lookup that throws is an error status, not a crash', async () => {
       const outcome = await run(loadReview('pod-create'), 'mutate', { lookup: () => Promise.reject(new Error('boom')) });
       expect(outcome.results[0]!.findings.status).to.match(/^error:/);

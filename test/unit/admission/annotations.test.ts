@@ -64,6 +64,24 @@ describe('admission/annotations', () => {
     expect(withOld).to.deep.equal(fresh);
   });
 
+  it('the memo of annotations follows the findings, the uses and the budget, and hands out copies', () => {
+    const c = classifyWorkload(['model'], { aiBearing: false, reasons: [] });
+    const first = result('r/a:1', [['a', 0]], [model('m1')]);
+    const d1 = desiredMetadata('aibom.io', c, [first], { maxBytes: 65536, existing: {} }, false);
+    d1.annotations['aibom.io/models'] = 'changed by the caller';
+    const again = desiredMetadata('aibom.io', c, [first], { maxBytes: 65536, existing: {} }, false);
+    expect(again.annotations['aibom.io/models']).to.include('"name":"m1"');
+    // Same image, other findings (a new lookup result): other models.
+    const other = desiredMetadata('aibom.io', c, [result('r/a:1', [['a', 0]], [model('m2')])], { maxBytes: 65536, existing: {} }, false);
+    expect(other.annotations['aibom.io/models']).to.include('"name":"m2"').and.not.include('m1');
+    // Same findings, another container name.
+    const renamed = desiredMetadata('aibom.io', c, [{ ...first, uses: [{ ...first.uses[0]!, container: 'b' }] }], { maxBytes: 65536, existing: {} }, false);
+    expect(renamed.annotations['aibom.io/models']).to.include('"container":"b"');
+    // Same findings, less room: nothing fits.
+    const tight = desiredMetadata('aibom.io', c, [first], { maxBytes: 40, existing: {} }, false);
+    expect(tight.annotations['aibom.io/models']).to.equal(undefined);
+  });
+
   it('counts UTF-8 bytes, not UTF-16 units', () => {
     for (const s of ['', 'abc', 'é', '€', '𝔘', 'a€𝔘é']) expect(utf8Length(s), s).to.equal(Buffer.byteLength(s, 'utf8'));
   });

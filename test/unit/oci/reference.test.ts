@@ -27,4 +27,13 @@ describe('oci/reference', () => {
       expect(() => parseImageReference(input)).to.throw(ReferenceError);
     });
   }
+
+  it('parsing the same string again gives an equal reference the caller owns, and the same error', () => {
+    const a = parseImageReference('127.0.0.1:5000/team/app:1.0');
+    a.tag = 'mutated by the caller';
+    const b = parseImageReference('127.0.0.1:5000/team/app:1.0');
+    expect(b).to.deep.equal({ registry: '127.0.0.1:5000', repository: 'team/app', normalized: '127.0.0.1:5000/team/app:1.0', tag: '1.0' });
+    expect(b).to.not.equal(a);
+    for (let i = 0; i < 2; i++) expect(() => parseImageReference('Team/App')).to.throw(ReferenceError, 'repository name must be lowercase');
+  });
 });
