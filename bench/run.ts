@@ -65,7 +65,9 @@ const T = quick
 
 const BOMS = {
   model: 'rhtpa__ibm-granite_granite-docling-258M_aibom.json',
-  dataset: 'bom-examples-MLBOM-Dataset__bom.json',
+  // An application with a model that depends on two datasets (CycloneDX 1.7). The corpus's dataset-only
+  // BOM is not valid JSON (trailing commas), so it would make every cached answer carry a lookup error.
+  agent: 'bom-examples-MLBOM-Model-Card-With-Dataset__bom.json',
   plain: 'guac__alpine-cyclonedx.json',
 };
 
@@ -179,12 +181,12 @@ async function main(): Promise<void> {
     const uncachedCount = Math.ceil(T.uncachedRate * (T.uncachedSec + 4)) + 10;
     log(`pushing ${uncachedCount + 6} images with BOMs to the local registry`);
     const [cachedModel] = await pushImagesWithBom(registry.url, 'bench/model-server', 1, bom(BOMS.model), { seed });
-    const [cachedData] = await pushImagesWithBom(registry.url, 'bench/data-loader', 1, bom(BOMS.dataset), { seed });
+    const [cachedAgent] = await pushImagesWithBom(registry.url, 'bench/triage-agent', 1, bom(BOMS.agent), { seed });
     const [cachedPlain] = await pushImagesWithBom(registry.url, 'bench/log-shipper', 1, bom(BOMS.plain), { seed });
     const uncached = await pushImagesWithBom(registry.url, 'bench/uncached', uncachedCount, bom(BOMS.model), { seed, concurrency: 8 });
     const [flight, countA, countB, depthImage] = await pushImagesWithBom(registry.url, 'bench/flight', 4, bom(BOMS.model), { seed });
 
-    const cachedBody = podReview(benchUid(1), [cachedModel!, cachedData!, cachedPlain!].map((i) => i.reference(registry!.host)));
+    const cachedBody = podReview(benchUid(1), [cachedModel!, cachedAgent!, cachedPlain!].map((i) => i.reference(registry!.host)));
     const rows: Row[] = [];
     const loads: Record<string, LoadResult> = {};
     const url = (port: number, path: string): string => `https://127.0.0.1:${port}${path}`;
@@ -313,7 +315,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       quick,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
-      setup: { connections, rate, serverNodeOptions: nodeOptions.join(' '), durations: T, logLevel: 'info (stderr to /dev/null)', registry: 'Debian docker-registry (distribution 2.8), no referrers API', cachedPod: '3 containers (model BOM, dataset BOM, plain SBOM), digest references' },
+      setup: { connections, rate, serverNodeOptions: nodeOptions.join(' '), durations: T, logLevel: 'info (stderr to /dev/null)', registry: 'Debian docker-registry (distribution 2.8), no referrers API', cachedPod: '3 containers (model BOM, agent BOM with datasets, plain SBOM), digest references' },
       echo: { rps: echoMax.rps, p50Ms: echoMax.p50Ms, p99Ms: echoMax.p99Ms, maxMs: echoMax.maxMs, cpuMsPerRequest: echoMax.cpuMsPerAdmission, rssMb: echoMax.rssMb, errors: echoMax.errors + echoRate.errors, fixedRate: { rate, p50Ms: echoRate.p50Ms, p99Ms: echoRate.p99Ms, maxMs: echoRate.maxMs, cpuMsPerRequest: echoRate.cpuMsPerAdmission } },
       echoJson: { rps: ej.row.rps, p50Ms: ej.row.p50Ms, p99Ms: ej.row.p99Ms, cpuMsPerRequest: ej.row.cpuMsPerAdmission, errors: ej.row.errors },
       cached: { rps: cachedMax.rps, p50Ms: cachedMax.p50Ms, p99Ms: cachedMax.p99Ms, maxMs: cachedMax.maxMs, cpuMsPerAdmission: cachedMax.cpuMsPerAdmission, rssMb: cachedMax.rssMb, errors: cachedMax.errors + cachedRate.errors, deadlineMisses: cachedMax.deadlineMisses + cachedRate.deadlineMisses, fixedRate: { rate, p50Ms: cachedRate.p50Ms, p99Ms: cachedRate.p99Ms, maxMs: cachedRate.maxMs, cpuMsPerAdmission: cachedRate.cpuMsPerAdmission } },

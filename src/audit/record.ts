@@ -1,5 +1,5 @@
 // The audit record: one JSON object per admission decision, written as one log line
-// (docs/enforcement.md "Audit log"). Pure: built from the request, the core's outcome and numbers the
+// (README.md "Enforcement at admission", "Audit log"). Pure: built from the request, the core's outcome and numbers the
 // edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).

@@ -2,7 +2,7 @@
 // them — break-glass, objects being deleted, objects the built-in controllers create for an owner that
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
-// `enforcementDependencies()`, so they give the same verdicts. Semantics: docs/enforcement.md.
+// `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
 import type { AdmitDependencies, PolicyContext } from '../admission/admit.js';
 import type { AdmissionRequest, KubeObject } from '../admission/review.js';
 import { imageSignature } from '../admission/images.js';
@@ -171,7 +171,7 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
 
   // A refused break-glass denies, whether or not anything else would: every break-glass annotation
   // that persists on an object was judged when it was set, which is what lets the objects made from
-  // it (and later updates that leave it alone) inherit it (docs/enforcement.md).
+  // it (and later updates that leave it alone) inherit it (README.md "Enforcement at admission").
   if (!waiver && breakGlass.requested && !breakGlass.honoured) {
     decision.allowed = false;
     audit['policy-decision'] = 'deny';

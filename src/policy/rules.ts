@@ -1,6 +1,6 @@
 // The rules of an AIModelPolicy, one function each: what a workload or a model must satisfy, and the
 // finding (rule, reason, severity, subject, message, fix) when it does not. Pure; time is passed in.
-// docs/policy.md states the semantics these implement.
+// README.md "AIModelPolicy" states the semantics these implement.
 import type { ModelRecord } from '../bom/inventory.js';
 import type { PolicyContext } from '../admission/admit.js';
 import type { ImageResult } from '../admission/annotations.js';
@@ -286,7 +286,7 @@ export function modelCardRule(s: ModelSubject, rule: NonNullable<PolicyRules['mo
   return [{
     ...aboutModel(s), rule: 'modelCard', reason: 'incomplete', severity: 'violation',
     message: `the model card lacks ${lacking.join(', ')}`,
-    fix: `fill in ${lacking.join(', ')} in the BOM's model card (see docs/policy.md for the CycloneDX and SPDX 3 fields)`,
+    fix: `fill in ${lacking.join(', ')} in the BOM's model card (see README.md "AIModelPolicy" for the CycloneDX and SPDX 3 fields)`,
   }];
 }
 
