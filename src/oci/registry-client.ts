@@ -178,6 +178,7 @@ export class RegistryClient {
   private readonly challenges = new Map<string, Challenge>();
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  private readonly now: () => number;
   private readonly maxRetryAfterMs: number;
   readonly maxManifestBytes: number;
   private readonly maxRedirects: number;
@@ -188,8 +189,8 @@ export class RegistryClient {
     this.policy = options.policy ?? new EgressPolicy({ ...options.egress, insecure: [...(options.egress?.insecure ?? []), ...this.insecure] });
     this.credentials = options.credentials ?? new CredentialStore();
     this.mirrors = { ...(options.mirrors ?? {}) };
-    const now = options.now ?? Date.now;
-    this.tokens = new TokenCache(now);
+    this.now = options.now ?? Date.now;
+    this.tokens = new TokenCache(this.now);
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.maxRetries = options.maxRetries ?? 2;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 5_000;
@@ -423,7 +424,7 @@ export class RegistryClient {
         continue;
       }
       if ((res.statusCode === 429 || res.statusCode === 503) && retries < this.maxRetries && options.method !== 'PUT' && options.method !== 'POST') {
-        const wait = retryDelay(header(res.headers, 'retry-after'), retries);
+        const wait = retryDelay(header(res.headers, 'retry-after'), retries, this.now());
         await drain(res);
         if (wait > this.maxRetryAfterMs) throw new RegistryError(res.statusCode === 429 ? 'rate-limited' : 'server', `${origin}: ${res.statusCode}, Retry-After ${Math.round(wait / 1000)} s is over the cap`, res.statusCode);
         retries++;
@@ -674,12 +675,12 @@ async function errorCode(res: Response): Promise<string | undefined> {
 }
 
 /** Retry-After (seconds or HTTP date), else exponential backoff from 200 ms. */
-function retryDelay(retryAfter: string | undefined, attempt: number): number {
+function retryDelay(retryAfter: string | undefined, attempt: number, nowMs: number): number {
   if (retryAfter) {
     const s = Number(retryAfter);
     if (Number.isFinite(s) && s >= 0) return s * 1000;
     const when = Date.parse(retryAfter);
-    if (Number.isFinite(when)) return Math.max(0, when - Date.now());
+    if (Number.isFinite(when)) return Math.max(0, when - nowMs);
   }
   return 200 * 2 ** attempt;
 }
