@@ -49,9 +49,14 @@ export const configSchema = z
         platforms: z.array(z.string()).default(['all']),
         /** Repository holding cosign `.sbom`/`.att` tags (COSIGN_REPOSITORY); null = the image's own. */
         cosignRepository: z.string().nullable().default(null),
+        /**
+         * Probe the legacy cosign `.sbom`/`.att` tags (cosign ≤ 2.x). Two requests per subject; a fleet
+         * whose tools all write OCI referrers can switch them off.
+         */
+        cosignTags: z.boolean().default(true),
       })
       .strict()
-      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null }),
+      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true }),
     registries: z
       .object({
         /** Hosts (globs) and CIDRs that may be reached even when private or loopback. */

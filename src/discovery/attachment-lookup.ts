@@ -28,6 +28,8 @@ export interface AttachmentLookupOptions {
   maxPlatforms?: number;
   /** Where cosign `.sbom`/`.att` tags live (discovery.cosignRepository); default: the image's repository. */
   cosignRepository?: RepoRef;
+  /** Probe the legacy cosign `.sbom`/`.att` tags (discovery.cosignTags; default true). */
+  cosignTags?: boolean;
   /** Per-source outcomes (`sourceProbed`). */
   metrics?: Pick<LookupMetrics, 'sourceProbed'>;
   clock?: Clock;
@@ -85,11 +87,16 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   };
   // The referrers list and the cosign tags of one subject: none depends on another, nor on the
   // subject's manifest.
-  const subjectProbes = (order: number, ctx: ProbeContext): Promise<Probe>[] => [
-    timed(order, (r) => ((r as { via?: string }).via === 'tag' ? 'tag-fallback' : 'referrers'), () => probeReferrers(ctx)),
-    timed(order, () => 'cosign-sbom', () => probeCosignSbom(ctx, options.cosignRepository)),
-    timed(order, () => 'cosign-att', () => probeCosignAtt(ctx, options.cosignRepository)),
-  ];
+  const subjectProbes = (order: number, ctx: ProbeContext): Promise<Probe>[] => {
+    const list = [timed(order, (r) => ((r as { via?: string }).via === 'tag' ? 'tag-fallback' : 'referrers'), () => probeReferrers(ctx))];
+    if (options.cosignTags !== false) {
+      list.push(
+        timed(order, () => 'cosign-sbom', () => probeCosignSbom(ctx, options.cosignRepository)),
+        timed(order, () => 'cosign-att', () => probeCosignAtt(ctx, options.cosignRepository)),
+      );
+    }
+    return list;
+  };
 
   // Independent probes run at once; the client's connection pool bounds what reaches a registry.
   // The digest's own probes start together with its manifest GET (one round trip less on the

@@ -39,6 +39,7 @@ export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'c
     },
     maxLookupBytes: config.limits.maxLookupBytes,
     platforms: parsePlatformFilter(config.discovery.platforms),
+    cosignTags: config.discovery.cosignTags,
   };
   const cosignRepository = parseCosignRepository(config.discovery.cosignRepository);
   if (cosignRepository) options.cosignRepository = cosignRepository;

@@ -83,6 +83,26 @@ describe('buildImageLookup on the real registry (counting proxy)', function () {
     expect(await metricValue(prom, 'aibom_lookup_source_duration_seconds', { source: 'cosign-sbom', outcome: 'none' })).to.equal(1);
   });
 
+  it('discovery.cosignTags: false skips the legacy cosign tags: 4 requests for a digest with a tag-fallback BOM', async () => {
+    const { image, digestRef } = await newImage();
+    const config = defaultConfig();
+    config.registries.insecure = [proxy.host];
+    config.discovery.cosignTags = false;
+    const lean = buildImageLookup(config, { client });
+    // The referrers API probe is made once per registry and remembered; count a lookup after it.
+    await lean(`${proxy.host}/team/app@${(await newImage()).image.digest}`, mutate(20_000));
+    await lean.whenIdle();
+    proxy.resetCounts();
+    const r = await lean(digestRef, mutate(20_000));
+    expect(r.status).to.equal('found');
+    expect(r.boms.map((b) => b.source)).to.deep.equal(['tag-fallback']);
+    const hex = image.digest.slice('sha256:'.length);
+    expect(proxy.requests.filter((q) => q.reference === `sha256-${hex}.sbom` || q.reference === `sha256-${hex}.att`)).to.have.length(0);
+    // the image manifest, the sha256-<hex> index, the BOM artifact manifest, the BOM blob
+    expect(proxy.requests.map((q) => q.kind).sort()).to.deep.equal(['blob', 'manifest-digest', 'manifest-digest', 'manifest-tag']);
+    await lean.whenIdle();
+  });
+
   it('100 concurrent lookups of one new tag: one GET by tag, whose manifest the digest lookup reuses', async () => {
     const { image, tagRef } = await newImage();
     const results = await Promise.all(Array.from({ length: 100 }, () => lookup(tagRef, mutate(20_000))));
