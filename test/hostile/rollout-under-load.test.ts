@@ -6,30 +6,22 @@
 // ready, exit 0, and not one request may fail. Gates on counts.
 import { expect } from 'chai';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { decodePatch, metadataFromPatch, post } from '../../scripts/lib/admission-client.js';
-import { createCa, defaultServingNames, issueServingCertificate, type CertificatePaths } from '../../src/server/dev-certs.js';
+import { createCa, defaultServingNames, issueServingCertificate } from '../../src/server/dev-certs.js';
 import { pushImagesWithBom } from '../support/bom-images.js';
 import { startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
 import { benchUid, podReview } from '../support/pod-review.js';
 import { SOURCE_ENTRY, startServe, type ServeProcess } from '../support/serve-process.js';
-import { sleep, tempDir } from '../support/server.js';
+import { kubeletSwap, sleep, tempDir } from '../support/server.js';
 import { answerProblem } from './support.js';
 
 const MODEL_BOM = readFileSync(new URL('../fixtures/bom/model.cdx.json', import.meta.url));
 const DATASET_BOM = readFileSync(new URL('../fixtures/bom/dataset.cdx.json', import.meta.url));
 const DELAY_S = 1.5;
 
-function kubeletSwap(volume: string, name: string, pair: CertificatePaths): void {
-  const dir = join(volume, `..${name}`);
-  mkdirSync(dir);
-  copyFileSync(pair.cert, join(dir, 'tls.crt'));
-  copyFileSync(pair.key, join(dir, 'tls.key'));
-  symlinkSync(`..${name}`, join(volume, '..data_tmp'));
-  renameSync(join(volume, '..data_tmp'), join(volume, '..data'));
-}
 
 describe('hostile world: certificate rotation and SIGTERM under load (aibom serve)', function () {
   this.timeout(90_000);

@@ -1,11 +1,11 @@
 // Shared helpers for the server tests: temp dirs, real certificates made with openssl, a config on
 // loopback with OS-chosen ports.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deepMerge, validateConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { defaultServingNames, generateDevCertificates, type DevCertificates } from '../../src/server/dev-certs.js';
+import { defaultServingNames, generateDevCertificates, type CertificatePaths, type DevCertificates } from '../../src/server/dev-certs.js';
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `aibom-${prefix}-`));
@@ -27,3 +27,13 @@ export function fixture(name: string): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** As the kubelet rotates a Secret volume: the pair in a new `..<name>` directory, `..data` swapped to it atomically. */
+export function kubeletSwap(volume: string, name: string, pair: CertificatePaths): void {
+  const dir = join(volume, `..${name}`);
+  mkdirSync(dir);
+  copyFileSync(pair.cert, join(dir, 'tls.crt'));
+  copyFileSync(pair.key, join(dir, 'tls.key'));
+  symlinkSync(`..${name}`, join(volume, '..data_tmp'));
+  renameSync(join(volume, '..data_tmp'), join(volume, '..data'));
+}

@@ -11,17 +11,8 @@ import { createCa, defaultServingNames, issueServingCertificate, type Certificat
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { post } from '../../../scripts/lib/admission-client.js';
-import { fixture, sleep, tempDir, testConfig } from '../../support/server.js';
+import { fixture, kubeletSwap, sleep, tempDir, testConfig } from '../../support/server.js';
 
-/** Writes a new `..<name>` directory with the pair and swaps `..data` to it atomically. */
-function kubeletSwap(volume: string, name: string, pair: CertificatePaths): void {
-  const dir = join(volume, `..${name}`);
-  mkdirSync(dir);
-  copyFileSync(pair.cert, join(dir, 'tls.crt'));
-  copyFileSync(pair.key, join(dir, 'tls.key'));
-  symlinkSync(`..${name}`, join(volume, '..data_tmp'));
-  renameSync(join(volume, '..data_tmp'), join(volume, '..data'));
-}
 
 describe('TLS certificate rotation', function () {
   this.timeout(30_000);

@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Log } from 'sarif';
-import { main } from '../../../src/cli/main.js';
-import type { CliIO } from '../../../src/cli/exit.js';
+import { runCli, type CliRun } from '../../support/cli.js';
 
 const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
 const M = 'test/fixtures/manifests';
@@ -16,20 +15,8 @@ const BOMS = [
   '--bom', `127.0.0.1:5000/tools/exporter:1.2.0=${join(CORPUS, 'guac__alpine-cyclonedx.json')}`,
 ];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function run(args: string[], stdin?: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {} };
-  if (stdin !== undefined) io.readStdin = async () => stdin;
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], stdin?: string): Promise<CliRun> => runCli(args, { stdin });
 
 interface AjvLike {
   compile(schema: object): ((doc: unknown) => boolean) & { errors?: unknown };

@@ -2,22 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { main } from '../../../src/cli/main.js';
-import type { CliIO } from '../../../src/cli/exit.js';
+import { runCli, type CliRun } from '../../support/cli.js';
 
 const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
 const P = 'test/fixtures/policy';
 const CANARY = `127.0.0.1:5000/ml/canary-asr:1.0=${join(CORPUS, 'rhtpa__nvidia_canary-1b-v2_aibom.json')}`;
 const EXPORTER = `127.0.0.1:5000/tools/exporter:1.2.0=${join(CORPUS, 'guac__alpine-cyclonedx.json')}`;
 
-async function run(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {} };
-  if (stdin !== undefined) io.readStdin = async () => stdin;
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], stdin?: string): Promise<CliRun> => runCli(args, { stdin });
 
 /** The StatefulSet of the Helm fixture, as the apiserver would send it to the validating webhook. */
 function statefulSetReview(): string {
