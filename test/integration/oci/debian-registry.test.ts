@@ -2,6 +2,7 @@
 // `sha256-<hex>` tag fallback): images pushed by raw HTTP, BOMs attached with our `attach` and by
 // hand (with the EMPTY artifactType in the index, as some registries write it), an htpasswd
 // registry with credentials from a docker config file, and a Pod AdmissionReview end to end.
+import { decodePatch, metadataFromPatch, type PatchOperation } from '../../../scripts/lib/admission-client.js';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,19 +51,10 @@ function podReview(image: string): unknown {
   };
 }
 
-function decodePatch(review: { response: { patch?: string } }): { op: string; path: string; value?: unknown }[] {
-  return JSON.parse(Buffer.from(review.response.patch ?? 'W10=', 'base64').toString('utf8')) as { op: string; path: string; value?: unknown }[];
-}
-
 /** Labels and annotations the patch sets, whatever the op granularity. */
-function patchedMetadata(ops: { op: string; path: string; value?: unknown }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const op of ops) {
-    if (op.path === '/metadata/labels' || op.path === '/metadata/annotations') Object.assign(out, op.value as Record<string, string>);
-    const m = /^\/metadata\/(?:labels|annotations)\/(.+)$/.exec(op.path);
-    if (m && typeof op.value === 'string') out[m[1]!.replace(/~1/g, '/').replace(/~0/g, '~')] = op.value;
-  }
-  return out;
+function patchedMetadata(ops: PatchOperation[]): Record<string, string> {
+  const { labels, annotations } = metadataFromPatch(ops);
+  return { ...labels, ...annotations };
 }
 
 describe('integration/oci Debian docker-registry (tag fallback)', function () {
@@ -207,7 +199,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
       expect(r.code, r.stderr + r.stdout).to.equal(0);
       const out = JSON.parse(r.stdout) as { response: { uid: string; allowed: boolean; patch?: string } };
       expect(out.response.uid).to.equal('3f2a-uid');
-      const meta = patchedMetadata(decodePatch(out));
+      const meta = patchedMetadata(decodePatch(out.response.patch));
       expect(meta['aibom.io/ai-bearing']).to.equal('true');
       const models = JSON.parse(meta['aibom.io/models']!) as { name: string; digest: string }[];
       expect(models.map((m) => m.name)).to.include('canary-1b-v2');
@@ -225,7 +217,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
           signal: AbortSignal.timeout(5000),
         });
         expect(outcome.classification?.aiBearing).to.equal('true');
-        const meta = patchedMetadata(outcome.patch as { op: string; path: string; value?: unknown }[]);
+        const meta = patchedMetadata(outcome.patch);
         expect(meta['aibom.io/models']).to.contain('canary-1b-v2');
       } finally {
         await client.close();
