@@ -11,7 +11,7 @@ const ioModules = [
   'worker_threads', 'node:worker_threads', 'cluster', 'node:cluster', 'undici', 'express',
   'prom-client', 'pino', '@kubernetes/client-node',
 ];
-const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/oci/reference.ts'];
+const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/trust/**/*.ts', 'src/oci/reference.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', 'bench/results/**', 'bench/.dist/**'] },
