@@ -23,6 +23,8 @@ export interface KeylessIdentity {
 
 export interface SigstoreRoot {
   name: string;
+  /** `sha256:<hex>` of the trusted_root.json text: recorded in keyless signers, matched by policies. */
+  digest: string;
   material: TrustMaterial;
   /** A root with logs requires their evidence (one inclusion proof, one SCT), as cosign does. */
   tlogs: number;
@@ -128,7 +130,7 @@ export function parseTrustedRoot(json: string, name: string): SigstoreRoot {
   if (material.certificateAuthorities.length === 0 && material.timestampAuthorities.length === 0 && material.tlogs.length === 0) {
     throw new TrustConfigError(`trusted root ${name}: names no certificate authority, timestamp authority or transparency log`);
   }
-  return { name, material, tlogs: material.tlogs.length, ctlogs: material.ctlogs.length };
+  return { name, digest: `sha256:${createHash('sha256').update(json).digest('hex')}`, material, tlogs: material.tlogs.length, ctlogs: material.ctlogs.length };
 }
 
 function fingerprintOf(input: TrustInput, keys: readonly TrustedKey[]): string {

@@ -122,7 +122,7 @@ function byCertificate(entity: SignedEntity, trust: TrustSet): SignatureCheck {
     }
     const issuer = signer.identity?.extensions?.issuer ?? issuerOf(leaf);
     const subject = signer.identity?.subjectAlternativeName;
-    const who: Signer = { method: 'keyless', fingerprint };
+    const who: Signer = { method: 'keyless', fingerprint, root: root.digest };
     if (issuer) who.issuer = issuer;
     if (subject) who.subject = subject;
     if (!trust.identities.some((id) => identityMatches(id, issuer, subject))) {

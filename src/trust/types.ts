@@ -36,6 +36,8 @@ export interface Signer {
   subject?: string;
   /** Notary: the trust policy that admitted it. */
   trustPolicy?: string;
+  /** Keyless: `sha256:<hex>` of the trusted_root.json the certificate chained to. */
+  root?: string;
 }
 
 export interface TrustVerdict {

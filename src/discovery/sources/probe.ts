@@ -8,6 +8,7 @@ import type { BomLimits } from '../../bom/limits.js';
 import { readBom } from '../../bom/read.js';
 import type { Descriptor } from '../../oci/manifest.js';
 import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../oci/registry-client.js';
+import { applyVerdict, envelopeVerdict, misdirectedVerdict, type TrustContext } from './signatures.js';
 
 /** Shared per lookup: what is left of the byte budget (manifests and blobs together). */
 export interface ByteBudget {
@@ -41,6 +42,8 @@ export interface ProbeContext {
   signal: AbortSignal;
   budget: ByteBudget;
   limits: ProbeLimits;
+  /** Set when trust is configured: BOMs get `verified` / `invalid` instead of `unsigned` (docs/trust.md). */
+  trust?: TrustContext;
 }
 
 /** What one probe of one source found. */
@@ -52,6 +55,8 @@ export interface ProbeResult {
   rejected: string[];
   /** Log-only remarks (a skipped referrer, a sniffed layer that is not a BOM). */
   notes: string[];
+  /** A signature could not be read: the findings are cached only briefly. */
+  incomplete?: boolean;
 }
 
 export function emptyResult(): ProbeResult {
@@ -63,6 +68,7 @@ export function mergeInto(target: ProbeResult, from: ProbeResult): void {
   target.problems.push(...from.problems);
   target.rejected.push(...from.rejected);
   target.notes.push(...from.notes);
+  if (from.incomplete) target.incomplete = true;
 }
 
 export function problemOf(err: unknown, what: string, signal: AbortSignal): Problem {
@@ -118,7 +124,7 @@ function found(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, mediaType: s
     digest: layer.digest,
     mediaType,
     source,
-    // Nothing is verified yet: every BOM is a claim (SPECS.md §2.6 step 5).
+    // A claim until its signature is verified (SPECS.md §2.6 step 5; src/trust).
     trust: 'unsigned',
     subjectDigest: ctx.subjectDigest,
     size: bytes.length,
@@ -132,14 +138,16 @@ function found(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, mediaType: s
  * A plain BOM layer. `declaredType`: the layer (or its artifact) says it is a BOM, so unreadable
  * bytes are a finding (`error:invalid`, e.g. CycloneDX XML); otherwise the layer was only sniffed.
  */
-export function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, declaredType: string | undefined, source: BomSource, out: ProbeResult): void {
+export function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, declaredType: string | undefined, source: BomSource, out: ProbeResult): FoundBom | undefined {
   const read = readBom(bytes, { mediaType: declaredType ?? layer.mediaType, limits: bomLimitsOf(ctx) });
   if (!read.ok) {
     if (declaredType) out.problems.push({ status: 'error:invalid', detail: `BOM ${layer.digest} (${declaredType}): ${read.error}` });
     else out.notes.push(`layer ${layer.digest} (${layer.mediaType}) is not a BOM: ${read.error}`);
-    return;
+    return undefined;
   }
-  out.boms.push(found(ctx, layer, bytes, declaredType ?? mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory));
+  const bom = found(ctx, layer, bytes, declaredType ?? mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory);
+  out.boms.push(bom);
+  return bom;
 }
 
 /**
@@ -163,9 +171,17 @@ export function attestedBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer,
   if (!attestation.subjectDigests.includes(mustCover.toLowerCase())) {
     const named = attestation.subjectDigests.slice(0, 3).join(', ') || 'no digest';
     out.rejected.push(`${source} statement ${layer.digest} is about ${named}, not ${mustCover}: rejected`);
+    // With trust on, it is shown as invalid (and never classified), not only noted.
+    if (ctx.trust) {
+      const bom = found(ctx, layer, bytes, mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory);
+      applyVerdict(bom, misdirectedVerdict(attestation.subjectDigests, mustCover));
+      out.boms.push(bom);
+    }
     return;
   }
-  out.boms.push(found(ctx, layer, bytes, mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory));
+  const bom = found(ctx, layer, bytes, mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory);
+  if (ctx.trust) applyVerdict(bom, envelopeVerdict(ctx.trust, layer, bytes, [mustCover.toLowerCase()]));
+  out.boms.push(bom);
 }
 
 /** A predicate type (annotation) worth downloading: CycloneDX, SPDX 2 or SPDX 3; absent = unknown, download. */

@@ -10,7 +10,9 @@
 import type { BomSource } from '../../admission/lookup.js';
 import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../oci/manifest.js';
 import { judgeReferrer, listReferrers } from '../../oci/referrers.js';
+import type { FoundBom } from '../../admission/lookup.js';
 import { attestedBom, eachLimited, emptyResult, fetchLayer, fetchManifest, plainBom, predicateMayBeBom, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
+import { applyVerdict, carrierVerdict } from './signatures.js';
 
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 export const IN_TOTO = 'application/vnd.in-toto+json';
@@ -70,8 +72,11 @@ async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSourc
     return;
   }
   let manifest: Manifest | undefined;
+  let size = 0;
   try {
-    manifest = (await fetchManifest(ctx, ctx.repo, descriptor.digest, out, `referrer ${descriptor.digest}`))?.manifest;
+    const res = await fetchManifest(ctx, ctx.repo, descriptor.digest, out, `referrer ${descriptor.digest}`);
+    manifest = res?.manifest;
+    size = res?.bytes.length ?? 0;
   } catch (err) {
     out.problems.push(problemOf(err, `referrer ${descriptor.digest}`, ctx.signal));
     return;
@@ -91,9 +96,17 @@ async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSourc
   if (kind === 'in-toto') return dsseLayers(ctx, manifest.layers, 'cosign-att', out);
   const judgement = judgeReferrer(manifest);
   if (judgement.skip) out.notes.push(`referrer ${descriptor.digest}: ${judgement.skip}`);
+  // The artifact's signatures are read while its layers download (docs/trust.md).
+  const verdict = ctx.trust && judgement.layers.length > 0 ? carrierVerdict(ctx, ctx.trust, { digest: descriptor.digest, size, repo: ctx.repo }, out) : undefined;
+  const boms: FoundBom[] = [];
   for (const { layer, declaredType } of judgement.layers) {
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
-    if (bytes) plainBom(ctx, layer, bytes, declaredType, plainSource, out);
+    const bom = bytes ? plainBom(ctx, layer, bytes, declaredType, plainSource, out) : undefined;
+    if (bom) boms.push(bom);
+  }
+  if (verdict) {
+    const v = await verdict;
+    for (const bom of boms) applyVerdict(bom, v);
   }
 }
 
