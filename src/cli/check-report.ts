@@ -105,6 +105,8 @@ const RULE_TEXT: Record<RuleName, string> = {
   requireDigest: 'Images must be pinned by digest',
   maxBomAgeDays: 'BOMs must be recent enough',
   onLookupFailure: 'BOM lookups must succeed',
+  requireSignedBOM: 'Images must carry BOMs verified by a trusted signer',
+  trustedSigners: 'Signed BOMs must be signed by a trusted signer of the policy',
 };
 
 /** An artifact URI for a file name as given: relative paths stay relative, absolute ones become file: URLs. */

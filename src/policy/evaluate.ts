@@ -11,6 +11,8 @@ import {
   requireDigestRule, safetyRiskRule, sourceRule, type RuleFinding,
 } from './rules.js';
 import type { AIModelPolicy } from './schema.js';
+import { trustRules } from './trust-rules.js';
+import { parseImageReference } from '../oci/reference.js';
 import { effectOf, formatVerdict, sortVerdicts, strictestEffect, verdictSubject, type Verdict } from './verdict.js';
 
 /**
@@ -49,10 +51,29 @@ export function policyMatches(policy: AIModelPolicy, ctx: Pick<PolicyContext, 'k
   return !matchesAny(match.excludeNamespaces, ns);
 }
 
+/** `registry/repository` of a normalised reference (the raw string when it does not parse). */
+function repositoryOf(image: string): string {
+  try {
+    const ref = parseImageReference(image);
+    return `${ref.registry}/${ref.repository}`;
+  } catch {
+    return image;
+  }
+}
+
+/** The context with only the images `match.registries` selects (every image with the default `*`). */
+function registryScoped(ctx: PolicyContext, registries: readonly string[]): PolicyContext {
+  if (registries.length === 1 && registries[0] === '*') return ctx;
+  const keep = (image: string): boolean => matchesAny(registries, repositoryOf(image));
+  return { ...ctx, results: ctx.results.filter((r) => keep(r.image)), uses: ctx.uses.filter((u) => keep(u.normalized ?? u.image)) };
+}
+
 /** Every finding of one policy on one workload, before mode and name are attached. */
-function findingsOf(policy: AIModelPolicy, ctx: PolicyContext, now: Date): RuleFinding[] {
+function findingsOf(policy: AIModelPolicy, whole: PolicyContext, now: Date): RuleFinding[] {
   const rules = policy.spec.rules;
+  const ctx = registryScoped(whole, policy.spec.match.registries);
   const out: RuleFinding[] = [];
+  if (rules.requireSignedBOM || rules.trustedSigners) out.push(...trustRules(ctx, rules));
   if (rules.onLookupFailure === 'deny') out.push(...lookupFailureRule(ctx));
   if (rules.requireBOM) out.push(...requireBomRule(ctx));
   if (rules.requireDigest) out.push(...requireDigestRule(ctx));
