@@ -11,6 +11,8 @@ import type { LookupService } from '../discovery/lookup-service.js';
 import { PlatformFilterError } from '../discovery/platforms.js';
 import { ReferenceError } from '../oci/reference.js';
 import { collect, UsageError } from './exit.js';
+import type { AIModelPolicy } from '../policy/schema.js';
+import { trustSourceOf } from './trust-flags.js';
 
 export interface RegistryFlagValues {
   insecureRegistry: string[];
@@ -77,7 +79,12 @@ export function buildConfiguredLookup(config: Config, deps: BuildLookupDeps): Lo
   }
 }
 
-/** The CLI commands' lookup (their callers pass `purpose: 'cli'`). */
-export function buildCliLookup(config: Config, client: RegistryClient): LookupService {
-  return buildConfiguredLookup(config, { client });
+/**
+ * The CLI commands' lookup (their callers pass `purpose: 'cli'`), verifying BOMs against the
+ * configured trust and the trusted signers of `policies`.
+ */
+export function buildCliLookup(config: Config, client: RegistryClient, policies: readonly AIModelPolicy[] = []): LookupService {
+  const trust = trustSourceOf(config);
+  trust.follow(() => policies);
+  return buildConfiguredLookup(config, { client, trust });
 }

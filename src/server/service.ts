@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import type { AdmitDependencies } from '../admission/admit.js';
 import type { ImageLookup } from '../admission/lookup.js';
 import type { Config } from '../config/schema.js';
+import type { AIModelPolicy } from '../policy/schema.js';
 import { admissionSettings } from '../config/settings.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../metrics/metrics.js';
 import { createAdminServer, type Readiness } from './admin-server.js';
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   clock?: () => Date;
   /** Extra `/readyz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
+  /** Told how to read the active policy set (the trust source follows its trustedSigners). */
+  onPolicies?: (current: () => readonly AIModelPolicy[]) => void;
 }
 
 export interface RunningService {
@@ -49,6 +52,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const metrics = createWebhookMetrics(registry);
   const tls = await loadTlsMaterial(options.tlsCertFile, options.tlsKeyFile);
   const enforcement = createEnforcement({ config, log, registry, ...(options.clock ? { clock: options.clock } : {}) });
+  options.onPolicies?.(() => enforcement.current().policies);
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
     evaluatePolicy: options.evaluatePolicy ?? enforcement.ports.evaluatePolicy,

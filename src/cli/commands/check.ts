@@ -14,9 +14,10 @@ import { collect, UsageError, type CliIO } from '../exit.js';
 import { parseManifests, type ManifestObject } from '../manifests.js';
 import { packageVersion } from '../version.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 import type { RegistryClient } from '../../oci/registry-client.js';
 
-interface CheckOptions extends RegistryFlagValues {
+interface CheckOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   /** `--registry`: look images not mapped by --bom up in their registries (off by default: CI runs offline). */
   registry?: boolean;
   policy: string[];
@@ -39,9 +40,9 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
     .option('--json', 'print JSON')
     .option('--sarif', 'print SARIF 2.1.0')
     .option('--registry', 'look images not mapped by --bom up in their registries (every attachment source, as the webhook does)');
-  addRegistryFlags(cmd).action(async (files: string[], options: CheckOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (files: string[], options: CheckOptions) => {
       if (options.json && options.sarif) throw new UsageError('--json and --sarif exclude each other');
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
       const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
       const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
       const mappings = options.bom.map(parseBomMapping);
@@ -60,7 +61,7 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
       if (options.registry) client = buildRegistryClient(config);
       let workloads;
       try {
-        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
+        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client, policies) : noSourceLookup, config.limits.maxBomBytes);
         workloads = await checkWorkloads(objects, {
           policies,
           lookup,

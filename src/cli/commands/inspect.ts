@@ -12,8 +12,10 @@ import { isAttestationEntry } from '../../discovery/sources/buildkit.js';
 import { lookupStatusOf, type RegistryClient } from '../../oci/registry-client.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
+import { describeSigner, type Signer } from '../../trust/types.js';
 
-interface InspectOptions extends RegistryFlagValues {
+interface InspectOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   json?: boolean;
   config?: string;
 }
@@ -27,7 +29,7 @@ export interface InspectReport {
   detail?: string;
   outcome: string;
   /** Every BOM with its source; `platform` when it hangs off a platform manifest of an index. */
-  boms: { source: string; mediaType: string; digest: string; size?: number; trust: string; subjectDigest?: string; platform?: string; format: string; models: string[] }[];
+  boms: { source: string; mediaType: string; digest: string; size?: number; trust: string; signer?: string; signers?: Signer[]; trustReason?: string; subjectDigest?: string; platform?: string; format: string; models: string[] }[];
   models: { name: string; version?: string; purl?: string; bom: string }[];
 }
 
@@ -38,9 +40,9 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
     .argument('<image>', 'image reference')
     .option('--json', 'print a JSON report')
     .option('--config <file>', 'configuration file (YAML)');
-  addRegistryFlags(cmd).action(async (image: string, options: InspectOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (image: string, options: InspectOptions) => {
     const ref = imageArgument(image);
-    const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+    const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
     const client = buildRegistryClient(config);
     try {
       const report = await inspectImage(client, ref, buildCliLookup(config, client), config.validate.timeoutSeconds * 1000);
@@ -75,7 +77,7 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
   report.status = findings.status;
   if (findings.detail) report.detail = findings.detail;
   report.outcome = classifyImage(findings);
-  for (const bom of findings.boms) {
+  for (const bom of [...findings.boms, ...(findings.invalidBoms ?? [])]) {
     const entry: InspectReport['boms'][number] = {
       source: bom.source,
       mediaType: bom.mediaType,
@@ -85,9 +87,16 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
       models: bom.inventory.models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)),
     };
     if (bom.size !== undefined) entry.size = bom.size;
+    if (bom.signers?.length) {
+      entry.signer = describeSigner(bom.signers[0]!);
+      entry.signers = bom.signers;
+    }
+    if (bom.trustReason) entry.trustReason = bom.trustReason;
     if (bom.subjectDigest) entry.subjectDigest = bom.subjectDigest;
     if (bom.platform) entry.platform = bom.platform;
     report.boms.push(entry);
+    // An invalid BOM is listed, but its models do not count (docs/trust.md).
+    if (bom.trust === 'invalid') continue;
     for (const m of bom.inventory.models) {
       const model: InspectReport['models'][number] = { name: m.name, bom: bom.digest };
       if (m.version) model.version = m.version;
@@ -104,7 +113,7 @@ function humanInspect(r: InspectReport): string {
   lines.push(`lookup:   ${r.status}   outcome: ${r.outcome}`);
   if (r.detail) lines.push(`detail:   ${r.detail}`);
   const bomLine = (b: InspectReport['boms'][number], indent: string): string =>
-    `${indent}bom:      ${b.digest}  ${b.mediaType}  ${b.size ?? '?'} B  source=${b.source}  trust=${b.trust}${b.models.length ? `  models: ${b.models.join(', ')}` : ''}`;
+    `${indent}bom:      ${b.digest}  ${b.mediaType}  ${b.size ?? '?'} B  source=${b.source}  trust=${b.trust}${b.signer ? `  signer: ${b.signer}` : ''}${b.models.length ? `  models: ${b.models.join(', ')}${b.trust === 'invalid' ? ' (ignored)' : ''}` : ''}${b.trustReason ? `\n${indent}          ${b.trust === 'invalid' ? 'invalid' : 'note'}: ${b.trustReason}` : ''}`;
   if (r.platforms.length === 0) {
     for (const b of r.boms) lines.push(bomLine(b, ''));
   } else {

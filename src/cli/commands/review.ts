@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/load.js';
 import { admissionSettings, enforcementSettings } from '../../config/settings.js';
 import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 import type { RegistryClient } from '../../oci/registry-client.js';
 import { loadPolicyFiles } from '../../config/policy-files.js';
 import type { VerdictDecision } from '../../policy/evaluate.js';
@@ -16,7 +17,7 @@ import { formatVerdict } from '../../policy/verdict.js';
 import { readInputText } from '../input.js';
 import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 
-interface ReviewOptions extends RegistryFlagValues {
+interface ReviewOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   bom: string[];
   /** `--no-registry` sets it to false: only `--bom` mappings are used. */
   registry: boolean;
@@ -37,7 +38,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
     .option('--policy <file|dir>', 'AIModelPolicy file or directory evaluated on the validating path (repeatable; needs --validate)', collect, [])
     .option('--json', 'print the AdmissionReview response as JSON only')
     .option('--no-registry', 'do not look images up in registries (only --bom mappings)');
-  addRegistryFlags(cmd).action(async (file: string, options: ReviewOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (file: string, options: ReviewOptions) => {
       if (options.policy.length > 0 && !options.validate) throw new UsageError('--policy needs --validate: policies are evaluated on the validating path only');
       const text = await readInputText(file, io);
       let parsed: unknown;
@@ -53,7 +54,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
         if (err instanceof ReviewParseError) throw new UsageError(`${file}: ${err.message}`);
         throw err;
       }
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
       const policies = options.policy.length > 0 ? loadPolicyFiles(options.policy).map((p) => p.policy) : [];
       const mappings = options.bom.map(parseBomMapping);
       // Images not mapped by --bom are looked up in their registry (egress policy applies), unless
@@ -61,7 +62,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
       let client: RegistryClient | undefined;
       if (options.registry && config.discovery.sources.includes('registry')) client = buildRegistryClient(config);
       try {
-        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
+        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client, policies) : noSourceLookup, config.limits.maxBomBytes);
         // The webhook's own enforcement (break-glass against the review's userInfo, exceptions, waivers).
         const set = policySet(policies);
         const ports = enforcementDependencies({ policies: () => set, settings: enforcementSettings(config), clock: () => new Date() });

@@ -17,8 +17,9 @@ import { Registry } from 'prom-client';
 import { createLookupMetrics } from '../../metrics/lookup-metrics.js';
 import type { RegistryClient } from '../../oci/registry-client.js';
 import { addRegistryFlags, applyRegistryFlags, buildConfiguredLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, trustSourceOf, type TrustFlagValues } from '../trust-flags.js';
 
-interface ServeOptions extends RegistryFlagValues {
+interface ServeOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   tlsCert?: string;
   tlsKey?: string;
   port?: number;
@@ -64,7 +65,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--config <file>', 'configuration file (YAML)')
     .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
     .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])');
-  addRegistryFlags(cmd).action(async (options: ServeOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (options: ServeOptions) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
       const flags: DeepPartial<Config> = { server: {} };
       if (options.port !== undefined) flags.server!.port = options.port;
@@ -72,7 +73,9 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       if (options.tlsCert) flags.server!.tlsCert = options.tlsCert;
       if (options.tlsKey) flags.server!.tlsKey = options.tlsKey;
       if (options.layout) flags.discovery = { sources: ['layout'], layoutDir: options.layout };
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options), options);
+      // What BOM signatures are verified against: `trust.*` and the policies' trustedSigners (docs/trust.md).
+      const trust = trustSourceOf(config);
       const log = createLogger({ level: config.log.level });
       // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
       const promRegistry = new Registry();
@@ -81,6 +84,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         client = buildRegistryClient(cfg);
         return buildConfiguredLookup(cfg, {
           client,
+          trust,
           metrics: createLookupMetrics(promRegistry),
           onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
         });
@@ -104,7 +108,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
 
       let service;
       try {
-        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
+        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry, onPolicies: (current) => trust.follow(current) });
       } catch (err) {
         await client?.close();
         if (err instanceof CertificateError) throw new UsageError(err.message);
