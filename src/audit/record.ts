@@ -3,6 +3,7 @@
 // edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
+import { describeSigner } from '../trust/types.js';
 import type { AdmissionOutcome, Endpoint } from '../admission/admit.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import { dedupeModels } from '../admission/annotations.js';
@@ -19,6 +20,18 @@ export interface AuditImage {
   status: string;
   containers: string[];
   models: string[];
+  /** Each BOM's trust (docs/trust.md); present when the image has BOMs. */
+  boms?: AuditBom[];
+}
+
+export interface AuditBom {
+  digest: string;
+  source: string;
+  trust: string;
+  /** Who signed it (verified). */
+  signer?: string;
+  /** Why it is invalid, or why its signatures could not be judged. */
+  reason?: string;
 }
 
 export interface AuditVerdict {
@@ -96,6 +109,13 @@ export function auditRecord(input: AuditInput): AuditRecord {
       models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel).slice(0, MAX_LIST),
     };
     if (r.findings.digest) img.digest = r.findings.digest;
+    const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
+      const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
+      if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+      if (b.trustReason) entry.reason = clip(b.trustReason, 512);
+      return entry;
+    });
+    if (boms.length > 0) img.boms = boms;
     return img;
   });
   const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);
