@@ -135,7 +135,8 @@ export async function notationSignerWithChain(cn: string, notAfter: Date): Promi
   await writeFile(path.join(dir, 'chain.crt'), (await readFile(path.join(dir, 'leaf.crt'), 'utf8')) + caPem);
   await mkdir(path.join(dir, 'config', 'notation'), { recursive: true });
   await writeFile(path.join(dir, 'config', 'notation', 'signingkeys.json'), JSON.stringify({ default: 'test', keys: [{ name: 'test', keyPath: path.join(dir, 'leaf.key'), certPath: path.join(dir, 'chain.crt') }] }));
-  return { dir, caPem, subject: `C=US, O=aibom test, CN=${cn}`, env };
+  // openssl ca's policy keeps only the CN of the request's subject.
+  return { dir, caPem, subject: `CN=${cn}`, env };
 }
 
 /** `notation sign` of `ref` (`host/repo@sha256:…`) over plain HTTP; notation 1.x writes the referrers tag schema. */
