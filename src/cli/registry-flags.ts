@@ -85,6 +85,6 @@ export function buildConfiguredLookup(config: Config, deps: BuildLookupDeps): Lo
  */
 export function buildCliLookup(config: Config, client: RegistryClient, policies: readonly AIModelPolicy[] = []): LookupService {
   const trust = trustSourceOf(config);
-  trust.follow(() => policies);
+  if (policies.length > 0) trust.follow(() => policies);
   return buildConfiguredLookup(config, { client, trust });
 }

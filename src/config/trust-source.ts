@@ -33,8 +33,11 @@ export function policyTrustInput(base: TrustInput, policies: readonly AIModelPol
   return input;
 }
 
+const NO_POLICIES: readonly AIModelPolicy[] = Object.freeze([]);
+
 export function createTrustSource(base: TrustInput): TrustSource {
-  let policies: () => readonly AIModelPolicy[] = () => [];
+  // Asked on every lookup (cache keys): rebuilt only when the policy list itself changes.
+  let policies: () => readonly AIModelPolicy[] = () => NO_POLICIES;
   let seen: readonly AIModelPolicy[] | undefined;
   let set: TrustSet | undefined;
   return {

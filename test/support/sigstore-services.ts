@@ -46,7 +46,12 @@ export async function startSigstoreServices(clocks: ServiceClocks = {}): Promise
   const ctlog = await initializeCTLog(ctKeys, clocks.fulcio);
   const ca = await initializeCA(caKeys, ctlog, clocks.fulcio);
   const tlog = await initializeTLog('http://127.0.0.1', tlogKeys, clocks.witnesses);
-  const tsa = await initializeTSA(tsaKeys, clocks.witnesses);
+  // The TSA answers with a fixed time: @sigstore/core 3.2 parses a GeneralizedTime only with exactly
+  // 3 fraction digits, while the mock (pkijs, correct DER) drops trailing zeros (`…01.5Z`), so a
+  // live clock fails about one timestamp in ten with "invalid time". 5 minutes ahead lies within
+  // the 10-minute validity of every certificate issued within 5 minutes of the services' start.
+  const tsaTime = clocks.witnesses ?? new Date(Math.floor(Date.now() / 1000) * 1000 + 5 * 60_000 + 123);
+  const tsa = await initializeTSA(tsaKeys, tsaTime);
   const routes = new Map<string, HandlerFn>();
   for (const h of [fulcioHandler(ca), rekorHandler(tlog), tsaHandler(tsa)]) routes.set(h.path, h.fn);
 
