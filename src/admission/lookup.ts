@@ -38,6 +38,24 @@ export interface FoundBom {
   trustReason?: string;
 }
 
+/** SLSA provenance of the image (docs/trust.md "Provenance"), with the attestation's trust. */
+export interface ProvenanceRecord {
+  predicateType: string;
+  builder?: string;
+  buildType?: string;
+  sourceRepository?: string;
+  sourceDigest?: string;
+  /** Digest of the attestation layer. */
+  digest: string;
+  source: BomSource;
+  /** The manifest the statement names (index or platform manifest). */
+  subjectDigest: string;
+  platform?: string;
+  trust: BomTrust;
+  signers?: Signer[];
+  trustReason?: string;
+}
+
 export interface ImageFindings {
   status: LookupStatus;
   /** The resolved image digest, when known. */
@@ -53,6 +71,8 @@ export interface ImageFindings {
   detail?: string;
   /** Something (a signature) could not be read: cache these findings only briefly. */
   incomplete?: boolean;
+  /** SLSA provenance attestations (read with `discovery.provenance: true`). */
+  provenance?: ProvenanceRecord[];
 }
 
 export interface LookupOptions {

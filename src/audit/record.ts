@@ -22,6 +22,8 @@ export interface AuditImage {
   models: string[];
   /** Each BOM's trust (docs/trust.md); present when the image has BOMs. */
   boms?: AuditBom[];
+  /** SLSA provenance: builder, source repository, trust. */
+  provenance?: { builder?: string; sourceRepository?: string; trust: string }[];
 }
 
 export interface AuditBom {
@@ -116,6 +118,14 @@ export function auditRecord(input: AuditInput): AuditRecord {
       return entry;
     });
     if (boms.length > 0) img.boms = boms;
+    if (r.findings.provenance?.length) {
+      img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
+        const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
+        if (p.builder) entry.builder = clip(p.builder, 512);
+        if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
+        return entry;
+      });
+    }
     return img;
   });
   const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);

@@ -107,6 +107,7 @@ const RULE_TEXT: Record<RuleName, string> = {
   onLookupFailure: 'BOM lookups must succeed',
   requireSignedBOM: 'Images must carry BOMs verified by a trusted signer',
   trustedSigners: 'Signed BOMs must be signed by a trusted signer of the policy',
+  requireProvenance: 'Images must carry SLSA provenance from approved builders and sources',
 };
 
 /** An artifact URI for a file name as given: relative paths stay relative, absolute ones become file: URLs. */

@@ -54,9 +54,11 @@ export const configSchema = z
          * whose tools all write OCI referrers can switch them off.
          */
         cosignTags: z.boolean().default(true),
+        /** Read SLSA provenance attestations (builder, source repository) too: one or two more downloads per image that has one. */
+        provenance: z.boolean().default(false),
       })
       .strict()
-      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true }),
+      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true, provenance: false }),
     trust: z
       .object({
         /** Public keys (PEM files) that sign BOMs, as cosign `--key` (docs/trust.md). */

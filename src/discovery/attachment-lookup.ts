@@ -161,6 +161,8 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   const findings: ImageFindings = { status: merged.length > 0 ? 'found' : 'none', digest, boms };
   if (invalid.length > 0) findings.invalidBoms = invalid;
   if (done.some((p) => p.result.incomplete)) findings.incomplete = true;
+  const provenance = done.flatMap((p) => p.result.provenance ?? []);
+  if (provenance.length > 0) findings.provenance = provenance;
   if (merged.length === 0) {
     const worst = worstStatus(problems);
     if (signal.aborted && (worst || problems.length === 0)) findings.status = 'timeout';

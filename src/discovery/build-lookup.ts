@@ -43,6 +43,7 @@ export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'c
       maxReferrers: config.limits.maxReferrers,
       concurrency: PROBE_CONCURRENCY,
       bom: { maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength },
+      provenance: config.discovery.provenance,
     },
     maxLookupBytes: config.limits.maxLookupBytes,
     platforms: parsePlatformFilter(config.discovery.platforms),

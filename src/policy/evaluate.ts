@@ -12,6 +12,7 @@ import {
 } from './rules.js';
 import type { AIModelPolicy } from './schema.js';
 import { trustRules } from './trust-rules.js';
+import { provenanceRule } from './provenance-rules.js';
 import { parseImageReference } from '../oci/reference.js';
 import { effectOf, formatVerdict, sortVerdicts, strictestEffect, verdictSubject, type Verdict } from './verdict.js';
 
@@ -74,6 +75,7 @@ function findingsOf(policy: AIModelPolicy, whole: PolicyContext, now: Date): Rul
   const ctx = registryScoped(whole, policy.spec.match.registries);
   const out: RuleFinding[] = [];
   if (rules.requireSignedBOM || rules.trustedSigners) out.push(...trustRules(ctx, rules));
+  if (rules.requireProvenance) out.push(...provenanceRule(ctx, rules.requireProvenance));
   if (rules.onLookupFailure === 'deny') out.push(...lookupFailureRule(ctx));
   if (rules.requireBOM) out.push(...requireBomRule(ctx));
   if (rules.requireDigest) out.push(...requireDigestRule(ctx));

@@ -84,6 +84,15 @@ const rulesSchema = z
     requireDigest: z.boolean().default(false).describe('every image reference must be pinned by digest'),
     maxBomAgeDays: z.number().int().positive().optional().describe('BOMs created longer ago than this are refused'),
     onLookupFailure: z.enum(['allow', 'deny']).default('allow').describe('validating path only: what a failed BOM lookup (timeout, error) means'),
+    requireProvenance: z
+      .object({
+        builders: patternList.default([]).describe('globs on the SLSA builder id, e.g. https://github.com/actions/runner/*; empty: any'),
+        sources: patternList.default([]).describe('globs on the source repository, e.g. https://github.com/acme/*; empty: any'),
+        signed: z.boolean().default(false).describe('the provenance attestation must be verified (signed by a trusted signer)'),
+      })
+      .strict()
+      .optional()
+      .describe('every matched image has SLSA provenance (discovery.provenance: true) from these builders and sources'),
     requireSignedBOM: z.boolean().default(false).describe('every matched image carries a BOM, and every BOM is verified (signed by a trusted signer)'),
     trustedSigners: z.array(trustedSignerSchema).min(1).max(100).optional().describe('who may sign BOMs: keys, keyless identities, Notary trust policies; a BOM verified by anyone else is refused'),
   })

@@ -6,7 +6,7 @@ import type { PolicyMode } from './schema.js';
 
 export const RULE_NAMES = [
   'requireBOM', 'licenses', 'sources', 'formats', 'modelCard', 'maxSafetyRisk', 'requireHashes', 'requireDigest',
-  'maxBomAgeDays', 'onLookupFailure', 'requireSignedBOM', 'trustedSigners',
+  'maxBomAgeDays', 'onLookupFailure', 'requireSignedBOM', 'trustedSigners', 'requireProvenance',
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 

@@ -31,6 +31,8 @@ export interface InspectReport {
   /** Every BOM with its source; `platform` when it hangs off a platform manifest of an index. */
   boms: { source: string; mediaType: string; digest: string; size?: number; trust: string; signer?: string; signers?: Signer[]; trustReason?: string; subjectDigest?: string; platform?: string; format: string; models: string[] }[];
   models: { name: string; version?: string; purl?: string; bom: string }[];
+  /** SLSA provenance (with discovery.provenance: true): builder, source repository, trust. */
+  provenance?: { predicateType: string; builder?: string; sourceRepository?: string; sourceDigest?: string; source: string; digest: string; trust: string; signer?: string; trustReason?: string; platform?: string }[];
 }
 
 export function registerInspect(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -104,6 +106,16 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
       report.models.push(model);
     }
   }
+  for (const p of findings.provenance ?? []) {
+    const entry: NonNullable<InspectReport['provenance']>[number] = { predicateType: p.predicateType, source: p.source, digest: p.digest, trust: p.trust };
+    if (p.builder) entry.builder = p.builder;
+    if (p.sourceRepository) entry.sourceRepository = p.sourceRepository;
+    if (p.sourceDigest) entry.sourceDigest = p.sourceDigest;
+    if (p.signers?.[0]) entry.signer = describeSigner(p.signers[0]);
+    if (p.trustReason) entry.trustReason = p.trustReason;
+    if (p.platform) entry.platform = p.platform;
+    (report.provenance ??= []).push(entry);
+  }
   return report;
 }
 
@@ -126,5 +138,6 @@ function humanInspect(r: InspectReport): string {
     }
   }
   if (r.boms.length === 0 && !r.detail) lines.push('bom:      none attached');
+  for (const p of r.provenance ?? []) lines.push(`provenance: builder ${p.builder ?? '?'}  source ${p.sourceRepository ?? '?'}${p.platform ? `  platform ${p.platform}` : ''}  trust=${p.trust}${p.signer ? `  signer: ${p.signer}` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 // and byte budget), what a probe reports back, and the two steps every source ends with — fetching
 // a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
 // in-toto statement names the subject, SPECS.md §2.6 step 5).
-import type { BomSource, FoundBom, LookupStatus } from '../../admission/lookup.js';
+import type { BomSource, FoundBom, LookupStatus, ProvenanceRecord } from '../../admission/lookup.js';
 import { predicateKind } from '../../bom/attestation.js';
 import type { BomLimits } from '../../bom/limits.js';
 import { readBom } from '../../bom/read.js';
@@ -29,6 +29,8 @@ export interface ProbeLimits {
   concurrency: number;
   /** Parser caps (limits.maxJsonDepth, limits.maxArrayLength). */
   bom?: Partial<BomLimits>;
+  /** Read SLSA provenance attestations too (discovery.provenance). */
+  provenance?: boolean;
 }
 
 export interface ProbeContext {
@@ -57,6 +59,8 @@ export interface ProbeResult {
   notes: string[];
   /** A signature could not be read: the findings are cached only briefly. */
   incomplete?: boolean;
+  /** SLSA provenance of the subject (discovery.provenance). */
+  provenance?: ProvenanceRecord[];
 }
 
 export function emptyResult(): ProbeResult {
@@ -69,6 +73,7 @@ export function mergeInto(target: ProbeResult, from: ProbeResult): void {
   target.rejected.push(...from.rejected);
   target.notes.push(...from.notes);
   if (from.incomplete) target.incomplete = true;
+  if (from.provenance) (target.provenance ??= []).push(...from.provenance);
 }
 
 export function problemOf(err: unknown, what: string, signal: AbortSignal): Problem {

@@ -13,6 +13,8 @@ import { judgeReferrer, listReferrers } from '../../oci/referrers.js';
 import type { FoundBom } from '../../admission/lookup.js';
 import { attestedBom, eachLimited, emptyResult, fetchLayer, fetchManifest, plainBom, predicateMayBeBom, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
 import { applyVerdict, carrierVerdict } from './signatures.js';
+import { isProvenancePredicate } from '../../bom/provenance.js';
+import { provenanceLayer } from './provenance.js';
 
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 export const IN_TOTO = 'application/vnd.in-toto+json';
@@ -67,7 +69,8 @@ export async function probeReferrers(ctx: ProbeContext): Promise<ReferrersProbe>
 async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSource: BomSource, out: ProbeResult): Promise<void> {
   // The list copies the referrer's annotations (distribution-spec §Listing Referrers): a bundle whose
   // predicate is not a BOM (provenance, vulnerability reports) costs no download at all.
-  if (referrerKind(descriptor.artifactType) === 'sigstore-bundle' && !predicateMayBeBom(descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION])) {
+  const listedPredicate = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+  if (referrerKind(descriptor.artifactType) === 'sigstore-bundle' && !predicateMayBeBom(listedPredicate) && !wantsProvenance(ctx, listedPredicate)) {
     out.notes.push(`referrer ${descriptor.digest}: Sigstore bundle of predicate ${descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION]}, not a BOM`);
     return;
   }
@@ -112,12 +115,17 @@ async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSourc
 
 async function bundleLayers(ctx: ProbeContext, digest: string, manifest: Manifest, out: ProbeResult): Promise<void> {
   const predicateType = manifest.annotations[BUNDLE_PREDICATE_ANNOTATION];
-  if (!predicateMayBeBom(predicateType)) {
+  const provenance = wantsProvenance(ctx, predicateType);
+  if (!predicateMayBeBom(predicateType) && !provenance) {
     out.notes.push(`referrer ${digest}: Sigstore bundle of predicate ${predicateType}, not a BOM`);
     return;
   }
   for (const layer of manifest.layers) {
     if (referrerKind(layer.mediaType) !== 'sigstore-bundle') continue;
+    if (provenance) {
+      await provenanceLayer(ctx, ctx.repo, layer, 'sigstore-bundle', out);
+      continue;
+    }
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
     // Signatures are not verified (yet): the BOM stays `trust: unsigned`.
     if (bytes) attestedBom(ctx, layer, bytes, 'sigstore-bundle', out);
@@ -136,6 +144,11 @@ export async function dsseLayers(ctx: ProbeContext, layers: readonly Descriptor[
       continue;
     }
     const predicateType = layerPredicateType(layer);
+    if (wantsProvenance(ctx, predicateType)) {
+      if (ctx.signal.aborted) return;
+      await provenanceLayer(ctx, repo, layer, source, out);
+      continue;
+    }
     if (!predicateMayBeBom(predicateType)) {
       out.notes.push(`attestation layer ${layer.digest}: predicate ${predicateType} is not a BOM`);
       continue;
@@ -144,4 +157,9 @@ export async function dsseLayers(ctx: ProbeContext, layers: readonly Descriptor[
     const bytes = await fetchLayer(ctx, repo, layer, out);
     if (bytes) attestedBom(ctx, layer, bytes, source, out);
   }
+}
+
+/** A SLSA provenance predicate, and provenance is read (discovery.provenance). */
+function wantsProvenance(ctx: ProbeContext, predicateType: string | undefined): boolean {
+  return ctx.limits.provenance === true && isProvenancePredicate(predicateType);
 }

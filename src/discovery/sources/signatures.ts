@@ -36,7 +36,7 @@ const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 /** Signatures examined per artifact (beyond that, noted): a hostile registry cannot make us verify forever. */
 const MAX_SIGNATURES = 8;
 
-export function applyVerdict(bom: FoundBom, verdict: TrustVerdict): void {
+export function applyVerdict(bom: Pick<FoundBom, 'trust' | 'signers' | 'trustReason'>, verdict: TrustVerdict): void {
   bom.trust = verdict.trust;
   if (verdict.signers.length > 0) bom.signers = verdict.signers;
   if (verdict.reason) bom.trustReason = verdict.reason;
