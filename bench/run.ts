@@ -36,6 +36,7 @@ import { forkChild, type Child, type ServerStats } from './lib/ipc.js';
 import { startServe, type ServeProcess } from '../test/support/serve-process.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import type { MemoryResult } from './lib/memory-child.js';
+import { describeFailure } from '../scripts/lib/missing-component.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
@@ -349,6 +350,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  console.error(`bench: ${describeFailure(err)}`);
   process.exitCode = 1;
 });
