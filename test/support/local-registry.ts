@@ -52,6 +52,18 @@ export function referrersTagOf(digest: string): string {
   return digest.replace(':', '-');
 }
 
+/** The docker-registry configuration (TOOLCHAIN.md's minimal one): quiet, deletes on, `extra` lines added. */
+export function dockerRegistryConfig(host: string, dataDir: string, extra: string[] = []): string {
+  return [
+    'version: 0.1',
+    'log: { level: error, accesslog: { disabled: true } }',
+    `storage: { filesystem: { rootdirectory: ${JSON.stringify(dataDir)} }, delete: { enabled: true } }`,
+    `http: { addr: ${JSON.stringify(host)} }`,
+    ...extra,
+    '',
+  ].join('\n');
+}
+
 /** A loopback port that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -100,14 +112,7 @@ export async function startLocalRegistry(options: RegistryOptions = {}): Promise
     const port = await freePort();
     const host = `127.0.0.1:${port}`;
     const config = path.join(dir, 'config.yml');
-    await writeFile(config, [
-      'version: 0.1',
-      'log: { level: error, accesslog: { disabled: true } }',
-      `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'data'))} }, delete: { enabled: true } }`,
-      `http: { addr: ${JSON.stringify(host)} }`,
-      ...auth,
-      '',
-    ].join('\n'));
+    await writeFile(config, dockerRegistryConfig(host, path.join(dir, 'data'), auth));
     const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     // A spawn failure (e.g. not executable after all) is reported as its exit, not as an unhandled error.
