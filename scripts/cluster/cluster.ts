@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, parseAllDocuments, stringify as toYaml } from 'yaml';
 import { dockerRegistryConfig, freePort } from '../../test/support/local-registry.js';
 import { ConfigMapDir } from '../../test/support/configmap-dir.js';
+import { deploymentNodeOptions } from '../lib/deployment.js';
 import { MissingComponentError } from '../lib/missing-component.js';
 import { makePki, writeKubeconfig, type Pki } from './pki.js';
 import { isRunning, ProcessGroup, tail, type ProcessRecord } from './processes.js';
@@ -259,7 +260,8 @@ export class LocalCluster {
     const registries = [`127.0.0.1:${regPort}`, `127.0.0.1:${fallbackPort}`, ...(this.options.insecureRegistries ?? [])];
     this.webhookArgs = [join(repoRoot, 'bin/aibom.js'), 'serve', '--config', configFile, '--tls-cert', join(tlsDir, 'tls.crt'), '--tls-key', join(tlsDir, 'tls.key'), '--port', String(webhookPort), '--admin-port', String(adminPort), ...registries.flatMap((r) => ['--insecure-registry', r])];
     // No Service endpoints to drain locally: stop at once.
-    this.webhookEnv = { ...env, AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0' };
+    // The Deployment's NODE_OPTIONS (heap and young-generation sizes), as in production.
+    this.webhookEnv = { ...env, NODE_OPTIONS: deploymentNodeOptions(), AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0' };
     const dist = join(repoRoot, 'dist/cli/run.js');
     if (existsSync(dist) && statSync(dist).mtimeMs < newestMtime(join(repoRoot, 'src'))) this.log('warning: dist/ is older than src/ and bin/aibom.js runs dist/: npm run build');
 
