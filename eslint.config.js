@@ -1,5 +1,6 @@
-// Lint rules. The important one: the pure core (admission/, bom/, classify/, policy/ and the
-// image-reference parser) may not import I/O modules, read process.env or read the clock.
+// Lint rules. The important one: the pure core (admission/, bom/, classify/, policy/, the image-reference
+// parser, the model-file detectors in formats/ and the ML-BOM writers in mlbom/) may not import I/O
+// modules, read process.env or read the clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -11,7 +12,7 @@ const ioModules = [
   'worker_threads', 'node:worker_threads', 'cluster', 'node:cluster', 'undici', 'express',
   'prom-client', 'pino', '@kubernetes/client-node',
 ];
-const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/oci/reference.ts'];
+const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/formats/**/*.ts', 'src/mlbom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/oci/reference.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', 'bench/results/**', 'bench/.dist/**'] },

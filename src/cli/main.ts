@@ -10,6 +10,7 @@ import { registerAttach } from './commands/attach.js';
 import { registerCheck } from './commands/check.js';
 import { PolicyError } from '../policy/parse.js';
 import { registerServe } from './commands/serve.js';
+import { registerScan } from './commands/scan.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerAttach(program, io, setExit);
   registerCheck(program, io, setExit);
   registerServe(program, io, setExit);
+  registerScan(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
