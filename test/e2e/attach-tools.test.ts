@@ -2,8 +2,8 @@
 // Sigstore bundle referrer, and the legacy .att tag), cosign attach sbom (.sbom tag) and aibom attach —
 // are found by the webhook when the real apiserver admits a Pod, each under its documented source.
 import { expect } from 'chai';
-import { aiLabels, getObject, kubectl, namespace, runOk, useE2E, type E2E } from './support/e2e.js';
-import { CDX, images, repoOf, type Images } from './support/images.js';
+import { aiLabels, getObject, kubectl, runOk } from './support/e2e.js';
+import { CDX, repoOf, useSuite, type Images } from './support/images.js';
 
 interface BomEntry {
   image: string;
@@ -13,17 +13,7 @@ interface BomEntry {
 
 describe('e2e: BOMs attached by oras, cosign and aibom attach', function () {
   this.timeout(120_000);
-  const cluster = useE2E();
-  let e: E2E;
-  let img: Images;
-  let ns: string;
-
-  before(async function () {
-    this.timeout(300_000);
-    e = cluster();
-    img = await images(e);
-    ns = await namespace(e, 'e2e-attach');
-  });
+  const t = useSuite('e2e-attach');
 
   const cases: Array<{ tool: string; image: keyof Images; source: string; kind: string }> = [
     { tool: 'oras attach (referrers API)', image: 'orasReferrers', source: 'referrers', kind: 'model' },
@@ -36,29 +26,29 @@ describe('e2e: BOMs attached by oras, cosign and aibom attach', function () {
   for (const c of cases) {
     it(`${c.tool}: found as source ${c.source}`, async () => {
       const name = `by-${c.image.toLowerCase()}`;
-      await kubectl(e, ['run', name, '-n', ns, `--image=${img[c.image]}`, '--restart=Never']);
-      const pod = await getObject(e, 'pod', name, ns);
+      await kubectl(t.e, ['run', name, '-n', t.ns, `--image=${t.img[c.image]}`, '--restart=Never']);
+      const pod = await getObject(t.e, 'pod', name, t.ns);
       expect(aiLabels(pod.metadata)).to.deep.equal({ 'aibom.io/ai-bearing': 'true', 'aibom.io/ai-kind': c.kind, 'aibom.io/evidence': 'bom' });
       const boms = JSON.parse(pod.metadata.annotations!['aibom.io/boms']!) as BomEntry[];
       expect(boms.map((b) => b.source)).to.deep.equal([c.source]);
-      expect(boms[0]!.image).to.equal(img[c.image]);
+      expect(boms[0]!.image).to.equal(t.img[c.image]);
     });
   }
 
   it('oras discover lists what aibom attach wrote; crane ls shows the tags cosign and oras wrote', async () => {
-    const discovered = JSON.parse(await runOk(e, 'oras', ['discover', '--plain-http', '--format', 'json', img.aibomAttach])) as { manifests?: Array<{ artifactType?: string; digest: string }>; referrers?: Array<{ artifactType?: string; digest: string }> };
+    const discovered = JSON.parse(await runOk(t.e, 'oras', ['discover', '--plain-http', '--format', 'json', t.img.aibomAttach])) as { manifests?: Array<{ artifactType?: string; digest: string }>; referrers?: Array<{ artifactType?: string; digest: string }> };
     const referrers = discovered.manifests ?? discovered.referrers ?? [];
     expect(referrers).to.have.length(1);
     // go-containerregistry's referrers index reports config.mediaType as artifactType (the spec asks for
     // the manifest's artifactType first): read the manifest oras found.
-    const manifest = JSON.parse(await runOk(e, 'oras', ['manifest', 'fetch', '--plain-http', `${repoOf(img.aibomAttach)}@${referrers[0]!.digest}`])) as { artifactType?: string; subject?: { digest: string }; layers: Array<{ mediaType: string }> };
+    const manifest = JSON.parse(await runOk(t.e, 'oras', ['manifest', 'fetch', '--plain-http', `${repoOf(t.img.aibomAttach)}@${referrers[0]!.digest}`])) as { artifactType?: string; subject?: { digest: string }; layers: Array<{ mediaType: string }> };
     expect(manifest.artifactType).to.equal(CDX);
     expect(manifest.layers.map((l) => l.mediaType)).to.deep.equal([CDX]);
-    const resolved = (await runOk(e, 'crane', ['digest', '--insecure', img.aibomAttach])).trim();
+    const resolved = (await runOk(t.e, 'crane', ['digest', '--insecure', t.img.aibomAttach])).trim();
     expect(manifest.subject?.digest).to.equal(resolved);
-    const tags = (repo: string): Promise<string> => runOk(e, 'crane', ['ls', '--insecure', repo]);
-    expect(await tags(repoOf(img.orasFallback))).to.match(/^sha256-[0-9a-f]{64}$/m);
-    expect(await tags(repoOf(img.cosignAtt))).to.match(/^sha256-[0-9a-f]{64}\.att$/m);
-    expect(await tags(repoOf(img.cosignSbom))).to.match(/^sha256-[0-9a-f]{64}\.sbom$/m);
+    const tags = (repo: string): Promise<string> => runOk(t.e, 'crane', ['ls', '--insecure', repo]);
+    expect(await tags(repoOf(t.img.orasFallback))).to.match(/^sha256-[0-9a-f]{64}$/m);
+    expect(await tags(repoOf(t.img.cosignAtt))).to.match(/^sha256-[0-9a-f]{64}\.att$/m);
+    expect(await tags(repoOf(t.img.cosignSbom))).to.match(/^sha256-[0-9a-f]{64}\.sbom$/m);
   });
 });

@@ -9,8 +9,8 @@ import { connect } from 'node:tls';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../../scripts/cluster/cluster.js';
-import { aiLabels, auditEvents, getObject, kubectl, kubectlRaw, namespace, useE2E, webhookLog, type E2E, type K8sObject } from './support/e2e.js';
-import { images, type Images } from './support/images.js';
+import { aiLabels, auditEvents, getObject, kubectl, kubectlRaw, namespace, webhookLog, type E2E, type K8sObject } from './support/e2e.js';
+import { useSuite } from './support/images.js';
 
 /** A Pod that the restricted Pod Security level admits (aibom-system enforces it). */
 function restrictedPod(name: string, ns: string, image: string): string {
@@ -56,27 +56,17 @@ function servedSerial(port: number): Promise<string> {
 
 describe('e2e: failure modes through the real apiserver', function () {
   this.timeout(120_000);
-  const cluster = useE2E();
-  let e: E2E;
-  let img: Images;
-  let ns: string;
-
-  before(async function () {
-    this.timeout(300_000);
-    e = cluster();
-    img = await images(e);
-    ns = await namespace(e, 'e2e-failure');
-  });
+  const t = useSuite('e2e-failure');
 
   it('kube-system, the webhook\'s own namespace and an opted-out namespace are never sent to the webhook', async () => {
-    const optedOut = await namespace(e, 'e2e-opted-out', { 'aibom.io/webhook': 'disabled' });
+    const optedOut = await namespace(t.e, 'e2e-opted-out', { 'aibom.io/webhook': 'disabled' });
     const targets = ['kube-system', 'aibom-system', optedOut];
-    for (const target of targets) await kubectl(e, ['apply', '-f', '-'], restrictedPod('never-reviewed', target, img.orasReferrers));
+    for (const target of targets) await kubectl(t.e, ['apply', '-f', '-'], restrictedPod('never-reviewed', target, t.img.orasReferrers));
     for (const target of targets) {
-      const pod = await getObject(e, 'pod', 'never-reviewed', target);
+      const pod = await getObject(t.e, 'pod', 'never-reviewed', target);
       expect(aiLabels(pod.metadata), target).to.deep.equal({});
     }
-    const seen = await webhookLog(e, (l) => typeof l.namespace === 'string' && targets.includes(l.namespace));
+    const seen = await webhookLog(t.e, (l) => typeof l.namespace === 'string' && targets.includes(l.namespace));
     expect(seen, 'the webhook was never called for them').to.deep.equal([]);
   });
 
@@ -90,17 +80,17 @@ describe('e2e: failure modes through the real apiserver', function () {
     const image = `127.0.0.1:${(hang.address() as { port: number }).port}/e2e/hang:1.0`;
     try {
       const t0 = Date.now();
-      const out = await kubectlRaw(e, ['run', 'hung', '-n', ns, `--image=${image}`, '--restart=Never']);
+      const out = await kubectlRaw(t.e, ['run', 'hung', '-n', t.ns, `--image=${image}`, '--restart=Never']);
       const ms = Date.now() - t0;
       expect(out.code, out.stderr).to.equal(0);
       expect(sockets.length, 'the webhook did try the registry').to.be.greaterThan(0);
       // mutate: lookups end at its 2.5 s budget (timeoutSeconds 5); validate: at timeout 8 s − 0.5 s margin.
       expect(ms, 'create latency').to.be.lessThan(5_000 + 8_000);
       expect(out.stderr).to.include(`Warning: aibom: BOM lookup timeout for ${image}`);
-      const pod = await getObject(e, 'pod', 'hung', ns);
+      const pod = await getObject(t.e, 'pod', 'hung', t.ns);
       expect(aiLabels(pod.metadata)['aibom.io/ai-bearing']).to.equal('unknown');
       expect(JSON.parse(pod.metadata.annotations!['aibom.io/lookup']!)).to.deep.equal({ [image]: 'timeout' });
-      const [event] = await auditEvents(e, (a) => a.verb === 'create' && a.objectRef?.name === 'hung' && a.objectRef.namespace === ns && a.stage === 'ResponseComplete');
+      const [event] = await auditEvents(t.e, (a) => a.verb === 'create' && a.objectRef?.name === 'hung' && a.objectRef.namespace === t.ns && a.stage === 'ResponseComplete');
       const failedOpen = Object.keys(event?.annotations ?? {}).filter((k) => k.startsWith('failed-open.'));
       expect(failedOpen, 'no webhook call timed out').to.deep.equal([]);
       expect(event?.annotations?.['validate.aibom.io/lookup']).to.include('timeout');
@@ -112,49 +102,49 @@ describe('e2e: failure modes through the real apiserver', function () {
 
   it('certificate rotation while the apiserver keeps calling: no failed admission', async function () {
     this.timeout(90_000);
-    const before = await servedSerial(e.state.webhook.port);
+    const before = await servedSerial(t.e.state.webhook.port);
     let stop = false;
     const results: Array<{ status: number; labelled: boolean; i: number }> = [];
     const loop = (async () => {
       for (let i = 0; !stop; i++) {
-        const r = await dryRunPod(e, ns, `rot-${i}`, img.orasReferrers);
+        const r = await dryRunPod(t.e, t.ns, `rot-${i}`, t.img.orasReferrers);
         results.push({ status: r.status, labelled: r.object.metadata?.labels?.['aibom.io/ai-bearing'] === 'true', i });
       }
     })();
     await new Promise((r) => setTimeout(r, 1000));
-    const rotated = normalSerial(e.cluster.rotateWebhookCertificate());
+    const rotated = normalSerial(t.e.cluster.rotateWebhookCertificate());
     expect(rotated).to.not.equal(before);
     // The webhook watches its Secret directory (and polls it every certPollSeconds).
     const until = Date.now() + 30_000;
-    while ((await servedSerial(e.state.webhook.port)) !== rotated && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-    expect(await servedSerial(e.state.webhook.port)).to.equal(rotated);
+    while ((await servedSerial(t.e.state.webhook.port)) !== rotated && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    expect(await servedSerial(t.e.state.webhook.port)).to.equal(rotated);
     await new Promise((r) => setTimeout(r, 1500));
     stop = true;
     await loop;
     expect(results.length).to.be.greaterThan(5);
     expect(results.filter((r) => r.status !== 201 || !r.labelled), 'every dry-run create was admitted and labelled').to.deep.equal([]);
-    const events = await auditEvents(e, (a) => a.verb === 'create' && (a.objectRef?.name ?? '').startsWith('rot-') && a.stage === 'ResponseComplete');
+    const events = await auditEvents(t.e, (a) => a.verb === 'create' && (a.objectRef?.name ?? '').startsWith('rot-') && a.stage === 'ResponseComplete');
     expect(events.filter((a) => Object.keys(a.annotations ?? {}).some((k) => k.startsWith('failed-open.')))).to.deep.equal([]);
   });
 
   describe('with the webhook stopped', () => {
-    const failClosedDir = (): string => join(e.state.stateDir, 'deploy-fail-closed');
+    const failClosedDir = (): string => join(t.e.state.stateDir, 'deploy-fail-closed');
 
     before(async () => {
-      await e.cluster.stopWebhook();
+      await t.e.cluster.stopWebhook();
     });
 
     after(async function () {
       this.timeout(120_000);
-      await kubectl(e, ['apply', '-k', join(e.state.stateDir, 'deploy')]);
-      await e.cluster.startWebhook();
+      await kubectl(t.e, ['apply', '-k', join(t.e.state.stateDir, 'deploy')]);
+      await t.e.cluster.startWebhook();
     });
 
     it('failurePolicy Ignore (the default): Pods are admitted unlabelled, and the audit log says the webhook failed open', async () => {
-      const out = await kubectlRaw(e, ['run', 'unlabelled', '-n', ns, `--image=${img.orasReferrers}`, '--restart=Never']);
+      const out = await kubectlRaw(t.e, ['run', 'unlabelled', '-n', t.ns, `--image=${t.img.orasReferrers}`, '--restart=Never']);
       expect(out.code, out.stderr).to.equal(0);
-      expect(aiLabels((await getObject(e, 'pod', 'unlabelled', ns)).metadata)).to.deep.equal({});
-      const [event] = await auditEvents(e, (a) => a.verb === 'create' && a.objectRef?.name === 'unlabelled' && a.stage === 'ResponseComplete');
+      expect(aiLabels((await getObject(t.e, 'pod', 'unlabelled', t.ns)).metadata)).to.deep.equal({});
+      const [event] = await auditEvents(t.e, (a) => a.verb === 'create' && a.objectRef?.name === 'unlabelled' && a.stage === 'ResponseComplete');
       expect(Object.entries(event?.annotations ?? {}).filter(([k]) => k.startsWith('failed-open.')).map(([, v]) => v).sort()).to.deep.equal(['mutate.aibom.io', 'validate.aibom.io']);
     });
 
@@ -167,13 +157,13 @@ describe('e2e: failure modes through the real apiserver', function () {
         `components: [${relative(failClosedDir(), join(repoRoot, 'deploy/components/fail-closed'))}]`,
         '',
       ].join('\n'));
-      await kubectl(e, ['apply', '-k', failClosedDir()]);
-      const policy = await kubectl(e, ['get', 'validatingwebhookconfiguration', 'aibom-webhook', '-o', 'jsonpath={.webhooks[0].failurePolicy}']);
+      await kubectl(t.e, ['apply', '-k', failClosedDir()]);
+      const policy = await kubectl(t.e, ['get', 'validatingwebhookconfiguration', 'aibom-webhook', '-o', 'jsonpath={.webhooks[0].failurePolicy}']);
       expect(policy).to.equal('Fail');
-      const out = await kubectlRaw(e, ['run', 'refused', '-n', ns, `--image=${img.orasReferrers}`, '--restart=Never']);
+      const out = await kubectlRaw(t.e, ['run', 'refused', '-n', t.ns, `--image=${t.img.orasReferrers}`, '--restart=Never']);
       expect(out.code).to.equal(1);
       expect(out.stderr).to.match(/Internal error occurred: failed calling webhook "validate\.aibom\.io": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/validate\?timeout=8s": dial tcp 127\.0\.0\.1:\d+: connect: connection refused/);
-      expect((await kubectlRaw(e, ['get', 'pod', 'refused', '-n', ns])).code).to.not.equal(0);
+      expect((await kubectlRaw(t.e, ['get', 'pod', 'refused', '-n', t.ns])).code).to.not.equal(0);
     });
   });
 });

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/cluster/cluster.js';
 import { pushTinyImage } from '../../support/local-registry.js';
-import { runOk, type E2E } from './e2e.js';
+import { namespace, runOk, useE2E, type E2E } from './e2e.js';
 
 export const BOMS = {
   model: join(repoRoot, 'examples/boms/model.cdx.json'),
@@ -90,4 +90,27 @@ async function publish(e: E2E): Promise<Images> {
 /** The digest form of a `host/repo:1.0` image (as the registry resolves it). */
 export function repoOf(image: string): string {
   return image.replace(/:1\.0$/, '');
+}
+
+export interface Suite {
+  e: E2E;
+  img: Images;
+  /** The suite's own namespace ('' when it asked for none). */
+  ns: string;
+}
+
+/**
+ * The usual start of an e2e describe(): the shared cluster, the published images and, when `prefix` is
+ * given, a namespace of the suite's own. The fields are set before the suite's first test.
+ */
+export function useSuite(prefix?: string, labels: Record<string, string> = {}): Suite {
+  const cluster = useE2E();
+  const suite = { ns: '' } as Suite;
+  before(async function () {
+    this.timeout(300_000);
+    suite.e = cluster();
+    suite.img = await images(suite.e);
+    if (prefix) suite.ns = await namespace(suite.e, prefix, labels);
+  });
+  return suite;
 }
