@@ -123,7 +123,9 @@ built_dir() { # tool -> its bin dir if built, else one line naming the command, 
   # A cache from before the etcd rename above holds `server`.
   if [ "$1" = etcd ] && [ -f "$out/.complete" ] && [ -f "$out/server" ] && [ ! -e "$out/etcd" ]; then mv "$out/server" "$out/etcd"; fi
   if [ -f "$out/.complete" ]; then echo "$out"; return 0; fi
-  echo "tools: $1 $(version_key "$row") is not built: run scripts/tools/ensure.sh $1 (or npm run test:setup)" >&2
+  local hint=""
+  case " ${AIBOM_TEST_TOOLS[*]} " in *" $1 "*) hint=" (or npm run test:setup)" ;; esac
+  echo "tools: $1 $(version_key "$row") is not built: run scripts/tools/ensure.sh $1$hint" >&2
   return 1
 }
 
