@@ -35,7 +35,7 @@ export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'c
       maxBomBytes: config.limits.maxBomBytes,
       maxReferrers: config.limits.maxReferrers,
       concurrency: PROBE_CONCURRENCY,
-      bom: { maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength },
+      bom: { maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength, maxElements: config.limits.maxArrayLength, maxModels: config.limits.maxModelsPerBom },
     },
     maxLookupBytes: config.limits.maxLookupBytes,
     platforms: parsePlatformFilter(config.discovery.platforms),
