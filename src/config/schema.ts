@@ -54,9 +54,14 @@ export const configSchema = z
          * whose tools all write OCI referrers can switch them off.
          */
         cosignTags: z.boolean().default(true),
+        /**
+         * Worker threads that parse BOMs of 64 KiB and more off the main thread (docs/limits.md), so a
+         * big BOM never stalls the event loop; 0 parses every BOM on the main thread.
+         */
+        parserWorkers: z.number().int().min(0).max(8).default(1),
       })
       .strict()
-      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true }),
+      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true, parserWorkers: 1 }),
     registries: z
       .object({
         /** Hosts (globs) and CIDRs that may be reached even when private or loopback. */
