@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { requestingNode, skipReason, type SkipSettings } from '../../../src/admission/skip.js';
 import { parseAdmissionReview, type AdmissionRequest } from '../../../src/admission/review.js';
+import { getPath } from '../../../src/admission/workload.js';
 import { defaultSettings, loadReview } from '../../support/fixtures.js';
 
 /** A review kube-apiserver v1.37.2 really sent (scripts/fixtures/capture-mirror-reviews.sh). */
@@ -61,14 +62,14 @@ describe('admission/skip', () => {
     it('an ordinary user who may create Pods wrote the annotation (the apiserver admitted it): reviewed', () => {
       const r = captured('mirror-create-by-user');
       expect(r.userInfo.username).to.equal('mallory');
-      expect(r.object!.metadata.annotations).to.have.property('kubernetes.io/config.mirror');
+      expect(getPath(r.object, ['metadata', 'annotations'])).to.have.property('kubernetes.io/config.mirror');
       expect(skipReason(r, settings)).to.equal(undefined);
     });
 
     it('a user changing the image of a real mirror pod (the apiserver allows it): reviewed', () => {
       const r = captured('mirror-update-by-node');
       expect(r.operation).to.equal('UPDATE');
-      expect(r.oldObject!.metadata.annotations).to.have.property('kubernetes.io/config.mirror');
+      expect(getPath(r.oldObject, ['metadata', 'annotations'])).to.have.property('kubernetes.io/config.mirror');
       expect(skipReason(r, settings)).to.equal(undefined);
     });
 
