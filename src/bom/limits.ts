@@ -14,7 +14,9 @@ export interface BomLimits {
   maxElements: number;
   /** Dependency or relationship edges examined in one BOM. */
   maxEdges: number;
-  /** Findings kept; the rest are counted in one last finding. */
+  /** Models listed per BOM (config `limits.maxModelsPerBom`); further ones are not read. */
+  maxModels: number;
+  /** Findings kept; the rest are counted in one last finding (limit findings are always kept). */
   maxFindings: number;
 }
 
@@ -25,8 +27,17 @@ export const DEFAULT_BOM_LIMITS: Readonly<BomLimits> = Object.freeze({
   maxStringLength: 1024 * 1024,
   maxElements: 100_000,
   maxEdges: 1_000_000,
+  maxModels: 1000,
   maxFindings: 100,
 });
+
+/**
+ * Findings that say part of the BOM was not read because a cap was reached: what was cut may be a
+ * model. Always kept (a flood of other findings cannot push them out), and the admission turns them
+ * into a `limits` verdict (src/policy/rules.ts limitsRule), since a policy cannot vouch for what it
+ * did not see.
+ */
+export const LIMIT_FINDING_CODES: ReadonlySet<string> = new Set(['too-many-components', 'too-many-elements', 'too-many-models', 'array-truncated', 'json-too-deep']);
 
 export function resolveLimits(partial: Partial<BomLimits> | undefined): BomLimits {
   const out: BomLimits = { ...DEFAULT_BOM_LIMITS };

@@ -3,13 +3,15 @@
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
 // `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
-import type { AdmitDependencies, PolicyContext } from '../admission/admit.js';
+import type { PolicyContext } from '../admission/admit.js';
 import type { AdmissionRequest, KubeObject } from '../admission/review.js';
 import { imageSignature } from '../admission/images.js';
 import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../admission/workload.js';
 import { evaluateBreakGlass, type BreakGlassResult, type BreakGlassSettings } from './breakglass.js';
-import { decide, evaluatePolicies, type VerdictDecision } from './evaluate.js';
-import { exceptionUses, type ExceptionUse } from './exceptions.js';
+import { decideCollected, verdictSlices, type VerdictDecision } from './evaluate.js';
+import { ExceptionUseCounter, type ExceptionUse } from './exceptions.js';
+import { DEFAULT_MAX_VERDICTS, VerdictCollector } from './verdict-collector.js';
+import { runSliced, runSync, type Slicer, type Slices } from '../util/slices.js';
 import type { PolicySet } from './policy-set.js';
 import type { Verdict, Waiver } from './verdict.js';
 
@@ -21,6 +23,8 @@ export interface EnforcementSettings {
   ignoreBreakGlass?: boolean;
   /** How many denials a message spells out. */
   maxListed?: number;
+  /** Verdicts kept per decision (`limits.maxVerdicts`). */
+  maxVerdicts?: number;
 }
 
 /** What one validating decision was, as counted in metrics and written to the audit log. */
@@ -127,34 +131,45 @@ function subjectOf(ctx: PolicyContext): string {
   return `${ctx.kind} ${ns ? `${ns}/` : ''}${ctx.name || '(unnamed)'}`;
 }
 
-function waive(verdicts: readonly Verdict[], reason: Waiver, which: (v: Verdict) => boolean): Verdict[] {
-  return verdicts.map((v) => (which(v) ? { ...v, effect: 'audit', originalEffect: v.effect, waived: reason } : v));
+function waived(v: Verdict, reason: Waiver): Verdict {
+  return { ...v, effect: 'audit', originalEffect: v.effect, waived: reason };
 }
 
 function resultOf(decision: VerdictDecision, bypassed: boolean): DecisionResult {
   if (!decision.allowed) return 'denied';
   if (bypassed) return 'bypassed';
-  if (decision.verdicts.some((v) => v.effect === 'warn')) return 'warned';
-  return decision.verdicts.length > 0 ? 'audited' : 'allowed';
+  if (decision.counts.warn > 0) return 'warned';
+  return decision.counts.deny + decision.counts.warn + decision.counts.audit > 0 ? 'audited' : 'allowed';
 }
 
 /** The validating decision for one request. */
 export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): EnforcementDecision {
-  const raw = evaluatePolicies(set.policies, ctx, now);
+  return runSync(enforcementSlices(ctx, set, settings, now));
+}
+
+/** enforce(), in slices (src/util/slices.ts): the webhook runs it with runSliced. */
+export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<EnforcementDecision> {
   const waiver = waiverOf(ctx, settings);
   const breakGlass: BreakGlassResult = settings.ignoreBreakGlass ? { requested: false } : evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
-  let verdicts = raw;
-  let bypassed = false;
-  if (waiver) {
-    verdicts = waive(raw, waiver.reason, (v) => v.effect !== 'audit');
-  } else if (breakGlass.requested && breakGlass.honoured) {
-    bypassed = raw.some((v) => v.effect === 'deny');
-    verdicts = waive(raw, 'break-glass', (v) => v.effect === 'deny');
-  }
+  const glass = !waiver && breakGlass.requested && breakGlass.honoured;
+  const collected = new VerdictCollector(settings.maxVerdicts ?? DEFAULT_MAX_VERDICTS);
+  const exceptionCounter = new ExceptionUseCounter();
+  // Denials before waivers: what an honoured break-glass admitted despite them.
+  let rawDenials = 0;
+  yield* verdictSlices(set.policies, ctx, now, (raw) => {
+    if (raw.effect === 'deny') rawDenials++;
+    let v = raw;
+    if (waiver) {
+      if (raw.effect !== 'audit') v = waived(raw, waiver.reason);
+    } else if (glass && raw.effect === 'deny') v = waived(raw, 'break-glass');
+    exceptionCounter.add(v);
+    collected.add(v);
+  });
+  const bypassed = glass && rawDenials > 0;
   const subject = subjectOf(ctx);
   const decisionOptions = { breakGlassAnnotation: `${settings.prefix}/break-glass`, subject, ...(settings.maxListed !== undefined ? { maxListed: settings.maxListed } : {}) };
-  const base = decide(verdicts, decisionOptions);
-  const exceptions = exceptionUses(base.verdicts);
+  const base = decideCollected(collected, decisionOptions);
+  const exceptions = exceptionCounter.uses();
   const decision: EnforcementDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
   if (waiver) decision.waiver = waiver;
 
@@ -179,8 +194,7 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
     decision.message = `break-glass refused (${subject}): ${breakGlass.reason}.${rest}`;
   }
   if (bypassed && breakGlass.requested) {
-    const n = raw.filter((v) => v.effect === 'deny').length;
-    decision.warnings = [`aibom: break-glass ${breakGlass.ticket} admitted this despite ${n} policy denial(s); recorded for audit`, ...decision.warnings];
+    decision.warnings = [`aibom: break-glass ${breakGlass.ticket} admitted this despite ${rawDenials} policy denial(s); recorded for audit`, ...decision.warnings];
   }
   for (const e of exceptions) {
     if (e.status !== 'expired' || waiver) continue;
@@ -197,6 +211,11 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
  * owner it judged, or left unchanged by an UPDATE (both were judged when set; a refusal denies).
  */
 export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): boolean {
+  return runSync(bypassSlices(ctx, set, settings, now));
+}
+
+/** isBypassedBy(), in slices; it stops at the first denial. */
+export function* bypassSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<boolean> {
   if (settings.ignoreBreakGlass) return false;
   const bg = evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
   if (!bg.requested) return false;
@@ -210,13 +229,21 @@ export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: Enfor
     authorised = inheritedFromOwner || keptByUpdate;
   }
   if (!authorised) return false;
-  return evaluatePolicies(set.policies, ctx, now).some((v) => v.effect === 'deny');
+  let denied = false;
+  const evaluation = verdictSlices(set.policies, ctx, now, (v) => {
+    if (v.effect === 'deny') denied = true;
+  });
+  for (let step = evaluation.next(); !step.done && !denied; step = evaluation.next()) yield;
+  return denied;
 }
 
 /** The policy ports of `admit()` for both endpoints, over a (possibly changing) policy set. */
 export interface EnforcementPorts {
   evaluatePolicy: (ctx: PolicyContext) => EnforcementDecision;
-  isBypassed: NonNullable<AdmitDependencies['isBypassed']>;
+  isBypassed: (ctx: PolicyContext) => boolean;
+  /** The same decisions in slices, giving the event loop a turn between them (the webhook). */
+  evaluatePolicyInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<EnforcementDecision>;
+  isBypassedInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<boolean>;
 }
 
 export function enforcementDependencies(options: { policies: () => PolicySet; settings: EnforcementSettings; clock: () => Date }): EnforcementPorts {
@@ -224,5 +251,7 @@ export function enforcementDependencies(options: { policies: () => PolicySet; se
   return {
     evaluatePolicy: (ctx) => enforce(ctx, policies(), settings, clock()),
     isBypassed: (ctx) => isBypassedBy(ctx, policies(), settings, clock()),
+    evaluatePolicyInSlices: (ctx, slice) => runSliced(enforcementSlices(ctx, policies(), settings, clock()), slice),
+    isBypassedInSlices: (ctx, slice) => runSliced(bypassSlices(ctx, policies(), settings, clock()), slice),
   };
 }

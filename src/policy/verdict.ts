@@ -4,8 +4,10 @@
 // `deny` effects into `audit` ones and marks the object bypassed — the types below carry what they need.
 import type { PolicyMode } from './schema.js';
 
+// `limits` is not written in a policy: every policy has it (the admission reached a cap of the
+// webhook's `limits.*` configuration, so part of the workload was not checked; docs/limits.md).
 export const RULE_NAMES = [
-  'requireBOM', 'licenses', 'sources', 'formats', 'modelCard', 'maxSafetyRisk', 'requireHashes', 'requireDigest',
+  'limits', 'requireBOM', 'licenses', 'sources', 'formats', 'modelCard', 'maxSafetyRisk', 'requireHashes', 'requireDigest',
   'maxBomAgeDays', 'onLookupFailure',
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -96,16 +98,22 @@ export function formatVerdict(v: Verdict): string {
   return `[${v.policy}/${v.rule}] ${verdictSubject(v)}: ${v.message}. Fix: ${v.fix}`;
 }
 
+const RULE_RANK = new Map<string, number>(RULE_NAMES.map((r, i) => [r, i]));
+const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The stable order of verdicts: effect (strictest first), policy, rule, container, model, message. */
+export function compareVerdicts(a: Verdict, b: Verdict): number {
+  return (
+    EFFECT_RANK[b.effect] - EFFECT_RANK[a.effect] ||
+    cmp(a.policy, b.policy) ||
+    (RULE_RANK.get(a.rule) ?? 0) - (RULE_RANK.get(b.rule) ?? 0) ||
+    cmp(a.container, b.container) ||
+    cmp(a.model, b.model) ||
+    cmp(a.message, b.message)
+  );
+}
+
 /** Stable order: effect (strictest first), policy, rule, container, model, message. */
 export function sortVerdicts(verdicts: readonly Verdict[]): Verdict[] {
-  const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...verdicts].sort(
-    (a, b) =>
-      EFFECT_RANK[b.effect] - EFFECT_RANK[a.effect] ||
-      cmp(a.policy, b.policy) ||
-      RULE_NAMES.indexOf(a.rule) - RULE_NAMES.indexOf(b.rule) ||
-      cmp(a.container, b.container) ||
-      cmp(a.model, b.model) ||
-      cmp(a.message, b.message),
-  );
+  return [...verdicts].sort(compareVerdicts);
 }

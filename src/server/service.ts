@@ -51,8 +51,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const enforcement = createEnforcement({ config, log, registry, ...(options.clock ? { clock: options.clock } : {}) });
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
-    evaluatePolicy: options.evaluatePolicy ?? enforcement.ports.evaluatePolicy,
-    isBypassed: options.isBypassed ?? enforcement.ports.isBypassed,
+    evaluatePolicy: options.evaluatePolicy ?? ((ctx, slice) => (slice ? enforcement.ports.evaluatePolicyInSlices(ctx, slice) : enforcement.ports.evaluatePolicy(ctx))),
+    isBypassed: options.isBypassed ?? ((ctx, slice) => (slice ? enforcement.ports.isBypassedInSlices(ctx, slice) : enforcement.ports.isBypassed(ctx))),
     onDecision: enforcement.onDecision,
   });
   const certificates = new CertificateWatcher(tls, {

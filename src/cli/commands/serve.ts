@@ -15,6 +15,7 @@ import { startService } from '../../server/service.js';
 import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 import { Registry } from 'prom-client';
 import { createLookupMetrics } from '../../metrics/lookup-metrics.js';
+import { createBomWorkerPool } from '../../discovery/bom-parser.js';
 import type { RegistryClient } from '../../oci/registry-client.js';
 import { addRegistryFlags, applyRegistryFlags, buildConfiguredLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 
@@ -36,6 +37,10 @@ export interface ServeWiring {
 }
 
 export const SERVICE_NAME = 'aibom-webhook';
+/** BOMs smaller than this are parsed on the main thread: a worker round trip costs more (docs/limits.md). */
+export const PARSE_IN_THREAD_BELOW_BYTES = 64 * 1024;
+/** Heap of a BOM parser worker: a BOM that needs more is `error:too-large`, the webhook lives on. */
+export const PARSER_HEAP_MB = 192;
 
 function processSignals(handler: (signal: string) => void): () => void {
   const on = (signal: NodeJS.Signals): void => handler(signal);
@@ -77,12 +82,15 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
       const promRegistry = new Registry();
       let client: RegistryClient | undefined;
+      // Big BOMs are parsed on worker threads: the event loop stays free for /healthz and deadlines.
+      const parser = config.discovery.parserWorkers > 0 ? createBomWorkerPool({ workers: config.discovery.parserWorkers, inThreadBelowBytes: PARSE_IN_THREAD_BELOW_BYTES, maxHeapMb: PARSER_HEAP_MB }) : undefined;
       const registryLookup = wiring.registry ?? ((cfg: Config): ImageLookup => {
         client = buildRegistryClient(cfg);
         return buildConfiguredLookup(cfg, {
           client,
           metrics: createLookupMetrics(promRegistry),
           onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
+          ...(parser ? { parseBom: parser.parse } : {}),
         });
       });
       const lookup = buildLookup(config, { bomMappings: options.bom.map(parseBomMapping), registry: registryLookup });
@@ -107,6 +115,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
       } catch (err) {
         await client?.close();
+        await parser?.close();
         if (err instanceof CertificateError) throw new UsageError(err.message);
         if (err instanceof PolicyError) throw new UsageError(err.message);
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
@@ -127,6 +136,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         });
       });
       await client?.close();
+      await parser?.close();
       io.stdout('aibom: stopped\n');
       setExit(EXIT_OK);
     });
