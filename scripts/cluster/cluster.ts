@@ -7,16 +7,17 @@
 // Every port is chosen free at start; all state (certificates, data, logs, pids) lives in `stateDir`.
 // Used by `npm run cluster:up` (detached, state in .cluster/) and by the e2e suite (its own temp dir).
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, parseAllDocuments, stringify as toYaml } from 'yaml';
+import { stringify as toYaml } from 'yaml';
 import { dockerRegistryConfig, freePort } from '../../test/support/local-registry.js';
 import { ConfigMapDir } from '../../test/support/configmap-dir.js';
 import { deploymentNodeOptions } from '../lib/deployment.js';
 import { MissingComponentError } from '../lib/missing-component.js';
 import { makePki, writeKubeconfig, type Pki } from './pki.js';
+import { auditPolicy, newestMtime, webhookConfigFile } from './config-files.js';
 import { isRunning, ProcessGroup, tail, type ProcessRecord } from './processes.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,51 +111,6 @@ async function waitFor(what: string, record: ProcessRecord, ready: () => Promise
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} was not ready after ${timeoutMs / 1000} s; last lines of ${record.log}:\n${tail(record.log, 30)}`);
-}
-
-function auditPolicy(): string {
-  // Metadata level carries the webhooks' auditAnnotations, the decisions and the user; reads and the
-  // controllers' heartbeat writes are left out to keep the log small.
-  return toYaml({
-    apiVersion: 'audit.k8s.io/v1',
-    kind: 'Policy',
-    omitStages: ['RequestReceived'],
-    rules: [
-      { level: 'None', verbs: ['get', 'list', 'watch'] },
-      { level: 'None', resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }, { group: '', resources: ['events', 'endpoints'] }, { group: 'events.k8s.io', resources: ['events'] }] },
-      { level: 'None', nonResourceURLs: ['/*'] },
-      { level: 'Metadata' },
-    ],
-  });
-}
-
-/** aibom-config's config.yaml from deploy/config.yaml, with the local policy dir and `extra` merged in. */
-function webhookConfigFile(policiesDir: string, extra: Record<string, unknown> = {}): string {
-  const docs = parseAllDocuments(readFileSync(join(repoRoot, 'deploy/config.yaml'), 'utf8')).map((d) => d.toJS() as { metadata?: { name?: string }; data?: Record<string, string> });
-  const cm = docs.find((d) => d.metadata?.name === 'aibom-config');
-  const config = parseYaml(cm?.data?.['config.yaml'] ?? '{}') as Record<string, Record<string, unknown>>;
-  config.policies = { ...(config.policies ?? {}), dir: policiesDir };
-  // Ports come from flags; the webhook runs as a process on loopback, not behind a Service.
-  if (config.server) {
-    delete config.server.port;
-    delete config.server.adminPort;
-  }
-  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
-    for (const [k, v] of Object.entries(b)) {
-      a[k] = v && typeof v === 'object' && !Array.isArray(v) && a[k] && typeof a[k] === 'object' ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>) : v;
-    }
-    return a;
-  };
-  return toYaml(merge(config, extra));
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(entry.parentPath ?? dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
 }
 
 export class LocalCluster {

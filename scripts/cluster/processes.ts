@@ -44,7 +44,7 @@ export function isRunning(record: ProcessRecord): boolean {
   }
 }
 
-/** The last `lines` lines of a log file ('' when it does not exist). */
+/** The last `lines` lines of a log file from byte `fromByte` (at most its last 256 KiB) ('' when it does not exist). */
 export function tail(file: string, lines = 40, fromByte = 0): string {
   if (!existsSync(file)) return '';
   const size = statSync(file).size;

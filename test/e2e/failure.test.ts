@@ -68,6 +68,10 @@ describe('e2e: failure modes through the real apiserver', function () {
     }
     const seen = await webhookLog(t.e, (l) => typeof l.namespace === 'string' && targets.includes(l.namespace));
     expect(seen, 'the webhook was never called for them').to.deep.equal([]);
+    // The control: the same Pod in a reviewed namespace is labelled and logged under that namespace.
+    await kubectl(t.e, ['apply', '-f', '-'], restrictedPod('never-reviewed', t.ns, t.img.orasReferrers));
+    expect(aiLabels((await getObject(t.e, 'pod', 'never-reviewed', t.ns)).metadata)['aibom.io/ai-bearing']).to.equal('true');
+    expect((await webhookLog(t.e, (l) => l.namespace === t.ns && l.name === 'never-reviewed')).length).to.be.greaterThan(0);
   });
 
   it('a registry that hangs: every answer inside the apiserver\'s timeout, ai-bearing unknown, no webhook failed open', async () => {
