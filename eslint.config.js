@@ -1,8 +1,10 @@
-// Lint rules. The important one: the pure core (admission/, bom/, classify/, policy/ and the
-// image-reference parser) may not import I/O modules, read process.env or read the clock.
+// Lint rules. The important ones: the layers (scripts/lint/layers.js: which room may import which,
+// no import cycles), and the pure core (contracts/ and the core rooms) may not import I/O modules,
+// read process.env or read the clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layers, { ROOMS } from './scripts/lint/layers.js';
 
 const ioModules = [
   'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'tls', 'node:tls',
@@ -11,7 +13,7 @@ const ioModules = [
   'worker_threads', 'node:worker_threads', 'cluster', 'node:cluster', 'undici', 'express',
   'prom-client', 'pino', '@kubernetes/client-node',
 ];
-const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/oci/reference.ts'];
+const pureCoreFiles = Object.entries(ROOMS).filter(([, r]) => r.layer !== 'edge').map(([room]) => `src/${room}/**/*.ts`);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', 'bench/results/**', 'bench/.dist/**'] },
@@ -24,6 +26,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read the environment only in src/config.' }],
     },
+  },
+  {
+    // One-way layers (scripts/lint/layers.js, docs/architecture.md).
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/no-cycle': 'error' },
   },
   {
     files: ['src/config/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', 'src/cli/run.ts'],

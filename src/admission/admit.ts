@@ -1,16 +1,21 @@
 // One admission decision: AdmissionReview in, AdmissionReview response out. Pure apart from the
 // injected lookup port; the same function serves the webhook, `aibom review` and the tests.
-import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from './review.js';
+import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from '../contracts/admission-review.js';
 import { skipReason, type SkipSettings } from './skip.js';
-import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from './workload.js';
-import { imageSignature, imageUses, pullSecretNames, uniqueImages, type ImageUse } from './images.js';
-import type { ImageFindings, ImageLookup } from './lookup.js';
-import { isLookupFailure } from './lookup.js';
-import { desiredMetadata, type ImageResult } from './annotations.js';
+import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
+import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
+import { type ImageUse } from '../contracts/workload.js';
+import type { ImageFindings, ImageLookup } from '../contracts/lookup.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import { desiredMetadata } from './annotations.js';
+import { type ImageResult } from '../contracts/lookup.js';
 import { metadataPatch, type PatchOp } from './patch.js';
-import { classifyImage, type ImageOutcome } from '../classify/image.js';
-import { classifyWorkload, type WorkloadClassification } from '../classify/workload.js';
+import { classifyImage } from '../classify/image.js';
+import { type ImageOutcome } from '../contracts/classification.js';
+import { classifyWorkload } from '../classify/workload.js';
+import { type WorkloadClassification } from '../contracts/classification.js';
 import { detectAiHeuristically, type HeuristicOptions } from '../classify/heuristics.js';
+import type { PolicyContext, PolicyDecision } from '../contracts/policy.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -22,26 +27,6 @@ export interface AdmissionSettings extends SkipSettings {
   /** Cap on the webhook's own annotations, in bytes. */
   maxAnnotationBytes: number;
   heuristics: HeuristicOptions;
-}
-
-/** What the policy engine sees of a workload on the validating path. */
-export interface PolicyContext {
-  request: AdmissionRequest;
-  kind: WorkloadKind;
-  name: string;
-  object: KubeObject;
-  podSpec: Record<string, unknown> | undefined;
-  uses: ImageUse[];
-  results: ImageResult[];
-  outcomes: Record<string, ImageOutcome>;
-  classification: WorkloadClassification;
-}
-
-export interface PolicyDecision {
-  allowed: boolean;
-  message?: string;
-  warnings: string[];
-  auditAnnotations: Record<string, string>;
 }
 
 export interface AdmitDependencies {

@@ -4,12 +4,12 @@
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
 import type { AdmissionOutcome, Endpoint } from '../admission/admit.js';
-import type { AdmissionRequest } from '../admission/review.js';
-import { dedupeModels } from '../admission/annotations.js';
-import { modelLabel } from '../policy/rules.js';
+import type { AdmissionRequest } from '../contracts/admission-review.js';
+import { dedupeModels } from '../contracts/model-identity.js';
+import { modelLabel } from '../contracts/model-identity.js';
 import { isEnforcementDecision, type DecisionResult, type EnforcementSettings } from '../policy/enforce.js';
 import { evaluateBreakGlass } from '../policy/breakglass.js';
-import { workloadKindOf } from '../admission/workload.js';
+import { workloadKindOf } from '../contracts/workload.js';
 
 export const AUDIT_RECORD_VERSION = 1;
 

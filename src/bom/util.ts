@@ -1,5 +1,5 @@
 // Small guards for walking untrusted JSON: every read is typed here, never by a cast elsewhere.
-import type { Finding, FindingSeverity } from './inventory.js';
+import type { Finding, FindingSeverity } from '../contracts/inventory.js';
 
 export type JsonRecord = Record<string, unknown>;
 

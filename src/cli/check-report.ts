@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { RULE_NAMES, type RuleName, type Verdict } from '../policy/verdict.js';
+import { RULE_NAMES, type RuleName, type Verdict } from '../contracts/policy.js';
 import type { CheckedWorkload } from './check-run.js';
 import { imagePath } from './manifests.js';
 

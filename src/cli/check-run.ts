@@ -1,20 +1,20 @@
 // `aibom check`: each workload in the manifests goes through the same `admit()` the validating webhook
 // runs, as a synthetic AdmissionReview CREATE, with the policy evaluator plugged in. Only the lookup and
 // the clock differ from the server.
-import type { AdmissionResponse } from '../admission/review.js';
+import type { AdmissionResponse } from '../contracts/admission-review.js';
 import { parseAdmissionReview } from '../admission/review.js';
 import { admit, type AdmissionSettings } from '../admission/admit.js';
-import type { ImageLookup, LookupStatus } from '../admission/lookup.js';
-import type { WorkloadClassification } from '../classify/workload.js';
-import type { WorkloadKind } from '../admission/workload.js';
-import { objectName } from '../admission/workload.js';
+import type { ImageLookup, LookupStatus } from '../contracts/lookup.js';
+import type { WorkloadClassification } from '../contracts/classification.js';
+import type { WorkloadKind } from '../contracts/workload.js';
+import { objectName } from '../contracts/workload.js';
 import type { DecisionOptions, VerdictDecision } from '../policy/evaluate.js';
 import { enforcementDependencies } from '../policy/enforce.js';
 import { policySet } from '../policy/policy-set.js';
 import type { AIModelPolicy } from '../policy/schema.js';
-import type { Verdict } from '../policy/verdict.js';
-import { modelLabel } from '../policy/rules.js';
-import { dedupeModels } from '../admission/annotations.js';
+import type { Verdict } from '../contracts/policy.js';
+import { modelLabel } from '../contracts/model-identity.js';
+import { dedupeModels } from '../contracts/model-identity.js';
 import { EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK } from './exit.js';
 import { workloadKindOf, type ManifestObject } from './manifests.js';
 

@@ -9,7 +9,7 @@ import { RegistryClient } from '../oci/registry-client.js';
 import { buildImageLookup, type BuildLookupDeps } from '../discovery/build-lookup.js';
 import type { LookupService } from '../discovery/lookup-service.js';
 import { PlatformFilterError } from '../discovery/platforms.js';
-import { ReferenceError } from '../oci/reference.js';
+import { ReferenceError } from '../contracts/image-reference.js';
 import { collect, UsageError } from './exit.js';
 
 export interface RegistryFlagValues {

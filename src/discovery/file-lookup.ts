@@ -2,9 +2,9 @@
 // Files are read and parsed once, when the lookup is built.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FoundBom, ImageFindings, ImageLookup } from '../admission/lookup.js';
+import type { FoundBom, ImageFindings, ImageLookup } from '../contracts/lookup.js';
 import { readBom } from '../bom/read.js';
-import { parseImageReference } from '../oci/reference.js';
+import { parseImageReference } from '../contracts/image-reference.js';
 
 export class BomMappingError extends Error {
   override name = 'BomMappingError';

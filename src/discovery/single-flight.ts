@@ -8,7 +8,7 @@
 //   the next request for the key queues it again; slots go to work someone waits for.
 // - running, and some waiter wanted background completion (mutate/validate): it goes on (detached).
 // - running, and every waiter was a CLI call: it is aborted, nobody would read the result.
-import type { LookupStatus } from '../admission/lookup.js';
+import type { LookupStatus } from '../contracts/lookup.js';
 import type { Clock } from './clock.js';
 import type { DropReason, LookupMetrics, WorkKind } from './metrics-port.js';
 import type { QueueTicket, WorkLimiter } from './work-limiter.js';

@@ -3,7 +3,7 @@
 // values to closed sets: no image, pod or namespace names ever become label values.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Endpoint } from '../admission/admit.js';
-import { isWorkloadKind } from '../admission/workload.js';
+import { isWorkloadKind } from '../contracts/workload.js';
 
 /** How an admission request ended. */
 export type AdmissionOutcomeLabel = 'allowed' | 'denied' | 'skipped' | 'bad-request' | 'error' | 'deadline';

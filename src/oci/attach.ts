@@ -5,7 +5,7 @@
 // (Debian's distribution 2.8) we maintain the `sha256-<hex>` tag index as ORAS and cosign do.
 import { createHash } from 'node:crypto';
 import { RegistryError, type RegistryClient } from './registry-client.js';
-import type { ImageReference } from './reference.js';
+import type { ImageReference } from '../contracts/image-reference.js';
 import { baseMediaType, EMPTY_BLOB, EMPTY_DIGEST, isIndex, MT, referrersTag, type Descriptor } from './manifest.js';
 
 export interface AttachOptions {

@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LookupStatus } from '../admission/lookup.js';
+import type { LookupStatus } from '../contracts/lookup.js';
 import { parsePlatform, type Descriptor } from './manifest.js';
-import { parseImageReference, type ImageReference } from './reference.js';
+import { parseImageReference, type ImageReference } from '../contracts/image-reference.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 export const MEDIA_TYPE_INDEX = 'application/vnd.oci.image.index.v1+json';

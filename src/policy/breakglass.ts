@@ -1,9 +1,9 @@
 // Break-glass: an emergency bypass of AI policy, written as an annotation whose value is a ticket link
 // (`<prefix>/break-glass`, and StackRox's `admission.stackrox.io/break-glass` when enabled), on the object
 // or its pod template. Honoured only for the users, groups and namespaces the configuration names. Pure.
-import type { AdmissionRequest, KubeObject } from '../admission/review.js';
-import { getPath, podMetadataOf, stringMap, type WorkloadKind } from '../admission/workload.js';
-import { matchesAny } from '../util/glob.js';
+import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
+import { getPath, podMetadataOf, stringMap, type WorkloadKind } from '../contracts/workload.js';
+import { matchesAny } from '../contracts/glob.js';
 
 export const STACKROX_BREAK_GLASS = 'admission.stackrox.io/break-glass';
 

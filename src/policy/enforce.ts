@@ -3,15 +3,16 @@
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
 // `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
-import type { AdmitDependencies, PolicyContext } from '../admission/admit.js';
-import type { AdmissionRequest, KubeObject } from '../admission/review.js';
-import { imageSignature } from '../admission/images.js';
-import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../admission/workload.js';
+import type { AdmitDependencies } from '../admission/admit.js';
+import type { PolicyContext } from '../contracts/policy.js';
+import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
+import { imageSignature } from '../contracts/pod-images.js';
+import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../contracts/workload.js';
 import { evaluateBreakGlass, type BreakGlassResult, type BreakGlassSettings } from './breakglass.js';
 import { decide, evaluatePolicies, type VerdictDecision } from './evaluate.js';
 import { exceptionUses, type ExceptionUse } from './exceptions.js';
 import type { PolicySet } from './policy-set.js';
-import type { Verdict, Waiver } from './verdict.js';
+import type { Verdict, Waiver } from '../contracts/policy.js';
 
 export interface EnforcementSettings {
   /** Label and annotation prefix (`aibom.io`): the break-glass key is `<prefix>/break-glass`. */

@@ -2,16 +2,14 @@
 // Several policies combine; every verdict is kept (each names its policy and rule) and the strictest
 // effect decides: any Enforce violation denies, otherwise the request is admitted with the Warn
 // findings as warnings; Audit findings only reach the audit annotations.
-import type { PolicyContext, PolicyDecision } from '../admission/admit.js';
-import type { WorkloadKind } from '../admission/workload.js';
+import type { PolicyContext, PolicyDecision } from '../contracts/policy.js';
+import type { WorkloadKind } from '../contracts/workload.js';
 import { applyExceptions, type ExceptionTarget } from './exceptions.js';
-import { matchesAny } from './glob.js';
-import {
-  bomAgeRule, formatRule, hashesRule, licenseRule, lookupFailureRule, modelCardRule, modelSubjects, requireBomRule,
-  requireDigestRule, safetyRiskRule, sourceRule, type RuleFinding,
-} from './rules.js';
+import { matchesAny } from '../contracts/glob.js';
+import { bomAgeRule, formatRule, hashesRule, licenseRule, lookupFailureRule, modelCardRule, modelSubjects, requireBomRule, requireDigestRule, safetyRiskRule, sourceRule, type RuleFinding } from './rules.js';
 import type { AIModelPolicy } from './schema.js';
-import { effectOf, formatVerdict, sortVerdicts, strictestEffect, verdictSubject, type Verdict } from './verdict.js';
+import { effectOf, formatVerdict, sortVerdicts, strictestEffect, verdictSubject } from './verdict.js';
+import { type Verdict } from '../contracts/policy.js';
 
 /**
  * The kinds whose controllers create objects of each kind: a Pod is made by any pod-owning workload,

@@ -3,7 +3,7 @@
 // source; the registry is the end of a chain. The registry lookup is a slot filled by whoever wires
 // the process (`aibom serve`: buildImageLookup, docs/discovery.md); without it, registry images are
 // `error:not-found`.
-import type { ImageLookup } from '../admission/lookup.js';
+import type { ImageLookup } from '../contracts/lookup.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { fileLookup, noSourceLookup, type BomMapping } from '../discovery/file-lookup.js';

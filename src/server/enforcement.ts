@@ -2,7 +2,7 @@
 // both endpoints, one audit line per decision through the server's logger, the enforcement metrics on
 // the server's registry, and the `/readyz` detail about policies.
 import type { AdmissionOutcome, Endpoint } from '../admission/admit.js';
-import type { AdmissionRequest } from '../admission/review.js';
+import type { AdmissionRequest } from '../contracts/admission-review.js';
 import { auditRecord, isAudited } from '../audit/record.js';
 import { loggerAuditSink } from '../audit/writer.js';
 import { PolicyWatcher, type PolicyWatchState } from '../config/policy-watch.js';

@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import type { AdmitDependencies } from '../admission/admit.js';
-import type { ImageLookup } from '../admission/lookup.js';
+import type { ImageLookup } from '../contracts/lookup.js';
 import type { Config } from '../config/schema.js';
 import { admissionSettings } from '../config/settings.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../metrics/metrics.js';

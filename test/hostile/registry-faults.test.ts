@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { decodePatch, metadataFromPatch } from '../../scripts/lib/admission-client.js';
-import type { LookupStatus } from '../../src/admission/lookup.js';
+import type { LookupStatus } from '../../src/contracts/lookup.js';
 import { buildLookup } from '../../src/server/compose.js';
 import { pushImagesWithBom, type BomImage } from '../support/bom-images.js';
 import { startCountingProxy, type CountingProxy, type Fault, type FaultMatch } from '../support/counting-proxy.js';

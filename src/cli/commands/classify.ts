@@ -4,8 +4,9 @@
 import type { Command } from 'commander';
 import { readInputFile, readInputText } from '../input.js';
 import { readBom } from '../../bom/read.js';
-import type { AiInventory, Finding } from '../../bom/inventory.js';
-import { classifyInventory, type BomClassification } from '../../classify/inventory.js';
+import type { AiInventory, Finding } from '../../contracts/inventory.js';
+import { classifyInventory } from '../../classify/inventory.js';
+import { type BomClassification } from '../../contracts/classification.js';
 import { loadConfig } from '../../config/load.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 

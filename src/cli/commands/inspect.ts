@@ -2,10 +2,10 @@
 // Exit 0 when the lookup completed (BOMs or not), 3 when it failed, 2 on a bad reference.
 import type { Command } from 'commander';
 import { imageArgument } from '../input.js';
-import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../admission/lookup.js';
+import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../contracts/lookup.js';
 import { classifyImage } from '../../classify/image.js';
 import { loadConfig } from '../../config/load.js';
-import { withDigest, type ImageReference } from '../../oci/reference.js';
+import { withDigest, type ImageReference } from '../../contracts/image-reference.js';
 import { isIndex } from '../../oci/manifest.js';
 import { platformName } from '../../discovery/platforms.js';
 import { isAttestationEntry } from '../../discovery/sources/buildkit.js';

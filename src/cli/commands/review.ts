@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { admit, type AdmissionOutcome } from '../../admission/admit.js';
 import { parseAdmissionReview, ReviewParseError } from '../../admission/review.js';
-import { isLookupFailure } from '../../admission/lookup.js';
+import { isLookupFailure } from '../../contracts/lookup.js';
 import { loadConfig } from '../../config/load.js';
 import { admissionSettings, enforcementSettings } from '../../config/settings.js';
 import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';

@@ -2,7 +2,7 @@
 // shuts down gracefully (src/server/service.ts) and exits 0. Without a certificate it makes a
 // development CA and serving certificate with openssl and says where they are.
 import type { Command } from 'commander';
-import type { ImageLookup } from '../../admission/lookup.js';
+import type { ImageLookup } from '../../contracts/lookup.js';
 import { loadConfig, type DeepPartial } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { parseBomMapping } from '../../discovery/file-lookup.js';

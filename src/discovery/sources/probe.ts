@@ -2,7 +2,7 @@
 // and byte budget), what a probe reports back, and the two steps every source ends with — fetching
 // a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
 // in-toto statement names the subject, SPECS.md §2.6 step 5).
-import type { BomSource, FoundBom, LookupStatus } from '../../admission/lookup.js';
+import type { BomSource, FoundBom, LookupStatus } from '../../contracts/lookup.js';
 import { predicateKind } from '../../bom/attestation.js';
 import type { BomLimits } from '../../bom/limits.js';
 import { readBom } from '../../bom/read.js';

@@ -1,7 +1,7 @@
 // Every attachment convention on the real Debian registry, found through the composed lookup
 // (buildImageLookup: lookup service over all sources) exactly as the server and the CLI build it.
 import { expect } from 'chai';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
 import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../../src/discovery/lookup-service.js';

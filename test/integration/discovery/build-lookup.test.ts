@@ -3,7 +3,7 @@
 // counted where the requests arrive.
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import type { LookupOptions } from '../../../src/admission/lookup.js';
+import type { LookupOptions } from '../../../src/contracts/lookup.js';
 import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../../src/discovery/lookup-service.js';

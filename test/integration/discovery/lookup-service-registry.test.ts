@@ -3,14 +3,14 @@
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import { Agent, request } from 'undici';
-import type { FoundBom, ImageFindings, LookupOptions, LookupStatus } from '../../../src/admission/lookup.js';
-import { emptyInventory } from '../../../src/bom/inventory.js';
+import type { FoundBom, ImageFindings, LookupOptions, LookupStatus } from '../../../src/contracts/lookup.js';
+import { emptyInventory } from '../../../src/contracts/inventory.js';
 import { monotonicClock } from '../../../src/discovery/clock.js';
 import type { LookupService } from '../../../src/discovery/lookup-service.js';
 import { createLookupService } from '../../../src/discovery/lookup-service.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
-import type { ImageReference } from '../../../src/oci/reference.js';
+import type { ImageReference } from '../../../src/contracts/image-reference.js';
 import type { CountingProxy } from '../../support/counting-proxy.js';
 import { startCountingProxy } from '../../support/counting-proxy.js';
 import type { Descriptor } from '../../../src/oci/manifest.js';

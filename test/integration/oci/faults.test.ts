@@ -16,7 +16,7 @@ import { pushImage, pushReferrer, tinyBom } from '../../support/oci-fixtures.js'
 import { RegistryClient, RegistryError } from '../../../src/oci/registry-client.js';
 import { EgressBlockedError } from '../../../src/oci/egress.js';
 import { CredentialStore } from '../../../src/oci/credentials.js';
-import { parseImageReference } from '../../../src/oci/reference.js';
+import { parseImageReference } from '../../../src/contracts/image-reference.js';
 import { guardViolations } from '../../../scripts/lib/loopback-guard.js';
 
 const signal = (ms = 5000): AbortSignal => AbortSignal.timeout(ms);

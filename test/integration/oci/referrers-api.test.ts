@@ -8,7 +8,7 @@ import { RegistryClient } from '../../../src/oci/registry-client.js';
 import { listReferrers } from '../../../src/oci/referrers.js';
 import { composedLookup } from '../../support/composed-lookup.js';
 import { attachBom } from '../../../src/oci/attach.js';
-import { parseImageReference } from '../../../src/oci/reference.js';
+import { parseImageReference } from '../../../src/contracts/image-reference.js';
 
 const signal = (): AbortSignal => AbortSignal.timeout(5000);
 

@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { basename, join, relative } from 'node:path';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import type { ImageFindings, ImageLookup } from '../../../src/admission/lookup.js';
+import type { ImageFindings, ImageLookup } from '../../../src/contracts/lookup.js';
 import { buildLookup } from '../../../src/server/compose.js';
 import { createLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';

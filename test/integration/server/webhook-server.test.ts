@@ -4,7 +4,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Agent } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
-import type { ImageLookup } from '../../../src/admission/lookup.js';
+import type { ImageLookup } from '../../../src/contracts/lookup.js';
 import { buildLookup } from '../../../src/server/compose.js';
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';

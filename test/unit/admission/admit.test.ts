@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { applyPatch } from 'rfc6902';
 import { admit, type AdmitDependencies, type Endpoint } from '../../../src/admission/admit.js';
-import type { AdmissionReview, KubeObject } from '../../../src/admission/review.js';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
+import type { AdmissionReview, KubeObject } from '../../../src/contracts/admission-review.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
 import { parseAdmissionReview } from '../../../src/admission/review.js';
 import { bomFixture, decodePatch, defaultSettings, findings, foundBom, inventoryOf, loadReview, loadReviewJson, REVIEW_FIXTURES, type JsonPatchOp } from '../../support/fixtures.js';
 import { annotationsSize, metadataProblems, TOTAL_ANNOTATION_SIZE_LIMIT } from '../../support/k8s-syntax.js';

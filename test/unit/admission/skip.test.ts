@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { skipReason, type SkipSettings } from '../../../src/admission/skip.js';
-import type { AdmissionRequest } from '../../../src/admission/review.js';
+import type { AdmissionRequest } from '../../../src/contracts/admission-review.js';
 import { defaultSettings, loadReview } from '../../support/fixtures.js';
 
 function request(fixture: string, change: (r: AdmissionRequest) => void = () => undefined): AdmissionRequest {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../../../src/admission/images.js';
-import { isTopLevel, objectName, podSpecOf, podTemplatePath, workloadKindOf, WORKLOAD_KINDS } from '../../../src/admission/workload.js';
+import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../../../src/contracts/pod-images.js';
+import { isTopLevel, objectName, podSpecOf, podTemplatePath, workloadKindOf, WORKLOAD_KINDS } from '../../../src/contracts/workload.js';
 import { loadReview } from '../../support/fixtures.js';
 import { IMAGES } from '../../support/images.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { AdmissionReviewResponse } from '../../../src/admission/review.js';
+import type { AdmissionReviewResponse } from '../../../src/contracts/admission-review.js';
 import { runCli, type CliRun } from '../../support/cli.js';
 import { decodePatch, ROOT } from '../../support/fixtures.js';
 import { IMAGES } from '../../support/images.js';

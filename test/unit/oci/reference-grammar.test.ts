@@ -1,6 +1,6 @@
 // Table tests from the distribution/reference grammar (reference.go, normalize.go; SPECS.md §1.7).
 import { expect } from 'chai';
-import { parseImageReference, ReferenceError, withDigest } from '../../../src/oci/reference.js';
+import { parseImageReference, ReferenceError, withDigest } from '../../../src/contracts/image-reference.js';
 
 const D = 'sha256:' + 'c'.repeat(64);
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseImageReference, ReferenceError } from '../../../src/oci/reference.js';
+import { parseImageReference, ReferenceError } from '../../../src/contracts/image-reference.js';
 
 describe('oci/reference', () => {
   const cases: [string, string][] = [

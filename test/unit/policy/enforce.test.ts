@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { admit } from '../../../src/admission/admit.js';
-import { parseAdmissionReview, type AdmissionReview } from '../../../src/admission/review.js';
-import type { WorkloadKind } from '../../../src/admission/workload.js';
+import { parseAdmissionReview } from '../../../src/admission/review.js';
+import { type AdmissionReview } from '../../../src/contracts/admission-review.js';
+import type { WorkloadKind } from '../../../src/contracts/workload.js';
 import { builtInControllerOwner, enforce, enforcementDependencies, isBypassedBy, type EnforcementSettings } from '../../../src/policy/enforce.js';
 import { effectiveKinds, evaluatePolicies } from '../../../src/policy/evaluate.js';
 import { policySet } from '../../../src/policy/policy-set.js';

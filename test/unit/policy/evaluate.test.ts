@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { admit, type PolicyContext } from '../../../src/admission/admit.js';
+import { admit } from '../../../src/admission/admit.js';
+import { type PolicyContext } from '../../../src/contracts/policy.js';
 import { readBom } from '../../../src/bom/read.js';
 import { decide, evaluatePolicies, policyEvaluator, policyMatches } from '../../../src/policy/evaluate.js';
-import type { AiInventory } from '../../../src/bom/inventory.js';
+import type { AiInventory } from '../../../src/contracts/inventory.js';
 import { contextFor, deployment, found, inventory, mapLookup, model, NOW, policy, reviewOf, settings } from './support.js';
 
 const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');

@@ -1,11 +1,12 @@
 // Builds real PolicyContexts: a real AdmissionReview goes through `admit()` with a lookup answering
 // from a map, and the context the validating path hands to the policy engine is captured.
-import { admit, type AdmissionSettings, type PolicyContext } from '../../../src/admission/admit.js';
-import type { FoundBom, ImageFindings, ImageLookup } from '../../../src/admission/lookup.js';
+import { admit, type AdmissionSettings } from '../../../src/admission/admit.js';
+import { type PolicyContext } from '../../../src/contracts/policy.js';
+import type { FoundBom, ImageFindings, ImageLookup } from '../../../src/contracts/lookup.js';
 import { parseAdmissionReview } from '../../../src/admission/review.js';
-import { emptyInventory, type AiInventory, type ModelRecord } from '../../../src/bom/inventory.js';
+import { emptyInventory, type AiInventory, type ModelRecord } from '../../../src/contracts/inventory.js';
 import { policySchema, type AIModelPolicy, type AIModelPolicyInput } from '../../../src/policy/schema.js';
-import { parseImageReference } from '../../../src/oci/reference.js';
+import { parseImageReference } from '../../../src/contracts/image-reference.js';
 
 export const settings: AdmissionSettings = {
   prefix: 'aibom.io',

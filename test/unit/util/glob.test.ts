@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { globMatch, matchesAny } from '../../../src/util/glob.js';
+import { globMatch, matchesAny } from '../../../src/contracts/glob.js';
 
 describe('util/glob', () => {
   const cases: [string, string, boolean][] = [

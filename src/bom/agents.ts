@@ -11,7 +11,7 @@
 //   name: <model name>} dependsOn the model. We read DESIGN.md's "only one model, or same name" as
 //   requiring the name match, because a real application with a single model (the CycloneDX
 //   MLBOM example's `support-triage-service`) is exactly what an agent is.
-import type { AgentRecord } from '../bom/inventory.js';
+import type { AgentRecord } from '../contracts/inventory.js';
 
 export type NodeRole = 'model' | 'application' | 'dataset' | 'other';
 

@@ -1,23 +1,8 @@
 // How a pod spec's image list is built: containers, initContainers (native sidecars included),
 // ephemeralContainers and image volumes (`volumes[].image.reference`, SPECS.md §5.7).
-import { parseImageReference } from '../oci/reference.js';
-import { isRecord } from './review.js';
-
-export type ImageSlot = 'container' | 'initContainer' | 'ephemeralContainer' | 'volume';
-
-export interface ImageUse {
-  /** Position in the workload's image list (containers, then init, ephemeral, volumes). */
-  index: number;
-  slot: ImageSlot;
-  /** Container name, or volume name for image volumes. */
-  container: string;
-  /** The image as written in the spec. */
-  image: string;
-  /** Normalised reference; absent when the reference does not parse. */
-  normalized?: string;
-  /** Why the reference did not parse. */
-  invalid?: string;
-}
+import { parseImageReference } from './image-reference.js';
+import { isRecord } from './json-guards.js';
+import type { ImageSlot, ImageUse } from './workload.js';
 
 const CONTAINER_LISTS: readonly [string, ImageSlot][] = [
   ['containers', 'container'],

@@ -1,6 +1,7 @@
 // The admission core's only port to the world: a function that tells what is attached to an image.
 // The edges (discovery/) implement it against registries, OCI layouts or local files.
-import type { AiInventory } from '../bom/inventory.js';
+import type { AiInventory } from './inventory.js';
+import type { ImageUse } from './workload.js';
 
 /** Closed set written to `aibom.io/lookup` (DESIGN.md "Annotations"). Free text goes to logs only. */
 export const LOOKUP_STATUSES = [
@@ -56,4 +57,12 @@ export type ImageLookup = (image: string, options: LookupOptions) => Promise<Ima
 
 export function isLookupFailure(status: LookupStatus): boolean {
   return status === 'timeout' || status.startsWith('error:');
+}
+
+/** One image of the workload with what its lookup found. */
+export interface ImageResult {
+  /** Normalised reference, or the raw string when it does not parse. */
+  image: string;
+  uses: ImageUse[];
+  findings: ImageFindings;
 }

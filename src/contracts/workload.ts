@@ -1,6 +1,7 @@
 // Which kinds carry a pod spec, where it lives, and whether a workload is top-level or owned.
 // Paths: SPECS.md §5.7 (k8s.io/api core/v1, apps/v1, batch/v1).
-import { isRecord, type KubeObject } from './review.js';
+import { isRecord } from './json-guards.js';
+import { type KubeObject } from './admission-review.js';
 
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -117,4 +118,20 @@ export function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   return out;
+}
+
+export type ImageSlot = 'container' | 'initContainer' | 'ephemeralContainer' | 'volume';
+
+export interface ImageUse {
+  /** Position in the workload's image list (containers, then init, ephemeral, volumes). */
+  index: number;
+  slot: ImageSlot;
+  /** Container name, or volume name for image volumes. */
+  container: string;
+  /** The image as written in the spec. */
+  image: string;
+  /** Normalised reference; absent when the reference does not parse. */
+  normalized?: string;
+  /** Why the reference did not parse. */
+  invalid?: string;
 }
