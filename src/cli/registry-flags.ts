@@ -4,8 +4,8 @@
 import { readInputFile } from './input.js';
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
-import { CredentialFileError, CredentialStore } from '../oci/credentials.js';
-import { RegistryClient } from '../oci/registry-client.js';
+import { CredentialFileError, CredentialStore } from '../registry/credentials.js';
+import { RegistryClient } from '../registry/client.js';
 import { buildImageLookup, type BuildLookupDeps } from '../discovery/build-lookup.js';
 import type { LookupService } from '../discovery/lookup-service.js';
 import { PlatformFilterError } from '../discovery/platforms.js';

@@ -52,7 +52,7 @@ export interface LookupOptions {
   pullSecrets?: string[];
 }
 
-/** `image` is a normalised reference (see oci/reference.ts). Must not throw; errors are statuses. */
+/** `image` is a normalised reference (see contracts/image-reference.ts). Must not throw; errors are statuses. */
 export type ImageLookup = (image: string, options: LookupOptions) => Promise<ImageFindings>;
 
 export function isLookupFailure(status: LookupStatus): boolean {

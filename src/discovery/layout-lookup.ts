@@ -6,8 +6,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FoundBom, ImageFindings, ImageLookup } from '../contracts/lookup.js';
 import { readBom } from '../bom/read.js';
-import { isIndexMediaType, LayoutError, OciLayout, type Manifest } from '../oci/layout.js';
-import type { Descriptor } from '../oci/manifest.js';
+import { isIndexMediaType, LayoutError, OciLayout, type Manifest } from '../oci-layout/layout.js';
+import type { Descriptor } from '../contracts/oci-manifest.js';
 import { parseImageReference } from '../contracts/image-reference.js';
 
 export interface LayoutLookupOptions {

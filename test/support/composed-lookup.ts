@@ -9,7 +9,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import { buildImageLookup } from '../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../src/discovery/lookup-service.js';
 import { createLookupMetrics } from '../../src/metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../src/oci/registry-client.js';
+import type { RegistryClient } from '../../src/registry/client.js';
 
 export interface ComposedLookupOptions {
   /** Overrides of `limits.*` (maxReferrers, maxLookupBytes, …). */

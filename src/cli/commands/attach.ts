@@ -1,12 +1,12 @@
 // `aibom attach IMAGE BOMFILE [--artifact-type T]`: push a BOM as an OCI 1.1 artifact referring to
-// the image (src/oci/attach.ts). Exit 0 on success, 2 on bad input, 3 when the registry fails.
+// the image (src/registry/attach.ts). Exit 0 on success, 2 on bad input, 3 when the registry fails.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { imageArgument, readInputFile } from '../input.js';
 import { readBom } from '../../bom/read.js';
 import { loadConfig } from '../../config/load.js';
-import { artifactTypeForFormat, attachBom } from '../../oci/attach.js';
-import { lookupStatusOf, RegistryError } from '../../oci/registry-client.js';
+import { artifactTypeForFormat, attachBom } from '../../registry/attach.js';
+import { lookupStatusOf, RegistryError } from '../../registry/client.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 

@@ -14,7 +14,7 @@ import { collect, UsageError, type CliIO } from '../exit.js';
 import { parseManifests, type ManifestObject } from '../manifests.js';
 import { packageVersion } from '../version.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../oci/registry-client.js';
+import type { RegistryClient } from '../../registry/client.js';
 
 interface CheckOptions extends RegistryFlagValues {
   /** `--registry`: look images not mapped by --bom up in their registries (off by default: CI runs offline). */

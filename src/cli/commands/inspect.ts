@@ -6,10 +6,10 @@ import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../con
 import { classifyImage } from '../../classify/image.js';
 import { loadConfig } from '../../config/load.js';
 import { withDigest, type ImageReference } from '../../contracts/image-reference.js';
-import { isIndex } from '../../oci/manifest.js';
+import { isIndex } from '../../contracts/oci-manifest.js';
 import { platformName } from '../../discovery/platforms.js';
 import { isAttestationEntry } from '../../discovery/sources/buildkit.js';
-import { lookupStatusOf, type RegistryClient } from '../../oci/registry-client.js';
+import { lookupStatusOf, type RegistryClient } from '../../registry/client.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/load.js';
 import { admissionSettings, enforcementSettings } from '../../config/settings.js';
 import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../oci/registry-client.js';
+import type { RegistryClient } from '../../registry/client.js';
 import { loadPolicyFiles } from '../../config/policy-files.js';
 import type { VerdictDecision } from '../../policy/evaluate.js';
 import { enforcementDependencies } from '../../policy/enforce.js';

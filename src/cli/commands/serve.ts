@@ -15,7 +15,7 @@ import { startService } from '../../server/service.js';
 import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 import { Registry } from 'prom-client';
 import { createLookupMetrics } from '../../metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../oci/registry-client.js';
+import type { RegistryClient } from '../../registry/client.js';
 import { addRegistryFlags, applyRegistryFlags, buildConfiguredLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 
 interface ServeOptions extends RegistryFlagValues {

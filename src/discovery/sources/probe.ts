@@ -6,8 +6,8 @@ import type { BomSource, FoundBom, LookupStatus } from '../../contracts/lookup.j
 import { predicateKind } from '../../bom/attestation.js';
 import type { BomLimits } from '../../bom/limits.js';
 import { readBom } from '../../bom/read.js';
-import type { Descriptor } from '../../oci/manifest.js';
-import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../oci/registry-client.js';
+import type { Descriptor } from '../../contracts/oci-manifest.js';
+import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../registry/client.js';
 
 /** Shared per lookup: what is left of the byte budget (manifests and blobs together). */
 export interface ByteBudget {

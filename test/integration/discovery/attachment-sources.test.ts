@@ -6,7 +6,7 @@ import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../../src/discovery/lookup-service.js';
 import { defaultConfig, type Config } from '../../../src/config/schema.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
+import type { RegistryClient } from '../../../src/registry/client.js';
 import type { CountingProxy } from '../../support/counting-proxy.js';
 import { startCountingProxy } from '../../support/counting-proxy.js';
 import type { LocalRegistry } from '../../support/local-registry.js';

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import { buildConfiguredLookup, buildRegistryClient } from '../../../src/cli/registry-flags.js';
 import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
+import type { RegistryClient } from '../../../src/registry/client.js';
 import { buildLookup } from '../../../src/server/compose.js';
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';

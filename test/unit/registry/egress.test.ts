@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { EgressBlockedError, EgressPolicy, guardedConnector, specialReason } from '../../../src/oci/egress.js';
+import { EgressBlockedError, EgressPolicy, guardedConnector, specialReason } from '../../../src/registry/egress.js';
 
-describe('oci/egress', () => {
+describe('registry/egress', () => {
   const table: [string, string | undefined][] = [
     ['127.0.0.1', 'loopback'],
     ['127.255.0.9', 'loopback'],

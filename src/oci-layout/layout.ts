@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LookupStatus } from '../contracts/lookup.js';
-import { parsePlatform, type Descriptor } from './manifest.js';
+import { parsePlatform, type Descriptor } from '../contracts/oci-manifest.js';
 import { parseImageReference, type ImageReference } from '../contracts/image-reference.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';

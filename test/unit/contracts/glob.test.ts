@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { globMatch, matchesAny } from '../../../src/contracts/glob.js';
 
-describe('util/glob', () => {
+describe('contracts/glob', () => {
   const cases: [string, string, boolean][] = [
     ['pkg:huggingface/ibm-granite/granite-3b', 'pkg:huggingface/ibm-granite/*', true],
     ['pkg:huggingface/meta/llama', 'pkg:huggingface/ibm-granite/*', false],

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { CredentialStore, CredentialFileError } from '../../../src/oci/credentials.js';
+import { CredentialStore, CredentialFileError } from '../../../src/registry/credentials.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
-describe('oci/credentials (docker config / .dockerconfigjson, Kubernetes key matching)', () => {
+describe('registry/credentials (docker config / .dockerconfigjson, Kubernetes key matching)', () => {
   const store = new CredentialStore();
   store.addDocument({
     auths: {

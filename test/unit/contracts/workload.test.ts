@@ -4,7 +4,7 @@ import { isTopLevel, objectName, podSpecOf, podTemplatePath, workloadKindOf, WOR
 import { loadReview } from '../../support/fixtures.js';
 import { IMAGES } from '../../support/images.js';
 
-describe('admission/workload and images', () => {
+describe('contracts/workload and pod-images', () => {
   const specs: [fixture: string, kind: string, path: string[]][] = [
     ['pod-create', 'Pod', []],
     ['deployment-create', 'Deployment', ['spec', 'template']],

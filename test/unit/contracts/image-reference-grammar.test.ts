@@ -4,7 +4,7 @@ import { parseImageReference, ReferenceError, withDigest } from '../../../src/co
 
 const D = 'sha256:' + 'c'.repeat(64);
 
-describe('oci/reference grammar', () => {
+describe('contracts/image-reference grammar', () => {
   const ok: [string, { registry: string; repository: string; tag?: string; digest?: string; normalized: string }][] = [
     ['busybox', { registry: 'docker.io', repository: 'library/busybox', tag: 'latest', normalized: 'docker.io/library/busybox:latest' }],
     ['docker.io/busybox', { registry: 'docker.io', repository: 'library/busybox', tag: 'latest', normalized: 'docker.io/library/busybox:latest' }],

@@ -4,10 +4,10 @@ import { OciServer } from '../../support/oci-server.js';
 import { CDX } from '../../support/attachments.js';
 import { corpusBytes as corpusFile } from '../../support/corpus.js';
 import { pushImage, pushReferrer, tinyBom } from '../../support/oci-fixtures.js';
-import { RegistryClient } from '../../../src/oci/registry-client.js';
-import { listReferrers } from '../../../src/oci/referrers.js';
+import { RegistryClient } from '../../../src/registry/client.js';
+import { listReferrers } from '../../../src/registry/referrers.js';
 import { composedLookup } from '../../support/composed-lookup.js';
-import { attachBom } from '../../../src/oci/attach.js';
+import { attachBom } from '../../../src/registry/attach.js';
 import { parseImageReference } from '../../../src/contracts/image-reference.js';
 
 const signal = (): AbortSignal => AbortSignal.timeout(5000);

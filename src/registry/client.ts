@@ -1,5 +1,5 @@
 // OCI distribution client (distribution-spec v1.1.1; SPECS.md §1). One undici Agent holds a pool per
-// origin and connects through the egress policy (oci/egress.ts). Every manifest and blob read is
+// origin and connects through the egress policy (registry/egress.ts). Every manifest and blob read is
 // verified against its digest; bodies are size-capped while streaming; every call takes an
 // AbortSignal. Errors are RegistryError with a closed `kind` (mapped to lookup statuses by
 // `lookupStatusOf`).
@@ -12,8 +12,8 @@ import { parseImageReference, type ImageReference } from '../contracts/image-ref
 import { EgressPolicy, guardedConnector, isEgressBlocked, type EgressRules, type Resolver } from './egress.js';
 import { CredentialStore, type Credential } from './credentials.js';
 import { parseChallenge, parseTokenResponse, TokenCache, type Challenge } from './auth.js';
-import type { ManifestError} from './manifest.js';
-import { baseMediaType, digestOf, isDigest, MANIFEST_ACCEPT, parseManifest, type Manifest } from './manifest.js';
+import type { ManifestError} from '../contracts/oci-manifest.js';
+import { baseMediaType, digestOf, isDigest, MANIFEST_ACCEPT, parseManifest, type Manifest } from '../contracts/oci-manifest.js';
 
 export type RegistryErrorKind =
   | 'auth' // 401/403, or no usable credentials/token

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parseImageReference, ReferenceError } from '../../../src/contracts/image-reference.js';
 
-describe('oci/reference', () => {
+describe('contracts/image-reference', () => {
   const cases: [string, string][] = [
     ['nginx', 'docker.io/library/nginx:latest'],
     ['nginx:1.27', 'docker.io/library/nginx:1.27'],

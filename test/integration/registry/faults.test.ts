@@ -13,9 +13,9 @@ import { freePort } from '../../support/local-registry.js';
 import { composedLookup, type ComposedLookupOptions } from '../../support/composed-lookup.js';
 import { CDX } from '../../support/attachments.js';
 import { pushImage, pushReferrer, tinyBom } from '../../support/oci-fixtures.js';
-import { RegistryClient, RegistryError } from '../../../src/oci/registry-client.js';
-import { EgressBlockedError } from '../../../src/oci/egress.js';
-import { CredentialStore } from '../../../src/oci/credentials.js';
+import { RegistryClient, RegistryError } from '../../../src/registry/client.js';
+import { EgressBlockedError } from '../../../src/registry/egress.js';
+import { CredentialStore } from '../../../src/registry/credentials.js';
 import { parseImageReference } from '../../../src/contracts/image-reference.js';
 import { guardViolations } from '../../../scripts/lib/loopback-guard.js';
 

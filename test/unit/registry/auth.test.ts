@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { parseChallenge, parseTokenResponse, TokenCache } from '../../../src/oci/auth.js';
+import { parseChallenge, parseTokenResponse, TokenCache } from '../../../src/registry/auth.js';
 
-describe('oci/auth', () => {
+describe('registry/auth', () => {
   it('parses distribution token challenges', () => {
     expect(parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:org/app:pull,push",error="insufficient_scope"')).to.deep.equal({
       scheme: 'bearer',

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { judgeReferrer, nextLink } from '../../../src/oci/referrers.js';
-import { parseManifest, referrersTag } from '../../../src/oci/manifest.js';
+import { judgeReferrer, nextLink } from '../../../src/registry/referrers.js';
+import { parseManifest, referrersTag } from '../../../src/contracts/oci-manifest.js';
 
 const d = (mediaType: string, c = 'a'): Record<string, unknown> => ({ mediaType, digest: 'sha256:' + c.repeat(64), size: 10 });
 const manifest = (m: Record<string, unknown>): ReturnType<typeof parseManifest> =>
   parseManifest(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m })));
 
-describe('oci/referrers judgement', () => {
+describe('registry/referrers judgement', () => {
   it('reads a BOM-typed layer as a declared BOM', () => {
     const j = judgeReferrer(manifest({ artifactType: 'application/vnd.cyclonedx+json', config: d('application/vnd.oci.empty.v1+json', '4'), layers: [d('application/vnd.cyclonedx+json; version=1.6')] }));
     expect(j.layers.map((l) => l.declaredType)).to.deep.equal(['application/vnd.cyclonedx+json']);
