@@ -10,11 +10,9 @@ import { isLookupFailure } from '../contracts/lookup.js';
 import { desiredMetadata } from './annotations.js';
 import { type ImageResult } from '../contracts/lookup.js';
 import { metadataPatch, type PatchOp } from './patch.js';
-import { classifyImage } from '../classify/image.js';
+import { classifyImage, classifyWorkload, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
 import { type ImageOutcome } from '../contracts/classification.js';
-import { classifyWorkload } from '../classify/workload.js';
 import { type WorkloadClassification } from '../contracts/classification.js';
-import { detectAiHeuristically, type HeuristicOptions } from '../classify/heuristics.js';
 import type { PolicyContext, PolicyDecision } from '../contracts/policy.js';
 
 export type Endpoint = 'mutate' | 'validate';

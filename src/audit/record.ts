@@ -3,12 +3,11 @@
 // edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
-import type { AdmissionOutcome, Endpoint } from '../admission/admit.js';
+import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
 import { dedupeModels } from '../contracts/model-identity.js';
 import { modelLabel } from '../contracts/model-identity.js';
-import { isEnforcementDecision, type DecisionResult, type EnforcementSettings } from '../policy/enforce.js';
-import { evaluateBreakGlass } from '../policy/breakglass.js';
+import { isEnforcementDecision, type DecisionResult, type EnforcementSettings, evaluateBreakGlass } from '../policy/index.js';
 import { workloadKindOf } from '../contracts/workload.js';
 
 export const AUDIT_RECORD_VERSION = 1;

@@ -2,16 +2,12 @@
 // runs, as a synthetic AdmissionReview CREATE, with the policy evaluator plugged in. Only the lookup and
 // the clock differ from the server.
 import type { AdmissionResponse } from '../contracts/admission-review.js';
-import { parseAdmissionReview } from '../admission/review.js';
-import { admit, type AdmissionSettings } from '../admission/admit.js';
+import { parseAdmissionReview, admit, type AdmissionSettings } from '../admission/index.js';
 import type { ImageLookup, LookupStatus } from '../contracts/lookup.js';
 import type { WorkloadClassification } from '../contracts/classification.js';
 import type { WorkloadKind } from '../contracts/workload.js';
 import { objectName } from '../contracts/workload.js';
-import type { DecisionOptions, VerdictDecision } from '../policy/evaluate.js';
-import { enforcementDependencies } from '../policy/enforce.js';
-import { policySet } from '../policy/policy-set.js';
-import type { AIModelPolicy } from '../policy/schema.js';
+import { type DecisionOptions, type VerdictDecision, enforcementDependencies, policySet, type AIModelPolicy } from '../policy/index.js';
 import type { Verdict } from '../contracts/policy.js';
 import { modelLabel } from '../contracts/model-identity.js';
 import { dedupeModels } from '../contracts/model-identity.js';

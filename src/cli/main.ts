@@ -1,14 +1,14 @@
 // The `aibom` command. `main` returns the exit code; src/cli/run.ts is the process entry.
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
-import { ConfigError } from '../config/load.js';
-import { BomMappingError } from '../discovery/file-lookup.js';
+import { ConfigError } from '../config/index.js';
+import { BomMappingError } from '../discovery/index.js';
 import { registerReview } from './commands/review.js';
 import { registerClassify } from './commands/classify.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerAttach } from './commands/attach.js';
 import { registerCheck } from './commands/check.js';
-import { PolicyError } from '../policy/parse.js';
+import { PolicyError } from '../policy/index.js';
 import { registerServe } from './commands/serve.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {

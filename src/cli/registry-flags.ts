@@ -3,12 +3,9 @@
 // JSON / .dockerconfigjson), `--ca-file FILE`; and the registry client built from the configuration.
 import { readInputFile } from './input.js';
 import type { Command } from 'commander';
-import type { Config } from '../config/schema.js';
-import { CredentialFileError, CredentialStore } from '../registry/credentials.js';
-import { RegistryClient } from '../registry/client.js';
-import { buildImageLookup, type BuildLookupDeps } from '../discovery/build-lookup.js';
-import type { LookupService } from '../discovery/lookup-service.js';
-import { PlatformFilterError } from '../discovery/platforms.js';
+import type { Config } from '../config/index.js';
+import { CredentialFileError, CredentialStore, RegistryClient } from '../registry/index.js';
+import { buildImageLookup, type BuildLookupDeps, type LookupService, PlatformFilterError } from '../discovery/index.js';
 import { ReferenceError } from '../contracts/image-reference.js';
 import { collect, UsageError } from './exit.js';
 

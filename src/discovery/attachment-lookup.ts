@@ -9,7 +9,7 @@
 import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../contracts/lookup.js';
 import type { ImageReference } from '../contracts/image-reference.js';
 import { isIndex, type Manifest } from '../contracts/oci-manifest.js';
-import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/client.js';
+import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
 import type { Clock } from './clock.js';
 import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';
 import { MAX_PLATFORMS, selectPlatforms, type PlatformFilter, type PlatformManifest } from './platforms.js';

@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { LookupStatus } from '../contracts/lookup.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/index.js';
 import type { ImageReference } from '../contracts/image-reference.js';
-import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/client.js';
+import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
 import { lookupAttachments, type AttachmentLookupOptions } from './attachment-lookup.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { createLookupService, defaultStatusOfError, type LookupService, type UnderlyingContext } from './lookup-service.js';

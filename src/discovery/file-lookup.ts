@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FoundBom, ImageFindings, ImageLookup } from '../contracts/lookup.js';
-import { readBom } from '../bom/read.js';
+import { readBom } from '../bom/index.js';
 import { parseImageReference } from '../contracts/image-reference.js';
 
 export class BomMappingError extends Error {

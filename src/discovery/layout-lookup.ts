@@ -5,8 +5,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FoundBom, ImageFindings, ImageLookup } from '../contracts/lookup.js';
-import { readBom } from '../bom/read.js';
-import { isIndexMediaType, LayoutError, OciLayout, type Manifest } from '../oci-layout/layout.js';
+import { readBom } from '../bom/index.js';
+import { isIndexMediaType, LayoutError, OciLayout, type Manifest } from '../oci-layout/index.js';
 import type { Descriptor } from '../contracts/oci-manifest.js';
 import { parseImageReference } from '../contracts/image-reference.js';
 

@@ -9,7 +9,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ImageFindings, ImageLookup, LookupOptions, LookupStatus } from '../contracts/lookup.js';
 import { LOOKUP_STATUSES } from '../contracts/lookup.js';
-import { PARSER_VERSION } from '../bom/version.js';
+import { PARSER_VERSION } from '../bom/index.js';
 import type { ImageReference } from '../contracts/image-reference.js';
 import { parseImageReference, withDigest } from '../contracts/image-reference.js';
 import type { Clock } from './clock.js';

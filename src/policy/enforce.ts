@@ -3,7 +3,6 @@
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
 // `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
-import type { AdmitDependencies } from '../admission/admit.js';
 import type { PolicyContext } from '../contracts/policy.js';
 import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
 import { imageSignature } from '../contracts/pod-images.js';
@@ -217,7 +216,7 @@ export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: Enfor
 /** The policy ports of `admit()` for both endpoints, over a (possibly changing) policy set. */
 export interface EnforcementPorts {
   evaluatePolicy: (ctx: PolicyContext) => EnforcementDecision;
-  isBypassed: NonNullable<AdmitDependencies['isBypassed']>;
+  isBypassed: (ctx: PolicyContext) => boolean;
 }
 
 export function enforcementDependencies(options: { policies: () => PolicySet; settings: EnforcementSettings; clock: () => Date }): EnforcementPorts {

@@ -4,10 +4,8 @@
 // the process (`aibom serve`: buildImageLookup, docs/discovery.md); without it, registry images are
 // `error:not-found`.
 import type { ImageLookup } from '../contracts/lookup.js';
-import { ConfigError } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { fileLookup, noSourceLookup, type BomMapping } from '../discovery/file-lookup.js';
-import { layoutLookup } from '../discovery/layout-lookup.js';
+import { ConfigError, type Config } from '../config/index.js';
+import { fileLookup, noSourceLookup, type BomMapping, layoutLookup } from '../discovery/index.js';
 
 export interface LookupWiring {
   /** `--bom IMAGE=FILE` overrides. */

@@ -6,11 +6,10 @@
 // The Deployment's preStop sleep matches the delay (deploy/deployment.yaml).
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import type { AdmitDependencies } from '../admission/admit.js';
+import type { AdmitDependencies } from '../admission/index.js';
 import type { ImageLookup } from '../contracts/lookup.js';
-import type { Config } from '../config/schema.js';
-import { admissionSettings } from '../config/settings.js';
-import { createWebhookMetrics, type WebhookMetrics } from '../metrics/metrics.js';
+import { type Config, admissionSettings } from '../config/index.js';
+import { createWebhookMetrics, type WebhookMetrics } from '../metrics/index.js';
 import { createAdminServer, type Readiness } from './admin-server.js';
 import { CertificateWatcher, loadTlsMaterial } from './certificates.js';
 import type { Logger } from './log.js';

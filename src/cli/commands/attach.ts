@@ -3,10 +3,9 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { imageArgument, readInputFile } from '../input.js';
-import { readBom } from '../../bom/read.js';
-import { loadConfig } from '../../config/load.js';
-import { artifactTypeForFormat, attachBom } from '../../registry/attach.js';
-import { lookupStatusOf, RegistryError } from '../../registry/client.js';
+import { readBom } from '../../bom/index.js';
+import { loadConfig } from '../../config/index.js';
+import { artifactTypeForFormat, attachBom, lookupStatusOf, RegistryError } from '../../registry/index.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 

@@ -4,17 +4,15 @@
 // 3 only a failed lookup under `onLookupFailure: deny` would deny.
 import type { Command } from 'commander';
 import { readInputFile } from '../input.js';
-import { loadConfig } from '../../config/load.js';
-import { loadPolicyFiles } from '../../config/policy-files.js';
-import { admissionSettings } from '../../config/settings.js';
-import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
+import { loadConfig, loadPolicyFiles, admissionSettings } from '../../config/index.js';
+import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/index.js';
 import { checkExitCode, checkWorkloads } from '../check-run.js';
 import { renderJson, renderSarif, renderTable } from '../check-report.js';
 import { collect, UsageError, type CliIO } from '../exit.js';
 import { parseManifests, type ManifestObject } from '../manifests.js';
 import { packageVersion } from '../version.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../registry/client.js';
+import type { RegistryClient } from '../../registry/index.js';
 
 interface CheckOptions extends RegistryFlagValues {
   /** `--registry`: look images not mapped by --bom up in their registries (off by default: CI runs offline). */

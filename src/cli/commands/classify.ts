@@ -3,11 +3,11 @@
 // it is a CLI-only check, never on the admission path (DESIGN.md "Budgets": no schema validation there).
 import type { Command } from 'commander';
 import { readInputFile, readInputText } from '../input.js';
-import { readBom } from '../../bom/read.js';
+import { readBom } from '../../bom/index.js';
 import type { AiInventory, Finding } from '../../contracts/inventory.js';
-import { classifyInventory } from '../../classify/inventory.js';
+import { classifyInventory } from '../../classify/index.js';
 import { type BomClassification } from '../../contracts/classification.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 
 interface ClassifyOptions {

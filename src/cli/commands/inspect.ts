@@ -3,13 +3,12 @@
 import type { Command } from 'commander';
 import { imageArgument } from '../input.js';
 import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../contracts/lookup.js';
-import { classifyImage } from '../../classify/image.js';
-import { loadConfig } from '../../config/load.js';
+import { classifyImage } from '../../classify/index.js';
+import { loadConfig } from '../../config/index.js';
 import { withDigest, type ImageReference } from '../../contracts/image-reference.js';
 import { isIndex } from '../../contracts/oci-manifest.js';
-import { platformName } from '../../discovery/platforms.js';
-import { isAttestationEntry } from '../../discovery/sources/buildkit.js';
-import { lookupStatusOf, type RegistryClient } from '../../registry/client.js';
+import { platformName, isAttestationEntry } from '../../discovery/index.js';
+import { lookupStatusOf, type RegistryClient } from '../../registry/index.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 

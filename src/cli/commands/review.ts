@@ -1,18 +1,12 @@
 // `aibom review REVIEW.json`: run the admission core offline on an AdmissionReview file.
 import type { Command } from 'commander';
-import { admit, type AdmissionOutcome } from '../../admission/admit.js';
-import { parseAdmissionReview, ReviewParseError } from '../../admission/review.js';
+import { admit, type AdmissionOutcome, parseAdmissionReview, ReviewParseError } from '../../admission/index.js';
 import { isLookupFailure } from '../../contracts/lookup.js';
-import { loadConfig } from '../../config/load.js';
-import { admissionSettings, enforcementSettings } from '../../config/settings.js';
-import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
+import { loadConfig, admissionSettings, enforcementSettings, loadPolicyFiles } from '../../config/index.js';
+import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/index.js';
 import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../registry/client.js';
-import { loadPolicyFiles } from '../../config/policy-files.js';
-import type { VerdictDecision } from '../../policy/evaluate.js';
-import { enforcementDependencies } from '../../policy/enforce.js';
-import { policySet } from '../../policy/policy-set.js';
-import { formatVerdict } from '../../policy/verdict.js';
+import type { RegistryClient } from '../../registry/index.js';
+import { type VerdictDecision, enforcementDependencies, policySet, formatVerdict } from '../../policy/index.js';
 import { readInputText } from '../input.js';
 import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 

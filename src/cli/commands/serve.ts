@@ -3,19 +3,14 @@
 // development CA and serving certificate with openssl and says where they are.
 import type { Command } from 'commander';
 import type { ImageLookup } from '../../contracts/lookup.js';
-import { loadConfig, type DeepPartial } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
-import { parseBomMapping } from '../../discovery/file-lookup.js';
-import { CertificateError } from '../../server/certificates.js';
-import { PolicyError } from '../../policy/parse.js';
-import { buildLookup } from '../../server/compose.js';
-import { defaultServingNames, generateDevCertificates } from '../../server/dev-certs.js';
-import { createLogger } from '../../server/log.js';
-import { startService } from '../../server/service.js';
+import { loadConfig, type DeepPartial, type Config } from '../../config/index.js';
+import { parseBomMapping } from '../../discovery/index.js';
+import { CertificateError, buildLookup, defaultServingNames, generateDevCertificates, createLogger, startService } from '../../server/index.js';
+import { PolicyError } from '../../policy/index.js';
 import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 import { Registry } from 'prom-client';
-import { createLookupMetrics } from '../../metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../registry/client.js';
+import { createLookupMetrics } from '../../metrics/index.js';
+import type { RegistryClient } from '../../registry/index.js';
 import { addRegistryFlags, applyRegistryFlags, buildConfiguredLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
 
 interface ServeOptions extends RegistryFlagValues {

@@ -3,7 +3,7 @@
 // (`discovery.cosignRepository`). A missing tag means nothing is attached: not a problem.
 import { parseImageReference, ReferenceError } from '../../contracts/image-reference.js';
 import { isIndex, referrersTag, type Manifest } from '../../contracts/oci-manifest.js';
-import { RegistryError, type RepoRef } from '../../registry/client.js';
+import { RegistryError, type RepoRef } from '../../registry/index.js';
 import { fetchManifest, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
 
 export type CosignSuffix = 'sbom' | 'att';

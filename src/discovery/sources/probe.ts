@@ -3,11 +3,9 @@
 // a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
 // in-toto statement names the subject, SPECS.md §2.6 step 5).
 import type { BomSource, FoundBom, LookupStatus } from '../../contracts/lookup.js';
-import { predicateKind } from '../../bom/attestation.js';
-import type { BomLimits } from '../../bom/limits.js';
-import { readBom } from '../../bom/read.js';
+import { predicateKind, type BomLimits, readBom } from '../../bom/index.js';
 import type { Descriptor } from '../../contracts/oci-manifest.js';
-import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../registry/client.js';
+import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../registry/index.js';
 
 /** Shared per lookup: what is left of the byte budget (manifests and blobs together). */
 export interface ByteBudget {

@@ -9,7 +9,7 @@
 // A referrer counts only if its manifest names this subject; an attestation only if its statement does.
 import type { BomSource } from '../../contracts/lookup.js';
 import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../contracts/oci-manifest.js';
-import { judgeReferrer, listReferrers } from '../../registry/referrers.js';
+import { judgeReferrer, listReferrers } from '../../registry/index.js';
 import { attestedBom, eachLimited, emptyResult, fetchLayer, fetchManifest, plainBom, predicateMayBeBom, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
 
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
