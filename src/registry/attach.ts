@@ -4,7 +4,8 @@
 // referrers API index it themselves (`OCI-Subject` on the PUT, or the API answering); for the others
 // (Debian's distribution 2.8) we maintain the `sha256-<hex>` tag index as ORAS and cosign do.
 import { createHash } from 'node:crypto';
-import { RegistryError, type RegistryClient } from './client.js';
+import { RegistryError } from './errors.js';
+import { type RegistryClient } from './client.js';
 import type { ImageReference } from '../contracts/image-reference.js';
 import { baseMediaType, EMPTY_BLOB, EMPTY_DIGEST, isIndex, MT, referrersTag, type Descriptor } from '../contracts/oci-manifest.js';
 

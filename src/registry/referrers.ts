@@ -2,7 +2,9 @@
 // SPECS.md §1.3–1.5): the API first, the `sha256-<hex>` tag index when the registry has no API
 // (remembered per registry origin, as ORAS does), and the judgement of each referrer manifest:
 // its own `artifactType`, `config.mediaType` and layer types decide, never the list descriptor alone.
-import { readCapped, RegistryError, type RegistryClient, type RepoRef } from './client.js';
+import { readCapped, type RepoRef } from './transport.js';
+import { RegistryError } from './errors.js';
+import { type RegistryClient } from './client.js';
 import { baseMediaType, EMPTY_DIGEST, isIndex, MT, parseManifest, referrersTag, type Descriptor, type Manifest } from '../contracts/oci-manifest.js';
 
 export interface ReferrerList {
