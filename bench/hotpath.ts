@@ -20,13 +20,13 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { admit, type AdmitDependencies } from '../src/admission/admit.js';
 import { parseAdmissionReview } from '../src/admission/review.js';
-import { buildConfiguredLookup, applyRegistryFlags, buildRegistryClient } from '../src/cli/registry-flags.js';
+import { applyRegistryFlags } from '../src/cli/registry-flags.js';
 import { loadConfig } from '../src/config/load.js';
 import { admissionSettings } from '../src/config/settings.js';
 import { createLookupMetrics } from '../src/metrics/lookup-metrics.js';
 import { createWebhookMetrics } from '../src/metrics/metrics.js';
 import { loadTlsMaterial } from '../src/server/certificates.js';
-import { buildLookup } from '../src/server/compose.js';
+import { composeLookup } from '../src/discovery/compose.js';
 import { defaultServingNames, generateDevCertificates } from '../src/server/dev-certs.js';
 import { createEnforcement } from '../src/server/enforcement.js';
 import { createLogger } from '../src/server/log.js';
@@ -124,12 +124,12 @@ async function main(): Promise<void> {
     const config = applyRegistryFlags(loadConfig({ env: { AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: flags.level! } }), { insecureRegistry: [registry.host] });
     const log = createLogger({ level: config.log.level, destination: pino.destination({ dest: '/dev/null', sync: true }) });
     const promRegistry = new Registry();
-    const client = buildRegistryClient(config);
-    const lookup = buildLookup(config, { registry: (cfg) => buildConfiguredLookup(cfg, { client, metrics: createLookupMetrics(promRegistry), onNote: () => undefined }) });
+    const composed = composeLookup(config, { metrics: createLookupMetrics(promRegistry), onNote: () => undefined });
+    const lookup = composed.lookup;
     const certs = await generateDevCertificates(join(work, 'certs'), defaultServingNames('aibom-webhook', 'aibom-system'));
     const metrics = createWebhookMetrics(promRegistry);
     const enforcement = createEnforcement({ config, log, registry: promRegistry });
-    closers.push(() => client.close(), () => enforcement.stop());
+    closers.push(() => composed.close(), () => enforcement.stop());
     const webhook = createWebhookServer({
       config, tls: await loadTlsMaterial(certs.serving.cert, certs.serving.key), lookup, settings: admissionSettings(config), log, metrics,
       evaluatePolicy: enforcement.ports.evaluatePolicy, isBypassed: enforcement.ports.isBypassed, onDecision: enforcement.onDecision,

@@ -34,8 +34,7 @@ export const ROOMS = {
   metrics: { layer: 'edge', may: ['contracts', 'admission', 'audit', 'discovery'] },
   k8s: { layer: 'edge', may: ['contracts', 'config'] },
   inventory: { layer: 'edge', may: ['contracts', 'bom', 'classify', 'admission', 'policy', 'audit', 'config', 'discovery', 'k8s', 'metrics'] },
-  // discovery/ only until the lookup is composed in one place (issue 14, item 7).
-  server: { layer: 'edge', may: ['contracts', 'admission', 'audit', 'policy', 'config', 'metrics', 'discovery'] },
+  server: { layer: 'edge', may: ['contracts', 'admission', 'audit', 'policy', 'config', 'metrics'] },
   // The command line wires everything together.
   cli: { layer: 'edge', may: ['contracts', 'bom', 'classify', 'formats', 'trust', 'admission', 'policy', 'audit', 'config', 'registry', 'oci-layout', 'discovery', 'metrics', 'k8s', 'inventory', 'server'] },
 };

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
 import { ConfigError } from '../config/index.js';
 import { BomMappingError } from '../discovery/index.js';
+import { CredentialFileError } from '../registry/index.js';
 import { registerReview } from './commands/review.js';
 import { registerClassify } from './commands/classify.js';
 import { registerInspect } from './commands/inspect.js';
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
       return EXIT_BAD_INPUT;
     }
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError || err instanceof CredentialFileError) {
       io.stderr(`aibom: ${err.message}\n`);
       return EXIT_BAD_INPUT;
     }

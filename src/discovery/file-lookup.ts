@@ -74,5 +74,3 @@ function mediaTypeOf(format: string): string {
   }
 }
 
-/** The end of the chain when no discovery source is configured. */
-export const noSourceLookup: ImageLookup = async () => ({ status: 'error:not-found', boms: [], detail: 'no discovery source configured for this image' });

@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { imageArgument, readInputFile } from '../input.js';
 import { readBom } from '../../bom/index.js';
 import { loadConfig } from '../../config/index.js';
-import { artifactTypeForFormat, attachBom, lookupStatusOf, RegistryError } from '../../registry/index.js';
+import { artifactTypeForFormat, attachBom, lookupStatusOf, RegistryError, registryClientFromConfig } from '../../registry/index.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 
 interface AttachCliOptions extends RegistryFlagValues {
   artifactType?: string;
@@ -39,7 +39,7 @@ export function registerAttach(program: Command, io: CliIO, setExit: (code: numb
       artifactType = artifactTypeForFormat(read.inventory.format);
       if (!artifactType) throw new UsageError(`${file}: unknown BOM format; pass --artifact-type`);
     }
-    const client = buildRegistryClient(config);
+    const client = registryClientFromConfig(config);
     try {
       const result = await attachBom(client, ref, bytes, { artifactType, fileName: basename(file), created: now().toISOString() }, AbortSignal.timeout(Math.max(30_000, config.registries.requestTimeoutMs * 10)));
       if (options.json) io.stdout(JSON.stringify(result, null, 2) + '\n');

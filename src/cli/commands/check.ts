@@ -5,14 +5,13 @@
 import type { Command } from 'commander';
 import { readInputFile } from '../input.js';
 import { loadConfig, loadPolicyFiles, admissionSettings } from '../../config/index.js';
-import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/index.js';
+import { composeLookup, parseBomMapping } from '../../discovery/index.js';
 import { checkExitCode, checkWorkloads } from '../check-run.js';
 import { renderJson, renderSarif, renderTable } from '../check-report.js';
 import { collect, UsageError, type CliIO } from '../exit.js';
 import { parseManifests, type ManifestObject } from '../manifests.js';
 import { packageVersion } from '../version.js';
-import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../registry/index.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 
 interface CheckOptions extends RegistryFlagValues {
   /** `--registry`: look images not mapped by --bom up in their registries (off by default: CI runs offline). */
@@ -54,21 +53,20 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
           objects.push(...parseManifests(readInputFile(file).toString('utf8'), file));
         }
       }
-      let client: RegistryClient | undefined;
-      if (options.registry) client = buildRegistryClient(config);
+      // The webhook's lookup chain; registries only with --registry (CI runs offline).
+      const composed = composeLookup(config, { bomMappings: mappings, registry: options.registry === true });
       let workloads;
       try {
-        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
         workloads = await checkWorkloads(objects, {
           policies,
-          lookup,
+          lookup: composed.lookup,
           settings: admissionSettings(config),
           clock: () => new Date(),
           timeoutMs: config.validate.timeoutSeconds * 1000,
           namespace: options.namespace,
         });
       } finally {
-        await client?.close();
+        await composed.close();
       }
       if (workloads.length === 0) io.stderr('aibom: no workload (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, …) found in the manifests\n');
       if (policies.length === 0) io.stderr('aibom: no AIModelPolicy given (--policy, or policies.dir in the configuration): nothing can be denied\n');

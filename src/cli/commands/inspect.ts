@@ -7,10 +7,10 @@ import { classifyImage } from '../../classify/index.js';
 import { loadConfig } from '../../config/index.js';
 import { withDigest, type ImageReference } from '../../contracts/image-reference.js';
 import { isIndex } from '../../contracts/oci-manifest.js';
-import { platformName, isAttestationEntry } from '../../discovery/index.js';
-import { lookupStatusOf, type RegistryClient } from '../../registry/index.js';
+import { composeLookup, platformName, isAttestationEntry } from '../../discovery/index.js';
+import { lookupStatusOf, registryClientFromConfig, type RegistryClient } from '../../registry/index.js';
 import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 
 interface InspectOptions extends RegistryFlagValues {
   json?: boolean;
@@ -40,13 +40,16 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
   addRegistryFlags(cmd).action(async (image: string, options: InspectOptions) => {
     const ref = imageArgument(image);
     const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-    const client = buildRegistryClient(config);
+    // The image is resolved in its registry; its BOMs are looked up through the webhook's chain.
+    const composed = composeLookup(config);
+    const client = composed.client ?? registryClientFromConfig(config);
     try {
-      const report = await inspectImage(client, ref, buildCliLookup(config, client), config.validate.timeoutSeconds * 1000);
+      const report = await inspectImage(client, ref, composed.lookup, config.validate.timeoutSeconds * 1000);
       io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : humanInspect(report));
       setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT_LOOKUP_FAILED : EXIT_OK);
     } finally {
-      await client.close();
+      await composed.close();
+      if (client !== composed.client) await client.close();
     }
   });
 }

@@ -3,9 +3,8 @@ import type { Command } from 'commander';
 import { admit, type AdmissionOutcome, parseAdmissionReview, ReviewParseError } from '../../admission/index.js';
 import { isLookupFailure } from '../../contracts/lookup.js';
 import { loadConfig, admissionSettings, enforcementSettings, loadPolicyFiles } from '../../config/index.js';
-import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/index.js';
-import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../registry/index.js';
+import { composeLookup, parseBomMapping } from '../../discovery/index.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 import { type VerdictDecision, enforcementDependencies, policySet, formatVerdict } from '../../policy/index.js';
 import { readInputText } from '../input.js';
 import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
@@ -48,20 +47,18 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
         throw err;
       }
       const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-      const policies = options.policy.length > 0 ? loadPolicyFiles(options.policy).map((p) => p.policy) : [];
-      const mappings = options.bom.map(parseBomMapping);
-      // Images not mapped by --bom are looked up in their registry (egress policy applies), unless
-      // --no-registry or the configuration's discovery sources leave the registry out.
-      let client: RegistryClient | undefined;
-      if (options.registry && config.discovery.sources.includes('registry')) client = buildRegistryClient(config);
+      // The webhook's policies: --policy, else the configured policies.dir (as `aibom serve` loads it).
+      const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
+      const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
+      // The webhook's lookup chain (--bom files, then discovery.sources); --no-registry leaves the registry out.
+      const composed = composeLookup(config, { bomMappings: options.bom.map(parseBomMapping), registry: options.registry });
       try {
-        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
         // The webhook's own enforcement (break-glass against the review's userInfo, exceptions, waivers).
         const set = policySet(policies);
         const ports = enforcementDependencies({ policies: () => set, settings: enforcementSettings(config), clock: () => new Date() });
         let decision: VerdictDecision | undefined;
         const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
-          lookup,
+          lookup: composed.lookup,
           settings: admissionSettings(config),
           signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
           isBypassed: ports.isBypassed,
@@ -70,7 +67,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
         io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome) + verdictReport(decision));
         setExit(exitCodeOf(outcome, decision));
       } finally {
-        await client?.close();
+        await composed.close();
       }
     });
 }

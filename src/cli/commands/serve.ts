@@ -2,16 +2,14 @@
 // shuts down gracefully (src/server/service.ts) and exits 0. Without a certificate it makes a
 // development CA and serving certificate with openssl and says where they are.
 import type { Command } from 'commander';
-import type { ImageLookup } from '../../contracts/lookup.js';
 import { loadConfig, type DeepPartial, type Config } from '../../config/index.js';
-import { parseBomMapping } from '../../discovery/index.js';
-import { CertificateError, buildLookup, defaultServingNames, generateDevCertificates, createLogger, startService } from '../../server/index.js';
+import { composeLookup, parseBomMapping } from '../../discovery/index.js';
+import { CertificateError, defaultServingNames, generateDevCertificates, createLogger, startService } from '../../server/index.js';
 import { PolicyError } from '../../policy/index.js';
 import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
 import { Registry } from 'prom-client';
 import { createLookupMetrics } from '../../metrics/index.js';
-import type { RegistryClient } from '../../registry/index.js';
-import { addRegistryFlags, applyRegistryFlags, buildConfiguredLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 
 interface ServeOptions extends RegistryFlagValues {
   tlsCert?: string;
@@ -24,8 +22,6 @@ interface ServeOptions extends RegistryFlagValues {
 }
 
 export interface ServeWiring {
-  /** The registry lookup (with its cache) for `discovery.sources: [registry]`. */
-  registry?: (config: Config) => ImageLookup;
   /** Calls `handler` on a shutdown request; defaults to SIGTERM and SIGINT. Returns an unsubscribe. */
   onShutdownSignal?: (handler: (signal: string) => void) => () => void;
 }
@@ -71,16 +67,13 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       const log = createLogger({ level: config.log.level });
       // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
       const promRegistry = new Registry();
-      let client: RegistryClient | undefined;
-      const registryLookup = wiring.registry ?? ((cfg: Config): ImageLookup => {
-        client = buildRegistryClient(cfg);
-        return buildConfiguredLookup(cfg, {
-          client,
-          metrics: createLookupMetrics(promRegistry),
-          onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
-        });
+      const composed = composeLookup(config, {
+        bomMappings: options.bom.map(parseBomMapping),
+        // The lookup metrics exist where a registry is looked up.
+        ...(config.discovery.sources.includes('registry') ? { metrics: createLookupMetrics(promRegistry) } : {}),
+        onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
       });
-      const lookup = buildLookup(config, { bomMappings: options.bom.map(parseBomMapping), registry: registryLookup });
+      const lookup = composed.lookup;
 
       let certFile = config.server.tlsCert;
       let keyFile = config.server.tlsKey;
@@ -101,7 +94,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       try {
         service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
       } catch (err) {
-        await client?.close();
+        await composed.close();
         if (err instanceof CertificateError) throw new UsageError(err.message);
         if (err instanceof PolicyError) throw new UsageError(err.message);
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
@@ -121,7 +114,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
           });
         });
       });
-      await client?.close();
+      await composed.close();
       io.stdout('aibom: stopped\n');
       setExit(EXIT_OK);
     });

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import type { LookupOptions } from '../../../src/contracts/lookup.js';
-import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
+import { registryClientFromConfig } from '../../../src/registry/from-config.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../../src/discovery/lookup-service.js';
 import { defaultConfig } from '../../../src/config/schema.js';
@@ -41,7 +41,7 @@ describe('buildImageLookup on the real registry (counting proxy)', function () {
     proxy.clearFaults();
     const config = defaultConfig();
     config.registries.insecure = [proxy.host];
-    client = buildRegistryClient(config);
+    client = registryClientFromConfig(config);
     prom = new Registry();
     lookup = buildImageLookup(config, { client, metrics: createLookupMetrics(prom) });
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import { buildLookup } from '../../../src/server/compose.js';
+import { composeLookup } from '../../../src/discovery/compose.js';
 import { createLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post } from '../../../scripts/lib/admission-client.js';
@@ -101,7 +101,7 @@ describe('enforcement over TLS', function () {
   async function start(dir = cm.dir): Promise<RunningService> {
     const config = testConfig({ policies: { dir, pollSeconds: 0.2 }, breakGlass: { allowedUsers: ['alice'] }, log: { level: 'info' } });
     const log = createLogger({ level: 'info', destination: { write: (line: string) => logLines.push(line) } });
-    return startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: buildLookup(config, { bomMappings: BOMS }), log, registry: new Registry() });
+    return startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: composeLookup(config, { bomMappings: BOMS, registry: false }).lookup, log, registry: new Registry() });
   }
 
   before(async () => {

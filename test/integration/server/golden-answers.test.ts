@@ -12,13 +12,14 @@ import { basename, join, relative } from 'node:path';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import type { ImageFindings, ImageLookup } from '../../../src/contracts/lookup.js';
-import { buildLookup } from '../../../src/server/compose.js';
+import { composeLookup } from '../../../src/discovery/compose.js';
 import { createLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, post } from '../../../scripts/lib/admission-client.js';
 import { bomFixture, findings, fixturePath, foundBom, inventoryOf, ROOT, tableLookup } from '../../support/fixtures.js';
 import { IMAGES } from '../../support/images.js';
 import { standardTable } from '../../support/world.js';
+import { runCli } from '../../support/cli.js';
 import { tempDir, testCertificates, testConfig } from '../../support/server.js';
 
 const GOLDEN_DIR = join(ROOT, 'test/fixtures/golden/answers');
@@ -55,6 +56,14 @@ const registryTable = (): Record<string, ImageFindings> => ({
   [WEB]: findings('found', [foundBom(inventoryOf(bomFixture('no-ai.cdx.json')), 'c2'.repeat(32))], `sha256:${'8'.repeat(64)}`),
 });
 
+const BOM_FILES = [
+  { image: IMAGES.model, file: bomFixture('model.cdx.json') },
+  { image: IMAGES.agent, file: bomFixture('agent.cdx.json') },
+  { image: IMAGES.dataset, file: bomFixture('dataset.cdx.json') },
+  { image: IMAGES.sidecar, file: bomFixture('no-ai.cdx.json') },
+  { image: SENTIMENT, file: fixturePath('server', 'model.cdx.json') },
+];
+
 const WORLDS: World[] = [
   // Registry answers from a table: BOMs found with digests, everything else `none`.
   { name: 'registry', lookup: () => tableLookup(registryTable()).lookup, adminsMayBreakGlass: true },
@@ -62,15 +71,7 @@ const WORLDS: World[] = [
   {
     name: 'bom-files',
     lookup: (config) =>
-      buildLookup(config, {
-        bomMappings: [
-          { image: IMAGES.model, file: bomFixture('model.cdx.json') },
-          { image: IMAGES.agent, file: bomFixture('agent.cdx.json') },
-          { image: IMAGES.dataset, file: bomFixture('dataset.cdx.json') },
-          { image: IMAGES.sidecar, file: bomFixture('no-ai.cdx.json') },
-          { image: SENTIMENT, file: fixturePath('server', 'model.cdx.json') },
-        ],
-      }),
+      composeLookup(config, { registry: false, bomMappings: BOM_FILES }).lookup,
     adminsMayBreakGlass: false,
   },
   // Every lookup ran out of time.
@@ -168,6 +169,21 @@ describe('golden admission answers (every fixture AdmissionReview, both endpoint
       }
     });
   }
+
+  describe('`aibom review` (the same composition, offline) gives the webhook\'s answers', () => {
+    for (const { id, file } of reviews) {
+      it(`${id}: review --json on both endpoints equals the webhook's answer with the same --bom files and policies.dir`, async function () {
+        if (UPDATE) this.skip();
+        const golden = JSON.parse(readFileSync(join(GOLDEN_DIR, `${id}.json`), 'utf8')) as GoldenFile;
+        const boms = BOM_FILES.flatMap((m) => ['--bom', `${m.image}=${m.file}`]);
+        for (const endpoint of ENDPOINTS) {
+          const run = await runCli(['review', file, '--json', '--no-registry', ...boms, ...(endpoint === 'validate' ? ['--validate'] : [])], { env: { AIBOM_POLICIES_DIR: policiesDir } });
+          expect(run.stderr, endpoint).to.equal('');
+          expect(run.stdout, endpoint).to.equal(`${JSON.stringify(golden.answers[`bom-files ${endpoint}`]!.body)}\n`);
+        }
+      });
+    }
+  });
 });
 
 /** The audit record from its log line: pino's own fields dropped, the measured duration zeroed. */

@@ -5,7 +5,7 @@ import { Agent } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import type { ImageLookup } from '../../../src/contracts/lookup.js';
-import { buildLookup } from '../../../src/server/compose.js';
+import { composeLookup } from '../../../src/discovery/compose.js';
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post, type HttpsReply } from '../../../scripts/lib/admission-client.js';
@@ -47,7 +47,7 @@ describe('webhook server over TLS', function () {
       slowCalls++;
       return new Promise((resolve) => setTimeout(() => resolve({ status: 'none', boms: [] }), 5000).unref());
     };
-    const lookup = buildLookup(config, { bomMappings: [{ image: MODEL, file: fileURLToPath(new URL('../../fixtures/server/model.cdx.json', import.meta.url)) }] });
+    const { lookup } = composeLookup(config, { registry: false, bomMappings: [{ image: MODEL, file: fileURLToPath(new URL('../../fixtures/server/model.cdx.json', import.meta.url)) }] });
     const withSlow: ImageLookup = (image, options) => (image === SLOW ? slow(image, options) : lookup(image, options));
     registry = new Registry();
     service = await startService({
