@@ -12,6 +12,7 @@ import type { LookupStatus } from '../contracts/lookup.js';
 import type { Clock } from './clock.js';
 import type { DropReason, LookupMetrics, WorkKind } from './metrics-port.js';
 import type { QueueTicket, WorkLimiter } from './work-limiter.js';
+import { onAbort } from '../contracts/abort.js';
 
 /** What `wait` answers when the caller's signal fired first. */
 export const GAVE_UP: unique symbol = Symbol('gave-up');
@@ -124,13 +125,14 @@ export class FlightGroup<T> {
       return Promise.resolve(GAVE_UP);
     }
     return new Promise<T | typeof GAVE_UP>((resolve) => {
-      const onAbort = (): void => {
+      // One listener on the caller's signal for all its waits (src/contracts/abort.ts): one admission
+      // waits on as many flights as it has images, and EventTarget listeners cost O(listeners) each.
+      const unsubscribe = onAbort(signal, () => {
         this.#leave(state);
         resolve(GAVE_UP);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       void state.promise.then((value) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve(value);
       });
     });

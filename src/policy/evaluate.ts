@@ -135,23 +135,43 @@ function denialMessage(denials: readonly Verdict[], options: DecisionOptions): s
 function auditOf(verdicts: readonly Verdict[], effect: Verdict['effect'] | undefined): Record<string, string> {
   const audit: Record<string, string> = { 'policy-decision': effect === 'deny' ? 'deny' : effect === 'warn' ? 'warn' : 'allow' };
   if (verdicts.length === 0) return audit;
-  const compact = verdicts.map((v) => {
-    const entry: Record<string, string> = { policy: v.policy, rule: v.rule, effect: v.effect, reason: v.reason };
-    if (v.container !== undefined) entry.container = v.container;
-    if (v.model !== undefined) entry.model = v.model;
-    if (v.exception) entry.exception = v.exception.ticket;
-    if (v.waived) entry.waived = v.waived;
-    return entry;
-  });
-  let text = JSON.stringify(compact);
-  // Drop whole entries from the end until it fits, and say how many were dropped.
-  let kept = compact.length;
-  while (text.length > MAX_AUDIT_VALUE && kept > 1) {
-    kept--;
-    text = JSON.stringify([...compact.slice(0, kept), { omitted: String(compact.length - kept) }]);
-  }
-  audit['policy-verdicts'] = text.length > MAX_AUDIT_VALUE ? JSON.stringify([{ omitted: String(compact.length) }]) : text;
+  audit['policy-verdicts'] = longestFittingList(verdicts, compactVerdict, MAX_AUDIT_VALUE);
   return audit;
+}
+
+function compactVerdict(v: Verdict): Record<string, string> {
+  const entry: Record<string, string> = { policy: v.policy, rule: v.rule, effect: v.effect, reason: v.reason };
+  if (v.container !== undefined) entry.container = v.container;
+  if (v.model !== undefined) entry.model = v.model;
+  if (v.exception) entry.exception = v.exception.ticket;
+  if (v.waived) entry.waived = v.waived;
+  return entry;
+}
+
+/**
+ * The JSON array of as many leading entries as fit in `max` characters, ending with
+ * `{"omitted":"N"}` when some do not (or only that, when not even one entry fits). Linear: each entry
+ * is serialised at most once, and only the entries that can still fit are (never the whole list).
+ */
+export function longestFittingList<T>(items: readonly T[], toEntry: (item: T) => object, max: number): string {
+  const parts: string[] = [];
+  let length = 2; // "[" and "]"
+  let all = true;
+  for (const item of items) {
+    const part = JSON.stringify(toEntry(item));
+    const next = length + part.length + (parts.length > 0 ? 1 : 0);
+    if (next > max) {
+      all = false;
+      break;
+    }
+    parts.push(part);
+    length = next;
+  }
+  if (all) return `[${parts.join(',')}]`;
+  // Room for the omitted marker: drop entries from the end until it fits too.
+  const marker = (kept: number): string => JSON.stringify({ omitted: String(items.length - kept) });
+  while (parts.length > 0 && length + 1 + marker(parts.length).length > max) length -= parts.pop()!.length + (parts.length > 0 ? 1 : 0);
+  return parts.length > 0 ? `[${parts.join(',')},${marker(parts.length)}]` : `[${marker(0)}]`;
 }
 
 /** The `evaluatePolicy` port of `admit()`: a fixed policy set and a clock. */

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { admit } from '../../../src/admission/admit.js';
-import { type PolicyContext } from '../../../src/contracts/policy.js';
+import type { PolicyContext } from '../../../src/contracts/policy.js';
 import { readBom } from '../../../src/bom/read.js';
-import { decide, evaluatePolicies, policyEvaluator, policyMatches } from '../../../src/policy/evaluate.js';
+import { decide, evaluatePolicies, longestFittingList, policyEvaluator, policyMatches } from '../../../src/policy/evaluate.js';
 import type { AiInventory } from '../../../src/contracts/inventory.js';
 import { contextFor, deployment, found, inventory, mapLookup, model, NOW, policy, reviewOf, settings } from './support.js';
 
@@ -131,6 +132,41 @@ describe('policy/evaluate', () => {
       expect(d.message).to.contain('and 197 more');
       expect(d.auditAnnotations['policy-verdicts']!.length).to.be.at.most(4096);
       expect(d.auditAnnotations['policy-verdicts']).to.contain('"omitted"');
+    });
+  });
+
+  describe('longestFittingList (the audit annotation of many verdicts)', () => {
+    /** The first version: drop one entry from the end and serialise again until it fits (quadratic). */
+    function reference(entries: object[], max: number): string {
+      let text = JSON.stringify(entries);
+      let kept = entries.length;
+      while (text.length > max && kept > 1) {
+        kept--;
+        text = JSON.stringify([...entries.slice(0, kept), { omitted: String(entries.length - kept) }]);
+      }
+      return text.length > max ? JSON.stringify([{ omitted: String(entries.length) }]) : text;
+    }
+
+    it('gives what dropping entries one by one from the end gives', () => {
+      const entry = fc.record({ policy: fc.string({ maxLength: 40 }), rule: fc.constantFrom('licenses', 'sources'), model: fc.string({ maxLength: 120 }) });
+      fc.assert(
+        fc.property(fc.array(entry, { maxLength: 60 }), fc.integer({ min: 10, max: 2000 }), (entries, max) => {
+          expect(longestFittingList(entries, (e) => e, max)).to.equal(reference(entries, max));
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('serialises only the entries that can fit: 200,000 verdicts take no longer than a few thousand', () => {
+      let serialised = 0;
+      const items = Array.from({ length: 200_000 }, (_, i) => i);
+      const text = longestFittingList(items, (i) => {
+        serialised++;
+        return { policy: 'p', rule: 'licenses', model: `m${i}` };
+      }, 4096);
+      expect(text.length).to.be.at.most(4096);
+      expect(JSON.parse(text).at(-1)).to.have.property('omitted');
+      expect(serialised).to.be.below(200);
     });
   });
 
