@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     closers.push(() => composed.close(), () => enforcement.stop());
     const webhook = createWebhookServer({
       config, tls: await loadTlsMaterial(certs.serving.cert, certs.serving.key), lookup, settings: admissionSettings(config), log, metrics,
-      evaluatePolicy: enforcement.ports.evaluatePolicy, isBypassed: enforcement.ports.isBypassed, onDecision: enforcement.onDecision,
+      evaluatePolicy: enforcement.ports.evaluatePolicy, bypass: enforcement.ports.bypass, onDecision: enforcement.onDecision,
     });
     const path = '/mutate?timeout=10s';
     const first = (await inject(webhook.server, path, body)).toString('utf8');
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     if (flags['handler-only']) return;
     const review = parseAdmissionReview(JSON.parse(body.toString('utf8')));
     const controller = new AbortController();
-    const deps: AdmitDependencies = { lookup, settings: admissionSettings(config), signal: controller.signal, isBypassed: enforcement.ports.isBypassed };
+    const deps: AdmitDependencies = { lookup, settings: admissionSettings(config), signal: controller.signal, bypass: enforcement.ports.bypass };
     await timeIt('admit() alone', REQUESTS, () => admit(review, 'mutate', deps));
     await timeIt('JSON.parse + parseAdmissionReview', REQUESTS, () => parseAdmissionReview(JSON.parse(body.toString('utf8'))));
     const outcome = await admit(review, 'mutate', deps);

@@ -25,7 +25,7 @@ export const ROOMS = {
   trust: { layer: 'core', may: ['contracts'] },
   admission: { layer: 'core', may: ['contracts', 'classify'] },
   policy: { layer: 'core', may: ['contracts', 'bom'] },
-  audit: { layer: 'core', may: ['contracts', 'admission', 'policy'] },
+  audit: { layer: 'core', may: ['contracts', 'admission'] },
   // Edges: files, network, clock, environment, processes.
   config: { layer: 'edge', may: ['contracts', 'admission', 'policy'] },
   registry: { layer: 'edge', may: ['contracts', 'config'] },

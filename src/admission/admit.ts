@@ -13,7 +13,7 @@ import { metadataPatch, type PatchOp } from './patch.js';
 import { classifyImage, classifyWorkload, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
 import { type ImageOutcome } from '../contracts/classification.js';
 import { type WorkloadClassification } from '../contracts/classification.js';
-import type { PolicyContext, PolicyDecision } from '../contracts/policy.js';
+import type { Bypass, PolicyContext, PolicyDecision } from '../contracts/policy.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -35,10 +35,10 @@ export interface AdmitDependencies {
   /** Validating path: the policy engine. Absent → everything is admitted. */
   evaluatePolicy?: (context: PolicyContext) => PolicyDecision;
   /**
-   * Mutating path: whether an authorised break-glass admitted this object (`<prefix>/bypassed=true`).
-   * Gets the same context as the policy engine, so it can tell whether the bypass was needed.
+   * Mutating path: the authorised break-glass that admits this object (`<prefix>/bypassed=true`), if
+   * any. Gets the same context as the policy engine, so it can tell whether the bypass was needed.
    */
-  isBypassed?: (context: PolicyContext) => boolean;
+  bypass?: (context: PolicyContext) => Bypass | undefined;
 }
 
 export interface AdmissionOutcome {
@@ -50,9 +50,10 @@ export interface AdmissionOutcome {
   classification?: WorkloadClassification;
   results: ImageResult[];
   patch: PatchOp[];
+  /** Validating path: the policy engine's decision, break-glass, waivers and exceptions included. */
   policy?: PolicyDecision;
-  /** Mutating path: the object was labelled `<prefix>/bypassed=true`. */
-  bypassed?: boolean;
+  /** Mutating path: the object was labelled `<prefix>/bypassed=true`, by this break-glass. */
+  bypass?: Bypass;
 }
 
 const MAX_WARNING_LENGTH = 120;
@@ -84,12 +85,12 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   let patch: PatchOp[] = [];
   let policy: PolicyDecision | undefined;
   const context = (): PolicyContext => ({ request: req, kind, name, object, podSpec, uses, results, outcomes, classification });
-  let bypassed = false;
+  let bypass: Bypass | undefined;
 
   if (endpoint === 'mutate') {
     // The apiserver drops metadata changes made on pods/ephemeralcontainers: no label to write.
-    bypassed = req.subResource !== 'ephemeralcontainers' && (deps.isBypassed?.(context()) ?? false);
-    patch = mutationPatch(req, kind, object, classification, results, deps, bypassed);
+    if (req.subResource !== 'ephemeralcontainers') bypass = deps.bypass?.(context());
+    patch = mutationPatch(req, kind, object, classification, results, deps, bypass !== undefined);
     if (patch.length > 0) {
       response.patchType = 'JSONPatch';
       response.patch = Buffer.from(JSON.stringify(patch), 'utf8').toString('base64');
@@ -107,7 +108,7 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   response.auditAnnotations = auditAnnotations;
   const outcome: AdmissionOutcome = { review: wrap(response), kind, name, classification, results, patch };
   if (policy) outcome.policy = policy;
-  if (bypassed) outcome.bypassed = true;
+  if (bypass) outcome.bypass = bypass;
   return outcome;
 }
 

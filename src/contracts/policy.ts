@@ -83,9 +83,56 @@ export interface PolicyContext {
   classification: WorkloadClassification;
 }
 
+/** Why no verdict of a request may deny or warn (break-glass is reported separately). */
+export interface RequestWaiver {
+  reason: Exclude<Waiver, 'break-glass'>;
+  detail: string;
+}
+
+/** Whether an object asks for break-glass, and whether this request may use it (policy/breakglass.ts). */
+export type BreakGlassResult =
+  | { requested: false }
+  | { requested: true; honoured: true; key: string; ticket: string }
+  | { requested: true; honoured: false; key: string; ticket: string; reason: string; refusal: BreakGlassRefusal };
+
+/** Why a break-glass was refused: `user` is the only refusal a well-formed, permitted request gets. */
+export type BreakGlassRefusal = 'disabled' | 'namespace' | 'config' | 'value' | 'user';
+
+/** One exception a decision used, or would have used had it not expired. */
+export interface ExceptionUse extends ExceptionRef {
+  status: 'applied' | 'expired';
+  /** How many verdicts it exempted (or would have). */
+  verdicts: number;
+}
+
+/** What one validating decision was, as counted in metrics and written to the audit log. */
+export type DecisionResult = 'allowed' | 'denied' | 'warned' | 'audited' | 'bypassed';
+
+/** The validating decision for one request: what the webhook answers, and why (audit, metrics, CLI). */
 export interface PolicyDecision {
   allowed: boolean;
   message?: string;
   warnings: string[];
   auditAnnotations: Record<string, string>;
+  verdicts: Verdict[];
+  /** The strictest effect, or `pass` when there is no verdict. */
+  outcome: Effect | 'pass';
+  result: DecisionResult;
+  /** `sha256:…` of the policy set the decision was made with. */
+  policySet: string;
+  waiver?: RequestWaiver;
+  breakGlass: BreakGlassResult;
+  /** An honoured break-glass turned at least one denial into an audited verdict. */
+  bypassed: boolean;
+  exceptions: ExceptionUse[];
+}
+
+/**
+ * Mutating path: an authorised break-glass is what admits the object, so it is labelled
+ * `<prefix>/bypassed=true`. `honoured` for this requester; `inherited` when a built-in controller
+ * copied it from an owner that was judged, or an UPDATE left it as it was.
+ */
+export interface Bypass {
+  ticket: string;
+  result: 'honoured' | 'inherited';
 }

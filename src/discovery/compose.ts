@@ -40,7 +40,7 @@ export interface ComposedLookup {
 
 /** The end of a chain whose sources do not hold the image. */
 const noSource: ImageLookup = async () => ({ status: 'error:not-found', boms: [], detail: 'no discovery source configured for this image' });
-const registryOff: ImageLookup = async () => ({ status: 'error:not-found', boms: [], detail: 'registry lookups are off for this command' });
+const registryOff: ImageLookup = async () => ({ status: 'error:not-found', boms: [], detail: 'registry lookups are off for this run; map the image with --bom' });
 
 /**
  * Throws ConfigError for bad `discovery.*` values, BomMappingError for unreadable `--bom` files and

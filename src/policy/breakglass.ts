@@ -4,6 +4,7 @@
 import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
 import { getPath, podMetadataOf, stringMap, type WorkloadKind } from '../contracts/workload.js';
 import { matchesAny } from '../contracts/glob.js';
+import type { BreakGlassRefusal, BreakGlassResult } from '../contracts/policy.js';
 
 export const STACKROX_BREAK_GLASS = 'admission.stackrox.io/break-glass';
 
@@ -17,14 +18,6 @@ export interface BreakGlassSettings {
   /** Regular expression the annotation value (the ticket) must match. */
   valuePattern: string;
 }
-
-export type BreakGlassResult =
-  | { requested: false }
-  | { requested: true; honoured: true; key: string; ticket: string }
-  | { requested: true; honoured: false; key: string; ticket: string; reason: string; refusal: BreakGlassRefusal };
-
-/** Why a break-glass was refused: `user` is the only refusal a well-formed, permitted request gets. */
-export type BreakGlassRefusal = 'disabled' | 'namespace' | 'config' | 'value' | 'user';
 
 export function breakGlassKeys(prefix: string, settings: BreakGlassSettings): string[] {
   const keys = [`${prefix}/break-glass`];

@@ -3,15 +3,14 @@
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
 // `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
-import type { PolicyContext } from '../contracts/policy.js';
+import type { BreakGlassResult, Bypass, DecisionResult, PolicyContext, PolicyDecision, RequestWaiver, Verdict, Waiver } from '../contracts/policy.js';
 import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
 import { imageSignature } from '../contracts/pod-images.js';
 import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../contracts/workload.js';
-import { evaluateBreakGlass, type BreakGlassResult, type BreakGlassSettings } from './breakglass.js';
+import { evaluateBreakGlass, type BreakGlassSettings } from './breakglass.js';
 import { decide, evaluatePolicies, type VerdictDecision } from './evaluate.js';
-import { exceptionUses, type ExceptionUse } from './exceptions.js';
+import { exceptionUses } from './exceptions.js';
 import type { PolicySet } from './policy-set.js';
-import type { Verdict, Waiver } from '../contracts/policy.js';
 
 export interface EnforcementSettings {
   /** Label and annotation prefix (`aibom.io`): the break-glass key is `<prefix>/break-glass`. */
@@ -21,30 +20,6 @@ export interface EnforcementSettings {
   ignoreBreakGlass?: boolean;
   /** How many denials a message spells out. */
   maxListed?: number;
-}
-
-/** What one validating decision was, as counted in metrics and written to the audit log. */
-export type DecisionResult = 'allowed' | 'denied' | 'warned' | 'audited' | 'bypassed';
-
-/** Why no verdict of this request may deny or warn (break-glass is reported separately). */
-export interface RequestWaiver {
-  reason: Exclude<Waiver, 'break-glass'>;
-  detail: string;
-}
-
-export interface EnforcementDecision extends VerdictDecision {
-  result: DecisionResult;
-  /** `sha256:…` of the policy set the decision was made with. */
-  policySet: string;
-  waiver?: RequestWaiver;
-  breakGlass: BreakGlassResult;
-  /** An honoured break-glass turned at least one denial into an audited verdict. */
-  bypassed: boolean;
-  exceptions: ExceptionUse[];
-}
-
-export function isEnforcementDecision(value: unknown): value is EnforcementDecision {
-  return typeof value === 'object' && value !== null && 'policySet' in value && 'result' in value && 'breakGlass' in value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +114,7 @@ function resultOf(decision: VerdictDecision, bypassed: boolean): DecisionResult 
 }
 
 /** The validating decision for one request. */
-export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): EnforcementDecision {
+export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): PolicyDecision {
   const raw = evaluatePolicies(set.policies, ctx, now);
   const waiver = waiverOf(ctx, settings);
   const breakGlass: BreakGlassResult = settings.ignoreBreakGlass ? { requested: false } : evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
@@ -155,7 +130,7 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
   const decisionOptions = { breakGlassAnnotation: `${settings.prefix}/break-glass`, subject, ...(settings.maxListed !== undefined ? { maxListed: settings.maxListed } : {}) };
   const base = decide(verdicts, decisionOptions);
   const exceptions = exceptionUses(base.verdicts);
-  const decision: EnforcementDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
+  const decision: PolicyDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
   if (waiver) decision.waiver = waiver;
 
   const audit = decision.auditAnnotations;
@@ -195,11 +170,12 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
  * break-glass is what admits it: the policies would deny it without one (waivers aside), and the
  * annotation is honoured for the requester — or inherited: copied by a built-in controller from the
  * owner it judged, or left unchanged by an UPDATE (both were judged when set; a refusal denies).
+ * The break-glass behind the label, or undefined when there is none to write.
  */
-export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): boolean {
-  if (settings.ignoreBreakGlass) return false;
+export function bypassOf(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Bypass | undefined {
+  if (settings.ignoreBreakGlass) return undefined;
   const bg = evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
-  if (!bg.requested) return false;
+  if (!bg.requested) return undefined;
   let authorised = bg.honoured;
   if (!bg.honoured && bg.refusal === 'user') {
     const req = ctx.request;
@@ -209,20 +185,21 @@ export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: Enfor
       breakGlassAnnotation(ctx.kind, req.oldObject, settings, req) === breakGlassAnnotation(ctx.kind, ctx.object, settings, req);
     authorised = inheritedFromOwner || keptByUpdate;
   }
-  if (!authorised) return false;
-  return evaluatePolicies(set.policies, ctx, now).some((v) => v.effect === 'deny');
+  if (!authorised) return undefined;
+  if (!evaluatePolicies(set.policies, ctx, now).some((v) => v.effect === 'deny')) return undefined;
+  return { ticket: bg.ticket, result: bg.honoured ? 'honoured' : 'inherited' };
 }
 
 /** The policy ports of `admit()` for both endpoints, over a (possibly changing) policy set. */
 export interface EnforcementPorts {
-  evaluatePolicy: (ctx: PolicyContext) => EnforcementDecision;
-  isBypassed: (ctx: PolicyContext) => boolean;
+  evaluatePolicy: (ctx: PolicyContext) => PolicyDecision;
+  bypass: (ctx: PolicyContext) => Bypass | undefined;
 }
 
 export function enforcementDependencies(options: { policies: () => PolicySet; settings: EnforcementSettings; clock: () => Date }): EnforcementPorts {
   const { policies, settings, clock } = options;
   return {
     evaluatePolicy: (ctx) => enforce(ctx, policies(), settings, clock()),
-    isBypassed: (ctx) => isBypassedBy(ctx, policies(), settings, clock()),
+    bypass: (ctx) => bypassOf(ctx, policies(), settings, clock()),
   };
 }

@@ -2,7 +2,7 @@
 // Several policies combine; every verdict is kept (each names its policy and rule) and the strictest
 // effect decides: any Enforce violation denies, otherwise the request is admitted with the Warn
 // findings as warnings; Audit findings only reach the audit annotations.
-import type { PolicyContext, PolicyDecision } from '../contracts/policy.js';
+import type { PolicyContext } from '../contracts/policy.js';
 import type { WorkloadKind } from '../contracts/workload.js';
 import { applyExceptions, type ExceptionTarget } from './exceptions.js';
 import { matchesAny } from '../contracts/glob.js';
@@ -95,8 +95,12 @@ export interface DecisionOptions {
   subject?: string;
 }
 
-/** A PolicyDecision that also carries the verdicts behind it (for the CLI, the audit log, reports). */
-export interface VerdictDecision extends PolicyDecision {
+/** What the verdicts alone decide (enforce.ts adds break-glass, waivers and exceptions to it). */
+export interface VerdictDecision {
+  allowed: boolean;
+  message?: string;
+  warnings: string[];
+  auditAnnotations: Record<string, string>;
   verdicts: Verdict[];
   /** The strictest effect, or `pass` when there is no verdict. */
   outcome: 'deny' | 'warn' | 'audit' | 'pass';
@@ -172,9 +176,4 @@ export function longestFittingList<T>(items: readonly T[], toEntry: (item: T) =>
   const marker = (kept: number): string => JSON.stringify({ omitted: String(items.length - kept) });
   while (parts.length > 0 && length + 1 + marker(parts.length).length > max) length -= parts.pop()!.length + (parts.length > 0 ? 1 : 0);
   return parts.length > 0 ? `[${parts.join(',')},${marker(parts.length)}]` : `[${marker(0)}]`;
-}
-
-/** The `evaluatePolicy` port of `admit()`: a fixed policy set and a clock. */
-export function policyEvaluator(policies: readonly AIModelPolicy[], clock: () => Date, options: DecisionOptions = {}): (ctx: PolicyContext) => VerdictDecision {
-  return (ctx) => decide(evaluatePolicies(policies, ctx, clock()), options);
 }

@@ -6,7 +6,7 @@
 // (AND); within one matcher any pattern may match (OR).
 import { matchesAny } from '../contracts/glob.js';
 import type { AIModelPolicy, PolicyException } from './schema.js';
-import type { ExceptionRef, Verdict } from '../contracts/policy.js';
+import type { ExceptionRef, ExceptionUse, Verdict } from '../contracts/policy.js';
 
 /** The workload a verdict is about, as exceptions see it. */
 export interface ExceptionTarget {
@@ -89,12 +89,6 @@ export function applyExceptions(policy: AIModelPolicy, verdicts: readonly Verdic
 }
 
 /** One exception's use in one decision: `applied` exempted verdicts, `expired` would have. */
-export interface ExceptionUse extends ExceptionRef {
-  status: 'applied' | 'expired';
-  /** How many verdicts it exempted (or would have). */
-  verdicts: number;
-}
-
 /** The distinct exceptions a decision used, in a stable order (policy, index, status). */
 export function exceptionUses(verdicts: readonly Verdict[]): ExceptionUse[] {
   const uses = new Map<string, ExceptionUse>();

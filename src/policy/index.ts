@@ -1,6 +1,5 @@
 // The public entry of policy/: what other rooms may use (scripts/lint/layers.js, docs/architecture.md).
-export { evaluateBreakGlass } from './breakglass.js';
-export { enforcementDependencies, isEnforcementDecision, type DecisionResult, type EnforcementPorts, type EnforcementSettings } from './enforce.js';
+export { enforcementDependencies, type EnforcementPorts, type EnforcementSettings } from './enforce.js';
 export type { DecisionOptions, VerdictDecision } from './evaluate.js';
 export { PolicyError, checkPolicySet, parsePolicyText, type LoadedPolicy } from './parse.js';
 export { EMPTY_POLICY_SET, policySet, type PolicySet } from './policy-set.js';

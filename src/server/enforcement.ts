@@ -42,7 +42,7 @@ export function createEnforcement(options: { config: Config; log: Logger; regist
     current,
     onDecision(endpoint, request, outcome, ms) {
       if (!isAudited(endpoint, outcome)) return;
-      const record = auditRecord({ webhook: endpoint, request, outcome, durationMs: ms, now: clock(), policySet: current().hash, enforcement: settings });
+      const record = auditRecord({ webhook: endpoint, request, outcome, durationMs: ms, now: clock(), policySet: current().hash });
       sink(record);
       metrics.decision(record);
     },

@@ -25,7 +25,7 @@ export interface ServiceOptions {
   registry?: Registry;
   /** Overrides the policy engine (tests); default: the policies of `policies.dir` (src/server/enforcement.ts). */
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
-  isBypassed?: AdmitDependencies['isBypassed'];
+  bypass?: AdmitDependencies['bypass'];
   clock?: () => Date;
   /** Extra `/readyz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
@@ -51,7 +51,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
     evaluatePolicy: options.evaluatePolicy ?? enforcement.ports.evaluatePolicy,
-    isBypassed: options.isBypassed ?? enforcement.ports.isBypassed,
+    bypass: options.bypass ?? enforcement.ports.bypass,
     onDecision: enforcement.onDecision,
   });
   const certificates = new CertificateWatcher(tls, {

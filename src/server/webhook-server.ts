@@ -23,7 +23,7 @@ export interface WebhookServerOptions {
   log: Logger;
   metrics: WebhookMetrics;
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
-  isBypassed?: AdmitDependencies['isBypassed'];
+  bypass?: AdmitDependencies['bypass'];
   /** Called after each answer the core decided (audit log, enforcement metrics). Must not throw. */
   onDecision?: (endpoint: Endpoint, request: AdmissionReview['request'], outcome: AdmissionOutcome, ms: number) => void;
 }
@@ -199,7 +199,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     let netTimer: NodeJS.Timeout | undefined;
     const deps: AdmitDependencies = { lookup: options.lookup, settings: options.settings, signal: controller.signal };
     if (endpoint === 'validate' && options.evaluatePolicy) deps.evaluatePolicy = options.evaluatePolicy;
-    if (endpoint === 'mutate' && options.isBypassed) deps.isBypassed = options.isBypassed;
+    if (endpoint === 'mutate' && options.bypass) deps.bypass = options.bypass;
     const net = new Promise<Answer>((resolve) => {
       netTimer = setTimeout(() => resolve(fallback(review, endpoint)), Math.max(0, deadline.answerMs - elapsed));
     });

@@ -9,7 +9,7 @@ import { withDigest, type ImageReference } from '../../contracts/image-reference
 import { isIndex } from '../../contracts/oci-manifest.js';
 import { composeLookup, platformName, isAttestationEntry } from '../../discovery/index.js';
 import { lookupStatusOf, registryClientFromConfig, type RegistryClient } from '../../registry/index.js';
-import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
+import { type CliIO, EXIT, type ExitCode } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 
 interface InspectOptions extends RegistryFlagValues {
@@ -30,7 +30,7 @@ export interface InspectReport {
   models: { name: string; version?: string; purl?: string; bom: string }[];
 }
 
-export function registerInspect(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerInspect(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('inspect')
     .description('resolve an image and list the AI BOMs attached to it, with the models they name')
@@ -46,7 +46,7 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
     try {
       const report = await inspectImage(client, ref, composed.lookup, config.validate.timeoutSeconds * 1000);
       io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : humanInspect(report));
-      setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT_LOOKUP_FAILED : EXIT_OK);
+      setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT.lookupFailed : EXIT.ok);
     } finally {
       await composed.close();
       if (client !== composed.client) await client.close();

@@ -1,13 +1,15 @@
 // `aibom review REVIEW.json`: run the admission core offline on an AdmissionReview file.
 import type { Command } from 'commander';
 import { admit, type AdmissionOutcome, parseAdmissionReview, ReviewParseError } from '../../admission/index.js';
-import { isLookupFailure } from '../../contracts/lookup.js';
+import { workloadKindOf } from '../../contracts/workload.js';
 import { loadConfig, admissionSettings, enforcementSettings, loadPolicyFiles } from '../../config/index.js';
-import { composeLookup, parseBomMapping } from '../../discovery/index.js';
+import { composeLookup } from '../../discovery/index.js';
+import { bomMappingsFor, workloadImages } from '../bom-mappings.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
-import { type VerdictDecision, enforcementDependencies, policySet, formatVerdict } from '../../policy/index.js';
+import type { PolicyDecision } from '../../contracts/policy.js';
+import { enforcementDependencies, policySet, formatVerdict } from '../../policy/index.js';
 import { readInputText } from '../input.js';
-import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { type CliIO, collect, decisionExitCode, type ExitCode, UsageError } from '../exit.js';
 
 interface ReviewOptions extends RegistryFlagValues {
   bom: string[];
@@ -19,7 +21,7 @@ interface ReviewOptions extends RegistryFlagValues {
   policy: string[];
 }
 
-export function registerReview(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerReview(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('review')
     .description('run the admission decision on an AdmissionReview file and print the response')
@@ -51,40 +53,27 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
       const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
       const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
       // The webhook's lookup chain (--bom files, then discovery.sources); --no-registry leaves the registry out.
-      const composed = composeLookup(config, { bomMappings: options.bom.map(parseBomMapping), registry: options.registry });
+      const kind = workloadKindOf(review.request.kind);
+      const bomMappings = bomMappingsFor(options.bom, kind ? workloadImages(kind, review.request.object) : []);
+      const composed = composeLookup(config, { bomMappings, registry: options.registry });
       try {
         // The webhook's own enforcement (break-glass against the review's userInfo, exceptions, waivers).
         const set = policySet(policies);
         const ports = enforcementDependencies({ policies: () => set, settings: enforcementSettings(config), clock: () => new Date() });
-        let decision: VerdictDecision | undefined;
         const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
           lookup: composed.lookup,
           settings: admissionSettings(config),
           signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
-          isBypassed: ports.isBypassed,
-          ...(policies.length > 0 ? { evaluatePolicy: (ctx) => (decision = ports.evaluatePolicy(ctx)) } : {}),
+          bypass: ports.bypass,
+          ...(policies.length > 0 ? { evaluatePolicy: ports.evaluatePolicy } : {}),
         });
-        io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome) + verdictReport(decision));
-        setExit(exitCodeOf(outcome, decision));
+        io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome) + verdictReport(outcome.policy));
+        setExit(decisionExitCode(outcome.policy));
       } finally {
         await composed.close();
       }
     });
 }
-
-/**
- * 1 denied; 3 a lookup failed (or the only denials come from `onLookupFailure: deny`, as in
- * `aibom check`); 0 otherwise.
- */
-export function exitCodeOf(outcome: AdmissionOutcome, decision?: VerdictDecision): number {
-  if (!outcome.review.response.allowed) {
-    const denials = decision?.verdicts.filter((v) => v.effect === 'deny') ?? [];
-    return denials.length > 0 && denials.every((v) => v.rule === 'onLookupFailure') ? EXIT_LOOKUP_FAILED : EXIT_DENIED;
-  }
-  if (outcome.results.some((r) => isLookupFailure(r.findings.status))) return EXIT_LOOKUP_FAILED;
-  return EXIT_OK;
-}
-
 
 export function humanReport(outcome: AdmissionOutcome): string {
   const r = outcome.review.response;
@@ -116,7 +105,7 @@ function abbreviate(text: string, max: number): string {
 }
 
 /** The policy verdicts behind a validating decision, one line each. */
-function verdictReport(decision: VerdictDecision | undefined): string {
+function verdictReport(decision: PolicyDecision | undefined): string {
   if (!decision) return '';
   if (decision.verdicts.length === 0) return 'policy:     pass\n';
   return decision.verdicts.map((v) => `${`${v.effect}:`.padEnd(12)}${formatVerdict(v)}\n`).join('');

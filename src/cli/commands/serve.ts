@@ -4,9 +4,8 @@
 import type { Command } from 'commander';
 import { loadConfig, type DeepPartial, type Config } from '../../config/index.js';
 import { composeLookup, parseBomMapping } from '../../discovery/index.js';
-import { CertificateError, defaultServingNames, generateDevCertificates, createLogger, startService } from '../../server/index.js';
-import { PolicyError } from '../../policy/index.js';
-import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { defaultServingNames, generateDevCertificates, createLogger, startService } from '../../server/index.js';
+import { CliError, type CliIO, collect, EXIT, type ExitCode, UsageError } from '../exit.js';
 import { Registry } from 'prom-client';
 import { createLookupMetrics } from '../../metrics/index.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
@@ -44,7 +43,7 @@ function portNumber(value: string): number {
   return n;
 }
 
-export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void, wiring: ServeWiring = {}): void {
+export function registerServe(program: Command, io: CliIO, setExit: (code: ExitCode) => void, wiring: ServeWiring = {}): void {
   const cmd = program
     .command('serve')
     .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz)')
@@ -95,10 +94,8 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
         service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
       } catch (err) {
         await composed.close();
-        if (err instanceof CertificateError) throw new UsageError(err.message);
-        if (err instanceof PolicyError) throw new UsageError(err.message);
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
-          throw new UsageError(`cannot listen: ${(err as Error).message}`);
+          throw new CliError(`cannot listen: ${(err as Error).message}`, EXIT.cannotServe);
         }
         throw err;
       }
@@ -116,7 +113,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       });
       await composed.close();
       io.stdout('aibom: stopped\n');
-      setExit(EXIT_OK);
+      setExit(EXIT.ok);
     });
 }
 

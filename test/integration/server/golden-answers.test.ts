@@ -20,6 +20,9 @@ import { bomFixture, findings, fixturePath, foundBom, inventoryOf, ROOT, tableLo
 import { IMAGES } from '../../support/images.js';
 import { standardTable } from '../../support/world.js';
 import { runCli } from '../../support/cli.js';
+import { workloadImages } from '../../../src/cli/bom-mappings.js';
+import { parseImageReference } from '../../../src/contracts/image-reference.js';
+import { workloadKindOf } from '../../../src/contracts/workload.js';
 import { tempDir, testCertificates, testConfig } from '../../support/server.js';
 
 const GOLDEN_DIR = join(ROOT, 'test/fixtures/golden/answers');
@@ -175,7 +178,11 @@ describe('golden admission answers (every fixture AdmissionReview, both endpoint
       it(`${id}: review --json on both endpoints equals the webhook's answer with the same --bom files and policies.dir`, async function () {
         if (UPDATE) this.skip();
         const golden = JSON.parse(readFileSync(join(GOLDEN_DIR, `${id}.json`), 'utf8')) as GoldenFile;
-        const boms = BOM_FILES.flatMap((m) => ['--bom', `${m.image}=${m.file}`]);
+        // Only the mappings of images this review's object uses (others are refused as mistakes).
+        const request = (JSON.parse(readFileSync(file, 'utf8')) as { request: { kind: { group: string; kind: string }; object?: Record<string, unknown> } }).request;
+        const kind = workloadKindOf(request.kind);
+        const used = new Set(kind ? workloadImages(kind, request.object ?? undefined) : []);
+        const boms = BOM_FILES.filter((m) => used.has(parseImageReference(m.image).normalized)).flatMap((m) => ['--bom', `${m.image}=${m.file}`]);
         for (const endpoint of ENDPOINTS) {
           const run = await runCli(['review', file, '--json', '--no-registry', ...boms, ...(endpoint === 'validate' ? ['--validate'] : [])], { env: { AIBOM_POLICIES_DIR: policiesDir } });
           expect(run.stderr, endpoint).to.equal('');

@@ -279,7 +279,7 @@ describe('admission/admit', () => {
 
     it('the bypassed label is written only when the break-glass check says so', async () => {
       const review = loadReview('pod-create-forged');
-      const outcome = await run(review, 'mutate', { isBypassed: () => true });
+      const outcome = await run(review, 'mutate', { bypass: () => ({ ticket: 'https://tickets.example.invalid/INC-4711', result: 'honoured' }) });
       const after = patched(review.request.object!, decodePatch(outcome.review));
       expect((after.metadata as { labels: Record<string, string> }).labels['aibom.io/bypassed']).to.equal('true');
     });
