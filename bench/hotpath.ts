@@ -37,6 +37,7 @@ import { startLocalRegistry } from '../test/support/local-registry.js';
 import { forkChild } from './lib/ipc.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import { benchUid, podReview } from '../test/support/pod-review.js';
+import { describeFailure } from '../scripts/lib/missing-component.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -190,6 +191,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  console.error(`bench: ${describeFailure(err)}`);
   process.exitCode = 1;
 });

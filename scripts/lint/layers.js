@@ -22,6 +22,7 @@ export const ROOMS = {
   bom: { layer: 'core', may: ['contracts'] },
   classify: { layer: 'core', may: ['contracts'] },
   formats: { layer: 'core', may: ['contracts', 'bom'] },
+  mlbom: { layer: 'core', may: ['contracts', 'bom', 'formats'] },
   trust: { layer: 'core', may: ['contracts'] },
   admission: { layer: 'core', may: ['contracts', 'classify'] },
   policy: { layer: 'core', may: ['contracts', 'bom'] },
@@ -32,11 +33,12 @@ export const ROOMS = {
   'oci-layout': { layer: 'edge', may: ['contracts'] },
   discovery: { layer: 'edge', may: ['contracts', 'bom', 'registry', 'oci-layout', 'config'] },
   metrics: { layer: 'edge', may: ['contracts', 'admission', 'audit', 'discovery'] },
+  scan: { layer: 'edge', may: ['contracts', 'bom', 'formats', 'mlbom', 'registry', 'oci-layout', 'config'] },
   k8s: { layer: 'edge', may: ['contracts', 'config'] },
   inventory: { layer: 'edge', may: ['contracts', 'bom', 'classify', 'admission', 'policy', 'audit', 'config', 'discovery', 'k8s', 'metrics'] },
   server: { layer: 'edge', may: ['contracts', 'admission', 'audit', 'policy', 'config', 'metrics'] },
   // The command line wires everything together.
-  cli: { layer: 'edge', may: ['contracts', 'bom', 'classify', 'formats', 'trust', 'admission', 'policy', 'audit', 'config', 'registry', 'oci-layout', 'discovery', 'metrics', 'k8s', 'inventory', 'server'] },
+  cli: { layer: 'edge', may: ['contracts', 'bom', 'classify', 'formats', 'mlbom', 'trust', 'admission', 'policy', 'audit', 'config', 'registry', 'oci-layout', 'discovery', 'scan', 'metrics', 'k8s', 'inventory', 'server'] },
 };
 
 /** Packages the contracts may use: none, apart from hashing. */

@@ -117,6 +117,7 @@ export function renderJson(workloads: readonly CheckedWorkload[], exitCode: numb
 }
 
 const RULE_TEXT: Record<RuleName, string> = {
+  limits: 'The workload must fit the webhook limits (limits.*) to be checked whole',
   requireBOM: 'Workloads that look like AI must carry an AI BOM',
   licenses: 'Model licences must be allowed (SPDX expression semantics)',
   sources: 'Models must come from approved sources (purl, supplier, download host)',

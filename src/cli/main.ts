@@ -8,6 +8,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerAttach } from './commands/attach.js';
 import { registerCheck } from './commands/check.js';
 import { registerServe } from './commands/serve.js';
+import { registerScan } from './commands/scan.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.ok;
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
   registerAttach(program, io, setExit);
   registerCheck(program, io, setExit);
   registerServe(program, io, setExit);
+  registerScan(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

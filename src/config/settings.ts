@@ -12,6 +12,7 @@ export function admissionSettings(config: Config): AdmissionSettings {
     labelPodTemplates: config.labelPodTemplates,
     maxAnnotationBytes: config.annotations.maxBytes,
     heuristics: { enabled: config.heuristics.enabled, extraImagePatterns: config.heuristics.extraImagePatterns },
+    limits: { maxImagesPerReview: config.limits.maxImagesPerReview, maxModelsPerReview: config.limits.maxModelsPerReview },
   };
 }
 
@@ -21,5 +22,6 @@ export function enforcementSettings(config: Config): EnforcementSettings {
   return {
     prefix: config.prefix,
     breakGlass: { enabled: bg.enabled, stackroxKey: bg.stackroxKey, allowedUsers: bg.allowedUsers, allowedGroups: bg.allowedGroups, namespaces: bg.namespaces, valuePattern: bg.valuePattern },
+    maxVerdicts: config.limits.maxVerdicts,
   };
 }

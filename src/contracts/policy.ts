@@ -8,8 +8,10 @@ import type { ImageUse, WorkloadKind } from './workload.js';
 export const POLICY_MODES = ['Enforce', 'Warn', 'Audit'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
 
+// `limits` is not written in a policy: every policy has it (the admission reached a cap of the
+// webhook's `limits.*` configuration, so part of the workload was not checked; docs/limits.md).
 export const RULE_NAMES = [
-  'requireBOM', 'licenses', 'sources', 'formats', 'modelCard', 'maxSafetyRisk', 'requireHashes', 'requireDigest',
+  'limits', 'requireBOM', 'licenses', 'sources', 'formats', 'modelCard', 'maxSafetyRisk', 'requireHashes', 'requireDigest',
   'maxBomAgeDays', 'onLookupFailure',
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -70,6 +72,14 @@ export interface ExceptionRef {
  */
 export type Waiver = 'break-glass' | 'deleting' | 'controller-created' | 'unchanged';
 
+/** One cap this admission reached. */
+export interface LimitReached {
+  /** The configuration key, e.g. `limits.maxImagesPerReview`. */
+  limit: string;
+  /** What was left out, one short sentence (it becomes a warning: ≤ ~100 characters). */
+  message: string;
+}
+
 /** What the policy engine sees of a workload on the validating path. */
 export interface PolicyContext {
   request: AdmissionRequest;
@@ -81,6 +91,8 @@ export interface PolicyContext {
   results: ImageResult[];
   outcomes: Record<string, ImageOutcome>;
   classification: WorkloadClassification;
+  /** Caps this admission reached (src/admission/limits.ts): each is a `limits` verdict of every matching policy. */
+  limits?: readonly LimitReached[];
 }
 
 /** Why no verdict of a request may deny or warn (break-glass is reported separately). */
@@ -114,9 +126,14 @@ export interface PolicyDecision {
   message?: string;
   warnings: string[];
   auditAnnotations: Record<string, string>;
+  /** The first `limits.maxVerdicts` verdicts in the stable order (strictest first). */
   verdicts: Verdict[];
   /** The strictest effect, or `pass` when there is no verdict. */
   outcome: Effect | 'pass';
+  /** Verdicts per effect, all of them (kept or not). */
+  counts: Record<Effect, number>;
+  /** Verdicts counted but not kept (over `limits.maxVerdicts`); absent when none. */
+  omittedVerdicts?: number;
   result: DecisionResult;
   /** `sha256:…` of the policy set the decision was made with. */
   policySet: string;

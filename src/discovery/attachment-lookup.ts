@@ -10,6 +10,7 @@ import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../contra
 import type { ImageReference } from '../contracts/image-reference.js';
 import { isIndex, type Manifest } from '../contracts/oci-manifest.js';
 import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
+import type { BomParser } from './bom-parser.js';
 import type { Clock } from './clock.js';
 import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';
 import { MAX_PLATFORMS, selectPlatforms, type PlatformFilter, type PlatformManifest } from './platforms.js';
@@ -35,6 +36,8 @@ export interface AttachmentLookupOptions {
   clock?: Clock;
   /** Log hook for remarks that are not statuses. */
   onNote?: (image: string, note: string) => void;
+  /** Where BOM bytes are parsed (src/discovery/bom-parser.ts); default: on this thread. */
+  parseBom?: BomParser;
 }
 
 const DETAIL_MAX = 2000;
@@ -61,6 +64,7 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
 
   const context = (subjectDigest: string, probeSignal: AbortSignal, platform?: string): ProbeContext => {
     const ctx: ProbeContext = { client, repo, subjectDigest, signal: probeSignal, budget, limits: options.limits };
+    if (options.parseBom) ctx.parseBom = options.parseBom;
     if (platform) ctx.platform = platform;
     return ctx;
   };

@@ -8,6 +8,7 @@ import type { Config } from '../config/index.js';
 import type { ImageReference } from '../contracts/image-reference.js';
 import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
 import { lookupAttachments, type AttachmentLookupOptions } from './attachment-lookup.js';
+import type { BomParser } from './bom-parser.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { createLookupService, defaultStatusOfError, type LookupService, type UnderlyingContext } from './lookup-service.js';
 import type { LookupMetrics } from './metrics-port.js';
@@ -20,6 +21,8 @@ export interface BuildLookupDeps {
   metrics?: LookupMetrics;
   /** Log hook for remarks that are not statuses (a skipped referrer, a rejected statement). */
   onNote?: (image: string, note: string) => void;
+  /** Where BOM bytes are parsed (the server: a worker pool, src/discovery/bom-parser.ts). */
+  parseBom?: BomParser;
 }
 
 /** Referrer manifests (and attestation manifests) fetched at once per subject. */
@@ -29,13 +32,13 @@ const PROBE_CONCURRENCY = 4;
  * The options of the attachment sources from the configuration. Throws PlatformFilterError or
  * ReferenceError for bad `discovery.platforms` / `discovery.cosignRepository` values.
  */
-export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'clock' | 'metrics' | 'onNote'> = {}): AttachmentLookupOptions {
+export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'clock' | 'metrics' | 'onNote' | 'parseBom'> = {}): AttachmentLookupOptions {
   const options: AttachmentLookupOptions = {
     limits: {
       maxBomBytes: config.limits.maxBomBytes,
       maxReferrers: config.limits.maxReferrers,
       concurrency: PROBE_CONCURRENCY,
-      bom: { maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength },
+      bom: { maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength, maxElements: config.limits.maxArrayLength, maxModels: config.limits.maxModelsPerBom },
     },
     maxLookupBytes: config.limits.maxLookupBytes,
     platforms: parsePlatformFilter(config.discovery.platforms),
@@ -46,6 +49,7 @@ export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'c
   if (deps.metrics) options.metrics = deps.metrics;
   if (deps.clock) options.clock = deps.clock;
   if (deps.onNote) options.onNote = deps.onNote;
+  if (deps.parseBom) options.parseBom = deps.parseBom;
   return options;
 }
 

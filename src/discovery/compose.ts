@@ -8,6 +8,7 @@ import { ConfigError, type Config } from '../config/index.js';
 import { ReferenceError } from '../contracts/image-reference.js';
 import { registryClientFromConfig, type RegistryClient } from '../registry/index.js';
 import { buildImageLookup } from './build-lookup.js';
+import type { BomParser } from './bom-parser.js';
 import type { Clock } from './clock.js';
 import { fileLookup, type BomMapping } from './file-lookup.js';
 import { layoutLookup } from './layout-lookup.js';
@@ -26,6 +27,8 @@ export interface LookupWiring {
   /** Remarks that are not statuses (a skipped referrer, a rejected statement), for the debug log. */
   onNote?: (image: string, note: string) => void;
   clock?: Clock;
+  /** Where BOM bytes become inventories (`aibom serve`: a worker pool for big BOMs); default in-thread. */
+  parseBom?: BomParser;
 }
 
 export interface ComposedLookup {
@@ -88,6 +91,7 @@ function registryLookup(config: Config, client: RegistryClient, wiring: LookupWi
       ...(wiring.metrics ? { metrics: wiring.metrics } : {}),
       ...(wiring.onNote ? { onNote: wiring.onNote } : {}),
       ...(wiring.clock ? { clock: wiring.clock } : {}),
+      ...(wiring.parseBom ? { parseBom: wiring.parseBom } : {}),
     });
   } catch (err) {
     if (err instanceof PlatformFilterError) throw new ConfigError(err.message);

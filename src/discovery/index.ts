@@ -1,4 +1,5 @@
 // The public entry of discovery/: what other rooms may use (scripts/lint/layers.js, docs/architecture.md).
+export { createBomWorkerPool } from './bom-parser.js';
 export { buildImageLookup, type BuildLookupDeps } from './build-lookup.js';
 export { composeLookup, type ComposedLookup, type LookupWiring } from './compose.js';
 export { BomMappingError, parseBomMapping, type BomMapping } from './file-lookup.js';

@@ -6,10 +6,12 @@
 import type { BreakGlassResult, Bypass, DecisionResult, PolicyContext, PolicyDecision, RequestWaiver, Verdict, Waiver } from '../contracts/policy.js';
 import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
 import { imageSignature } from '../contracts/pod-images.js';
+import { runSliced, runSync, type Slicer, type Slices } from '../contracts/slices.js';
 import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../contracts/workload.js';
 import { evaluateBreakGlass, type BreakGlassSettings } from './breakglass.js';
-import { decide, evaluatePolicies, type VerdictDecision } from './evaluate.js';
-import { exceptionUses } from './exceptions.js';
+import { decideCollected, verdictSlices, type VerdictDecision } from './evaluate.js';
+import { ExceptionUseCounter } from './exceptions.js';
+import { DEFAULT_MAX_VERDICTS, VerdictCollector } from './verdict-collector.js';
 import type { PolicySet } from './policy-set.js';
 
 export interface EnforcementSettings {
@@ -20,6 +22,8 @@ export interface EnforcementSettings {
   ignoreBreakGlass?: boolean;
   /** How many denials a message spells out. */
   maxListed?: number;
+  /** Verdicts kept per decision (`limits.maxVerdicts`). */
+  maxVerdicts?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,34 +106,45 @@ function subjectOf(ctx: PolicyContext): string {
   return `${ctx.kind} ${ns ? `${ns}/` : ''}${ctx.name || '(unnamed)'}`;
 }
 
-function waive(verdicts: readonly Verdict[], reason: Waiver, which: (v: Verdict) => boolean): Verdict[] {
-  return verdicts.map((v) => (which(v) ? { ...v, effect: 'audit', originalEffect: v.effect, waived: reason } : v));
+function waived(v: Verdict, reason: Waiver): Verdict {
+  return { ...v, effect: 'audit', originalEffect: v.effect, waived: reason };
 }
 
 function resultOf(decision: VerdictDecision, bypassed: boolean): DecisionResult {
   if (!decision.allowed) return 'denied';
   if (bypassed) return 'bypassed';
-  if (decision.verdicts.some((v) => v.effect === 'warn')) return 'warned';
-  return decision.verdicts.length > 0 ? 'audited' : 'allowed';
+  if (decision.counts.warn > 0) return 'warned';
+  return decision.counts.deny + decision.counts.warn + decision.counts.audit > 0 ? 'audited' : 'allowed';
 }
 
 /** The validating decision for one request. */
 export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): PolicyDecision {
-  const raw = evaluatePolicies(set.policies, ctx, now);
+  return runSync(enforcementSlices(ctx, set, settings, now));
+}
+
+/** enforce(), in slices (src/contracts/slices.ts): the webhook runs it with runSliced. */
+export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<PolicyDecision> {
   const waiver = waiverOf(ctx, settings);
   const breakGlass: BreakGlassResult = settings.ignoreBreakGlass ? { requested: false } : evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
-  let verdicts = raw;
-  let bypassed = false;
-  if (waiver) {
-    verdicts = waive(raw, waiver.reason, (v) => v.effect !== 'audit');
-  } else if (breakGlass.requested && breakGlass.honoured) {
-    bypassed = raw.some((v) => v.effect === 'deny');
-    verdicts = waive(raw, 'break-glass', (v) => v.effect === 'deny');
-  }
+  const glass = !waiver && breakGlass.requested && breakGlass.honoured;
+  const collected = new VerdictCollector(settings.maxVerdicts ?? DEFAULT_MAX_VERDICTS);
+  const exceptionCounter = new ExceptionUseCounter();
+  // Denials before waivers: what an honoured break-glass admitted despite them.
+  let rawDenials = 0;
+  yield* verdictSlices(set.policies, ctx, now, (raw) => {
+    if (raw.effect === 'deny') rawDenials++;
+    let v = raw;
+    if (waiver) {
+      if (raw.effect !== 'audit') v = waived(raw, waiver.reason);
+    } else if (glass && raw.effect === 'deny') v = waived(raw, 'break-glass');
+    exceptionCounter.add(v);
+    collected.add(v);
+  });
+  const bypassed = glass && rawDenials > 0;
   const subject = subjectOf(ctx);
   const decisionOptions = { breakGlassAnnotation: `${settings.prefix}/break-glass`, subject, ...(settings.maxListed !== undefined ? { maxListed: settings.maxListed } : {}) };
-  const base = decide(verdicts, decisionOptions);
-  const exceptions = exceptionUses(base.verdicts);
+  const base = decideCollected(collected, decisionOptions);
+  const exceptions = exceptionCounter.uses();
   const decision: PolicyDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
   if (waiver) decision.waiver = waiver;
 
@@ -154,8 +169,7 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
     decision.message = `break-glass refused (${subject}): ${breakGlass.reason}.${rest}`;
   }
   if (bypassed && breakGlass.requested) {
-    const n = raw.filter((v) => v.effect === 'deny').length;
-    decision.warnings = [`aibom: break-glass ${breakGlass.ticket} admitted this despite ${n} policy denial(s); recorded for audit`, ...decision.warnings];
+    decision.warnings = [`aibom: break-glass ${breakGlass.ticket} admitted this despite ${rawDenials} policy denial(s); recorded for audit`, ...decision.warnings];
   }
   for (const e of exceptions) {
     if (e.status !== 'expired' || waiver) continue;
@@ -173,6 +187,11 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
  * The break-glass behind the label, or undefined when there is none to write.
  */
 export function bypassOf(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Bypass | undefined {
+  return runSync(bypassSlices(ctx, set, settings, now));
+}
+
+/** bypassOf(), in slices; it stops at the first denial. */
+export function* bypassSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<Bypass | undefined> {
   if (settings.ignoreBreakGlass) return undefined;
   const bg = evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
   if (!bg.requested) return undefined;
@@ -186,14 +205,21 @@ export function bypassOf(ctx: PolicyContext, set: PolicySet, settings: Enforceme
     authorised = inheritedFromOwner || keptByUpdate;
   }
   if (!authorised) return undefined;
-  if (!evaluatePolicies(set.policies, ctx, now).some((v) => v.effect === 'deny')) return undefined;
-  return { ticket: bg.ticket, result: bg.honoured ? 'honoured' : 'inherited' };
+  let denied = false;
+  const evaluation = verdictSlices(set.policies, ctx, now, (v) => {
+    if (v.effect === 'deny') denied = true;
+  });
+  for (let step = evaluation.next(); !step.done && !denied; step = evaluation.next()) yield;
+  return denied ? { ticket: bg.ticket, result: bg.honoured ? 'honoured' : 'inherited' } : undefined;
 }
 
 /** The policy ports of `admit()` for both endpoints, over a (possibly changing) policy set. */
 export interface EnforcementPorts {
   evaluatePolicy: (ctx: PolicyContext) => PolicyDecision;
   bypass: (ctx: PolicyContext) => Bypass | undefined;
+  /** The same decisions in slices, giving the event loop a turn between them (the webhook). */
+  evaluatePolicyInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<PolicyDecision>;
+  bypassInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<Bypass | undefined>;
 }
 
 export function enforcementDependencies(options: { policies: () => PolicySet; settings: EnforcementSettings; clock: () => Date }): EnforcementPorts {
@@ -201,5 +227,7 @@ export function enforcementDependencies(options: { policies: () => PolicySet; se
   return {
     evaluatePolicy: (ctx) => enforce(ctx, policies(), settings, clock()),
     bypass: (ctx) => bypassOf(ctx, policies(), settings, clock()),
+    evaluatePolicyInSlices: (ctx, slice) => runSliced(enforcementSlices(ctx, policies(), settings, clock()), slice),
+    bypassInSlices: (ctx, slice) => runSliced(bypassSlices(ctx, policies(), settings, clock()), slice),
   };
 }

@@ -49,6 +49,19 @@ const BOM_FIX = 'attach an AI BOM to the image (`aibom attach IMAGE BOMFILE`; `a
 // ---------------------------------------------------------------------------------------------
 // Workload-level rules
 
+/**
+ * limits (every policy): the admission reached a cap (`limits.*`) and left part of the workload
+ * unchecked — images not looked up, models not examined, a BOM not read whole. A policy cannot vouch
+ * for what it did not see, so this is a violation whatever `onLookupFailure` says.
+ */
+export function limitsRule(ctx: PolicyContext): RuleFinding[] {
+  return (ctx.limits ?? []).map((l) => ({
+    rule: 'limits', reason: l.limit.replace(/^limits\./, ''), severity: 'violation',
+    message: `${l.message}; the rest of the workload was not checked`,
+    fix: `make the workload or its BOMs smaller, or raise ${l.limit} in the webhook configuration (docs/limits.md)`,
+  }));
+}
+
 /** requireBOM: a workload that looks like AI by pod-spec heuristics alone must carry a BOM. */
 export function requireBomRule(ctx: PolicyContext): RuleFinding[] {
   if (ctx.classification.evidence !== 'heuristic') return [];

@@ -32,16 +32,22 @@ export function formatVerdict(v: Verdict): string {
   return `[${v.policy}/${v.rule}] ${verdictSubject(v)}: ${v.message}. Fix: ${v.fix}`;
 }
 
+const RULE_RANK = new Map<string, number>(RULE_NAMES.map((r, i) => [r, i]));
+const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The stable order of verdicts: effect (strictest first), policy, rule, container, model, message. */
+export function compareVerdicts(a: Verdict, b: Verdict): number {
+  return (
+    EFFECT_RANK[b.effect] - EFFECT_RANK[a.effect] ||
+    cmp(a.policy, b.policy) ||
+    (RULE_RANK.get(a.rule) ?? 0) - (RULE_RANK.get(b.rule) ?? 0) ||
+    cmp(a.container, b.container) ||
+    cmp(a.model, b.model) ||
+    cmp(a.message, b.message)
+  );
+}
+
 /** Stable order: effect (strictest first), policy, rule, container, model, message. */
 export function sortVerdicts(verdicts: readonly Verdict[]): Verdict[] {
-  const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...verdicts].sort(
-    (a, b) =>
-      EFFECT_RANK[b.effect] - EFFECT_RANK[a.effect] ||
-      cmp(a.policy, b.policy) ||
-      RULE_NAMES.indexOf(a.rule) - RULE_NAMES.indexOf(b.rule) ||
-      cmp(a.container, b.container) ||
-      cmp(a.model, b.model) ||
-      cmp(a.message, b.message),
-  );
+  return [...verdicts].sort(compareVerdicts);
 }

@@ -50,8 +50,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const enforcement = createEnforcement({ config, log, registry, ...(options.clock ? { clock: options.clock } : {}) });
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
-    evaluatePolicy: options.evaluatePolicy ?? enforcement.ports.evaluatePolicy,
-    bypass: options.bypass ?? enforcement.ports.bypass,
+    evaluatePolicy: options.evaluatePolicy ?? ((ctx, slice) => (slice ? enforcement.ports.evaluatePolicyInSlices(ctx, slice) : enforcement.ports.evaluatePolicy(ctx))),
+    bypass: options.bypass ?? ((ctx, slice) => (slice ? enforcement.ports.bypassInSlices(ctx, slice) : enforcement.ports.bypass(ctx))),
     onDecision: enforcement.onDecision,
   });
   const certificates = new CertificateWatcher(tls, {

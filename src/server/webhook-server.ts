@@ -13,6 +13,7 @@ import type { Config } from '../config/index.js';
 import type { AdmissionOutcomeLabel, WebhookMetrics } from '../metrics/index.js';
 import { secureContextOptions, type TlsMaterial } from './certificates.js';
 import { requestDeadline, type RequestDeadline } from './deadline.js';
+import { eventLoopSlicer } from './slicing.js';
 import type { Logger } from './log.js';
 
 export interface WebhookServerOptions {
@@ -48,6 +49,8 @@ class HttpError extends Error {
 }
 
 const ROUTES: Record<string, Endpoint> = { '/mutate': 'mutate', '/validate': 'validate' };
+/** Longest run of admission work without a turn of the event loop (src/server/slicing.ts). */
+const SLICE_MS = 10;
 
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const { config, log, metrics } = options;
@@ -197,13 +200,20 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const controller = new AbortController();
     const lookupTimer = setTimeout(() => controller.abort(), Math.max(0, deadline.lookupMs - elapsed));
     let netTimer: NodeJS.Timeout | undefined;
-    const deps: AdmitDependencies = { lookup: options.lookup, settings: options.settings, signal: controller.signal };
+    let decided = false;
+    let answered = false;
+    // Long policy work gives the event loop a turn every SLICE_MS, so the deadline timer below
+    // fires on time however big the review; it stops once the fallback has answered.
+    const slice = eventLoopSlicer({ budgetMs: SLICE_MS, abandoned: () => answered });
+    const deps: AdmitDependencies = { lookup: options.lookup, settings: options.settings, signal: controller.signal, slice };
     if (endpoint === 'validate' && options.evaluatePolicy) deps.evaluatePolicy = options.evaluatePolicy;
     if (endpoint === 'mutate' && options.bypass) deps.bypass = options.bypass;
     const net = new Promise<Answer>((resolve) => {
-      netTimer = setTimeout(() => resolve(fallback(review, endpoint)), Math.max(0, deadline.answerMs - elapsed));
+      netTimer = setTimeout(() => {
+        answered = true;
+        resolve(fallback(review, endpoint));
+      }, Math.max(0, deadline.answerMs - elapsed));
     });
-    let decided = false;
     try {
       const core = admit(review, endpoint, deps).then((o): Answer => {
         decided = true;

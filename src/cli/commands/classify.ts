@@ -45,7 +45,7 @@ export function registerClassify(program: Command, io: CliIO, setExit: (code: Ex
       const config = loadConfig({ file: options.config, env: io.env });
       const result = readBom(bytes, {
         ...(options.mediaType ? { mediaType: options.mediaType } : {}),
-        limits: { maxBytes: config.limits.maxBomBytes, maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength },
+        limits: { maxBytes: config.limits.maxBomBytes, maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength, maxElements: config.limits.maxArrayLength, maxModels: config.limits.maxModelsPerBom },
       });
       if (!result.ok) throw new UsageError(`${file}: ${result.error}`);
       const inv = result.inventory;

@@ -3,7 +3,7 @@
 // development CA and serving certificate with openssl and says where they are.
 import type { Command } from 'commander';
 import { loadConfig, type DeepPartial, type Config } from '../../config/index.js';
-import { composeLookup, parseBomMapping } from '../../discovery/index.js';
+import { composeLookup, createBomWorkerPool, parseBomMapping } from '../../discovery/index.js';
 import { defaultServingNames, generateDevCertificates, createLogger, startService } from '../../server/index.js';
 import { CliError, type CliIO, collect, EXIT, type ExitCode, UsageError } from '../exit.js';
 import { Registry } from 'prom-client';
@@ -26,6 +26,10 @@ export interface ServeWiring {
 }
 
 export const SERVICE_NAME = 'aibom-webhook';
+/** BOMs smaller than this are parsed on the main thread: a worker round trip costs more (docs/limits.md). */
+export const PARSE_IN_THREAD_BELOW_BYTES = 64 * 1024;
+/** Heap of a BOM parser worker: a BOM that needs more is `error:too-large`, the webhook lives on. */
+export const PARSER_HEAP_MB = 192;
 
 function processSignals(handler: (signal: string) => void): () => void {
   const on = (signal: NodeJS.Signals): void => handler(signal);
@@ -66,11 +70,14 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
       const log = createLogger({ level: config.log.level });
       // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
       const promRegistry = new Registry();
+      // Big BOMs are parsed on worker threads: the event loop stays free for /healthz and deadlines.
+      const parser = config.discovery.parserWorkers > 0 ? createBomWorkerPool({ workers: config.discovery.parserWorkers, inThreadBelowBytes: PARSE_IN_THREAD_BELOW_BYTES, maxHeapMb: PARSER_HEAP_MB }) : undefined;
       const composed = composeLookup(config, {
         bomMappings: options.bom.map(parseBomMapping),
         // The lookup metrics exist where a registry is looked up.
         ...(config.discovery.sources.includes('registry') ? { metrics: createLookupMetrics(promRegistry) } : {}),
         onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
+        ...(parser ? { parseBom: parser.parse } : {}),
       });
       const lookup = composed.lookup;
 
@@ -94,6 +101,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
         service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
       } catch (err) {
         await composed.close();
+        await parser?.close();
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
           throw new CliError(`cannot listen: ${(err as Error).message}`, EXIT.cannotServe);
         }
@@ -112,6 +120,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
         });
       });
       await composed.close();
+      await parser?.close();
       io.stdout('aibom: stopped\n');
       setExit(EXIT.ok);
     });

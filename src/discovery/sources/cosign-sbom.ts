@@ -28,7 +28,7 @@ export async function probeCosignSbom(ctx: ProbeContext, cosignRepo?: RepoRef): 
     const declared = COSIGN_SBOM_LAYER_TYPES.has(t) ? t : undefined;
     if (ctx.signal.aborted) break;
     const bytes = await fetchLayer(ctx, repo, layer, out);
-    if (bytes) plainBom(ctx, layer, bytes, declared, 'cosign-sbom', out);
+    if (bytes) await plainBom(ctx, layer, bytes, declared, 'cosign-sbom', out);
   }
   return out;
 }

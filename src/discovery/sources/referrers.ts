@@ -93,7 +93,7 @@ async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSourc
   if (judgement.skip) out.notes.push(`referrer ${descriptor.digest}: ${judgement.skip}`);
   for (const { layer, declaredType } of judgement.layers) {
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
-    if (bytes) plainBom(ctx, layer, bytes, declaredType, plainSource, out);
+    if (bytes) await plainBom(ctx, layer, bytes, declaredType, plainSource, out);
   }
 }
 
@@ -107,7 +107,7 @@ async function bundleLayers(ctx: ProbeContext, digest: string, manifest: Manifes
     if (referrerKind(layer.mediaType) !== 'sigstore-bundle') continue;
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
     // Signatures are not verified (yet): the BOM stays `trust: unsigned`.
-    if (bytes) attestedBom(ctx, layer, bytes, 'sigstore-bundle', out);
+    if (bytes) await attestedBom(ctx, layer, bytes, 'sigstore-bundle', out);
   }
 }
 
@@ -129,6 +129,6 @@ export async function dsseLayers(ctx: ProbeContext, layers: readonly Descriptor[
     }
     if (ctx.signal.aborted) return;
     const bytes = await fetchLayer(ctx, repo, layer, out);
-    if (bytes) attestedBom(ctx, layer, bytes, source, out);
+    if (bytes) await attestedBom(ctx, layer, bytes, source, out);
   }
 }
