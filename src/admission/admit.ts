@@ -1,18 +1,20 @@
 // One admission decision: AdmissionReview in, AdmissionReview response out. Pure apart from the
 // injected lookup port; the same function serves the webhook, `aibom review` and the tests.
-import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from './review.js';
+import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from '../contracts/admission-review.js';
 import { skipReason, type SkipSettings } from './skip.js';
-import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from './workload.js';
-import { imageSignature, imageUses, pullSecretNames, uniqueImages, type ImageUse } from './images.js';
-import type { ImageFindings, ImageLookup } from './lookup.js';
-import { isLookupFailure } from './lookup.js';
-import { desiredMetadata, type ImageResult } from './annotations.js';
+import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
+import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
+import { type ImageUse } from '../contracts/workload.js';
+import type { ImageFindings, ImageLookup } from '../contracts/lookup.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import { desiredMetadata } from './annotations.js';
+import { type ImageResult } from '../contracts/lookup.js';
 import { metadataPatch, type PatchOp } from './patch.js';
-import { classifyImage, type ImageOutcome } from '../classify/image.js';
-import { classifyWorkload, type WorkloadClassification } from '../classify/workload.js';
-import { detectAiHeuristically, type HeuristicOptions } from '../classify/heuristics.js';
-import type { Slicer } from '../util/slices.js';
-import { bomLimitNotes, capModelPairs, capUses, DEFAULT_ADMISSION_LIMITS, limitNotes, type AdmissionLimits, type LimitReached } from './limits.js';
+import { classifyImage, classifyWorkload, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
+import type { ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
+import type { Bypass, LimitReached, PolicyContext, PolicyDecision } from '../contracts/policy.js';
+import type { Slicer } from '../contracts/slices.js';
+import { bomLimitNotes, capModelPairs, capUses, DEFAULT_ADMISSION_LIMITS, limitNotes, type AdmissionLimits } from './limits.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -28,28 +30,6 @@ export interface AdmissionSettings extends SkipSettings {
   limits?: AdmissionLimits;
 }
 
-/** What the policy engine sees of a workload on the validating path. */
-export interface PolicyContext {
-  request: AdmissionRequest;
-  kind: WorkloadKind;
-  name: string;
-  object: KubeObject;
-  podSpec: Record<string, unknown> | undefined;
-  uses: ImageUse[];
-  results: ImageResult[];
-  outcomes: Record<string, ImageOutcome>;
-  classification: WorkloadClassification;
-  /** Caps this admission reached (src/admission/limits.ts): each is a `limits` verdict of every matching policy. */
-  limits?: readonly LimitReached[];
-}
-
-export interface PolicyDecision {
-  allowed: boolean;
-  message?: string;
-  warnings: string[];
-  auditAnnotations: Record<string, string>;
-}
-
 export interface AdmitDependencies {
   lookup: ImageLookup;
   settings: AdmissionSettings;
@@ -61,10 +41,10 @@ export interface AdmitDependencies {
    */
   evaluatePolicy?: (context: PolicyContext, slice?: Slicer) => PolicyDecision | Promise<PolicyDecision>;
   /**
-   * Mutating path: whether an authorised break-glass admitted this object (`<prefix>/bypassed=true`).
-   * Gets the same context as the policy engine, so it can tell whether the bypass was needed.
+   * Mutating path: the authorised break-glass that admits this object (`<prefix>/bypassed=true`), if
+   * any. Gets the same context as the policy engine, so it can tell whether the bypass was needed.
    */
-  isBypassed?: (context: PolicyContext, slice?: Slicer) => boolean | Promise<boolean>;
+  bypass?: (context: PolicyContext, slice?: Slicer) => Bypass | undefined | Promise<Bypass | undefined>;
   /** Between slices of long work (the webhook gives the event loop a turn there); passed to the ports above. */
   slice?: Slicer;
 }
@@ -78,9 +58,10 @@ export interface AdmissionOutcome {
   classification?: WorkloadClassification;
   results: ImageResult[];
   patch: PatchOp[];
+  /** Validating path: the policy engine's decision, break-glass, waivers and exceptions included. */
   policy?: PolicyDecision;
-  /** Mutating path: the object was labelled `<prefix>/bypassed=true`. */
-  bypassed?: boolean;
+  /** Mutating path: the object was labelled `<prefix>/bypassed=true`, by this break-glass. */
+  bypass?: Bypass;
   /** Caps this admission reached. */
   limits?: LimitReached[];
 }
@@ -123,12 +104,12 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   let patch: PatchOp[] = [];
   let policy: PolicyDecision | undefined;
   const context = (): PolicyContext => ({ request: req, kind, name, object, podSpec, uses, results, outcomes, classification, ...(limits.length > 0 ? { limits } : {}) });
-  let bypassed = false;
+  let bypass: Bypass | undefined;
 
   if (endpoint === 'mutate') {
     // The apiserver drops metadata changes made on pods/ephemeralcontainers: no label to write.
-    bypassed = req.subResource !== 'ephemeralcontainers' && deps.isBypassed !== undefined && (await deps.isBypassed(context(), deps.slice));
-    patch = mutationPatch(req, kind, object, classification, results, deps, bypassed);
+    if (req.subResource !== 'ephemeralcontainers' && deps.bypass) bypass = await deps.bypass(context(), deps.slice);
+    patch = mutationPatch(req, kind, object, classification, results, deps, bypass !== undefined);
     if (patch.length > 0) {
       response.patchType = 'JSONPatch';
       response.patch = Buffer.from(JSON.stringify(patch), 'utf8').toString('base64');
@@ -146,7 +127,7 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   response.auditAnnotations = auditAnnotations;
   const outcome: AdmissionOutcome = { review: wrap(response), kind, name, classification, results, patch };
   if (policy) outcome.policy = policy;
-  if (bypassed) outcome.bypassed = true;
+  if (bypass) outcome.bypass = bypass;
   if (limits.length > 0) outcome.limits = limits;
   return outcome;
 }

@@ -3,12 +3,13 @@
 // left after these caps, so the worst review allowed by the configuration is answered in bounded
 // time. What a cap leaves out is never silent: each cap reached is a LimitReached, which becomes an
 // admission warning and, on the validating path, a `limits` verdict of every matching policy.
-import type { ImageFindings } from './lookup.js';
-import type { ImageUse } from './images.js';
-import type { ImageResult } from './annotations.js';
-import { dedupeModels } from './annotations.js';
-import { LIMIT_FINDING_CODES } from '../bom/limits.js';
-import type { ModelRecord } from '../bom/inventory.js';
+import type { ImageFindings } from '../contracts/lookup.js';
+import type { ImageUse } from '../contracts/workload.js';
+import type { ImageResult } from '../contracts/lookup.js';
+import { dedupeModels } from '../contracts/model-identity.js';
+import { LIMIT_FINDING_CODES } from '../contracts/inventory.js';
+import type { ModelRecord } from '../contracts/inventory.js';
+import type { LimitReached } from '../contracts/policy.js';
 
 export interface AdmissionLimits {
   /** Image references (containers, init and ephemeral containers, image volumes) reviewed per object. */
@@ -19,14 +20,6 @@ export interface AdmissionLimits {
 
 /** The defaults of `limits.maxImagesPerReview` and `limits.maxModelsPerReview` (config/schema.ts). */
 export const DEFAULT_ADMISSION_LIMITS: Readonly<AdmissionLimits> = Object.freeze({ maxImagesPerReview: 128, maxModelsPerReview: 2000 });
-
-/** One cap this admission reached. */
-export interface LimitReached {
-  /** The configuration key, e.g. `limits.maxImagesPerReview`. */
-  limit: string;
-  /** What was left out, one short sentence (it becomes a warning: ≤ ~100 characters). */
-  message: string;
-}
 
 /** At most this many LimitReached per admission (one per cap, plus BOMs the reader cut). */
 const MAX_NOTES = 8;

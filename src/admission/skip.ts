@@ -1,6 +1,7 @@
 // Ordered, named predicates for "should this request be looked at at all". Pure.
-import { isRecord, type AdmissionRequest } from './review.js';
-import { getPath, workloadKindOf } from './workload.js';
+import { isRecord } from '../contracts/json-guards.js';
+import { type AdmissionRequest } from '../contracts/admission-review.js';
+import { getPath, workloadKindOf } from '../contracts/workload.js';
 
 export interface SkipSettings {
   excludedNamespaces: readonly string[];

@@ -2,15 +2,15 @@
 // with a finding, never a throw. Models and datasets are found anywhere a component may be:
 // metadata.component, components[], and nested components[] under either (not metadata.tools, not
 // pedigree.variants).
-import type { AiInventory, DatasetRecord, ExternalReference, Hash, ModelConsiderations, ModelRecord, SafetyRiskLevel } from './inventory.js';
-import { emptyInventory } from './inventory.js';
+import type { AiInventory, DatasetRecord, ExternalReference, Hash, ModelConsiderations, ModelRecord, SafetyRiskLevel } from '../contracts/inventory.js';
+import { emptyInventory } from '../contracts/inventory.js';
 import type { BomLimits } from './limits.js';
 import { combineLicenses, isNoLicense, normalizeLicenseExpression, normalizeLicenseId } from './license.js';
 import { formatFromFileName, formatFromHints, isModelFileName, normalizeFormat } from './model-format.js';
 import type { FindingSink, JsonRecord } from './util.js';
 import { arr, clip, isRecord, own, records, str, strings } from './util.js';
-import type { UseGraphNode } from '../classify/agents.js';
-import { analyseAgents } from '../classify/agents.js';
+import type { UseGraphNode } from './agents.js';
+import { analyseAgents } from './agents.js';
 import { addModelWithin, detectCycles, reportModelCap } from './merge.js';
 
 const KNOWN_SPEC_VERSIONS = new Set(['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7']);

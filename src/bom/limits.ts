@@ -31,14 +31,6 @@ export const DEFAULT_BOM_LIMITS: Readonly<BomLimits> = Object.freeze({
   maxFindings: 100,
 });
 
-/**
- * Findings that say part of the BOM was not read because a cap was reached: what was cut may be a
- * model. Always kept (a flood of other findings cannot push them out), and the admission turns them
- * into a `limits` verdict (src/policy/rules.ts limitsRule), since a policy cannot vouch for what it
- * did not see.
- */
-export const LIMIT_FINDING_CODES: ReadonlySet<string> = new Set(['too-many-components', 'too-many-elements', 'too-many-models', 'array-truncated', 'json-too-deep']);
-
 export function resolveLimits(partial: Partial<BomLimits> | undefined): BomLimits {
   const out: BomLimits = { ...DEFAULT_BOM_LIMITS };
   if (!partial) return out;

@@ -1,5 +1,5 @@
 // Shared steps of the readers: one model per identity, and cycle detection in a "uses" graph.
-import type { ModelRecord } from './inventory.js';
+import type { ModelRecord } from '../contracts/inventory.js';
 import type { FindingSink } from './util.js';
 import { clip } from './util.js';
 

@@ -4,15 +4,15 @@
 // - files or packages named like model weights (*.safetensors, *.gguf, *.onnx, …) and ML framework
 //   packages (torch, tensorflow, onnxruntime, transformers, vllm, llama-cpp) are reasons and findings only
 //   ("AI runtime present / possible model"), never models.
-import type { AiInventory, Hash, ModelRecord } from './inventory.js';
-import { emptyInventory } from './inventory.js';
+import type { AiInventory, Hash, ModelRecord } from '../contracts/inventory.js';
+import { emptyInventory } from '../contracts/inventory.js';
 import type { BomLimits } from './limits.js';
 import { normalizeLicenseExpression } from './license.js';
 import { formatFromFileName, isModelFileName } from './model-format.js';
 import type { FindingSink, JsonRecord } from './util.js';
 import { arr, clip, isRecord, own, records, str } from './util.js';
-import type { UseGraphNode } from '../classify/agents.js';
-import { analyseAgents } from '../classify/agents.js';
+import type { UseGraphNode } from './agents.js';
+import { analyseAgents } from './agents.js';
 import { addModelWithin, detectCycles, reportModelCap } from './merge.js';
 
 const ML_RUNTIMES = /^(torch|pytorch|tensorflow|tensorflow-cpu|tensorflow-gpu|tf-nightly|onnxruntime|onnxruntime-gpu|transformers|vllm|llama-cpp|llama-cpp-python|llama\.cpp|sentence-transformers|diffusers|accelerate|jax|jaxlib|keras|tritonclient|tensorrt|openvino|mlflow|xgboost|lightgbm|catboost|scikit-learn|ollama|langchain|llama-index|openai|anthropic)$/i;

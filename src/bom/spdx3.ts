@@ -1,15 +1,15 @@
 // SPDX 3.0.x JSON-LD (SPECS.md §4.1–4.5) → AiInventory. Lenient, as real documents need
 // (spdx-examples): `to` as a string or an array, 3.0.0 or 3.0.1 context, properties written without their
 // profile prefix (`domain` for `ai_domain`), types written as full IRIs or prefixed names.
-import type { AiInventory, DatasetRecord, Hash, ModelRecord, SafetyRiskLevel } from './inventory.js';
-import { emptyInventory } from './inventory.js';
+import type { AiInventory, DatasetRecord, Hash, ModelRecord, SafetyRiskLevel } from '../contracts/inventory.js';
+import { emptyInventory } from '../contracts/inventory.js';
 import type { BomLimits } from './limits.js';
 import { combineLicenses, isNoLicense, normalizeLicenseExpression, normalizeLicenseId } from './license.js';
 import { formatFromFileName, formatFromHints } from './model-format.js';
 import type { FindingSink, JsonRecord } from './util.js';
 import { arr, clip, isRecord, own, records, str, strings } from './util.js';
-import type { UseGraphNode } from '../classify/agents.js';
-import { analyseAgents } from '../classify/agents.js';
+import type { UseGraphNode } from './agents.js';
+import { analyseAgents } from './agents.js';
 import { addModelWithin, detectCycles, reportModelCap } from './merge.js';
 
 const SAFETY_LEVELS = new Set<SafetyRiskLevel>(['low', 'medium', 'high', 'serious']);

@@ -1,6 +1,6 @@
 // Small guards for walking untrusted JSON: every read is typed here, never by a cast elsewhere.
-import type { Finding, FindingSeverity } from './inventory.js';
-import { LIMIT_FINDING_CODES } from './limits.js';
+import type { Finding, FindingSeverity } from '../contracts/inventory.js';
+import { LIMIT_FINDING_CODES } from '../contracts/inventory.js';
 
 export type JsonRecord = Record<string, unknown>;
 

@@ -13,8 +13,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy } from '../policy/parse.js';
-import { policySet, type PolicySet } from '../policy/policy-set.js';
+import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy, policySet, type PolicySet } from '../policy/index.js';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 const DATA_LINK = '..data';

@@ -1,6 +1,6 @@
 // Maps the configuration onto the settings the pure core takes.
-import type { AdmissionSettings } from '../admission/admit.js';
-import type { EnforcementSettings } from '../policy/enforce.js';
+import type { AdmissionSettings } from '../admission/index.js';
+import type { EnforcementSettings } from '../policy/index.js';
 import type { Config } from './schema.js';
 
 export function admissionSettings(config: Config): AdmissionSettings {

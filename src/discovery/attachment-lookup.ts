@@ -6,10 +6,10 @@
 //   → merge, one entry per BOM digest → ImageFindings.
 // All probes share the lookup's signal and byte budget. Never throws: failures are statuses, free text
 // goes to `detail` (problems, rejected statements) or to `onNote` (log-only remarks).
-import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../admission/lookup.js';
-import type { ImageReference } from '../oci/reference.js';
-import { isIndex, type Manifest } from '../oci/manifest.js';
-import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../contracts/lookup.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { isIndex, type Manifest } from '../contracts/oci-manifest.js';
+import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
 import type { BomParser } from './bom-parser.js';
 import type { Clock } from './clock.js';
 import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';

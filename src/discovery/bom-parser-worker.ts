@@ -1,6 +1,6 @@
 // The BOM parser thread (src/discovery/bom-parser.ts): one readBom per message, the result posted back.
 import { parentPort } from 'node:worker_threads';
-import { readBom, type BomReadResult, type ReadBomOptions } from '../bom/read.js';
+import { readBom, type BomReadResult, type ReadBomOptions } from '../bom/index.js';
 
 export interface BomParseJob {
   bytes: Uint8Array;

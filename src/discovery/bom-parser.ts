@@ -6,8 +6,7 @@
 // memory to its own heap (`resourceLimits`), and a parse whose lookup gave up is stopped by
 // terminating the worker (a new one starts for the next BOM).
 import { Worker } from 'node:worker_threads';
-import type { BomReadResult, ReadBomOptions } from '../bom/read.js';
-import { readBom } from '../bom/read.js';
+import { type BomReadResult, type ReadBomOptions, readBom } from '../bom/index.js';
 import type { BomParseJob, BomParseReply } from './bom-parser-worker.js';
 
 /** Parses one BOM; never rejects (failures are `ok: false` results). */

@@ -3,10 +3,10 @@
 // used by the server's composition root and by `aibom review`, `inspect` and `check`.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { LookupStatus } from '../admission/lookup.js';
-import type { Config } from '../config/schema.js';
-import type { ImageReference } from '../oci/reference.js';
-import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import type { LookupStatus } from '../contracts/lookup.js';
+import type { Config } from '../config/index.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
 import { lookupAttachments, type AttachmentLookupOptions } from './attachment-lookup.js';
 import type { BomParser } from './bom-parser.js';
 import { monotonicClock, type Clock } from './clock.js';

@@ -3,17 +3,16 @@
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
 // `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
-import type { PolicyContext } from '../admission/admit.js';
-import type { AdmissionRequest, KubeObject } from '../admission/review.js';
-import { imageSignature } from '../admission/images.js';
-import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../admission/workload.js';
-import { evaluateBreakGlass, type BreakGlassResult, type BreakGlassSettings } from './breakglass.js';
+import type { BreakGlassResult, Bypass, DecisionResult, PolicyContext, PolicyDecision, RequestWaiver, Verdict, Waiver } from '../contracts/policy.js';
+import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
+import { imageSignature } from '../contracts/pod-images.js';
+import { runSliced, runSync, type Slicer, type Slices } from '../contracts/slices.js';
+import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../contracts/workload.js';
+import { evaluateBreakGlass, type BreakGlassSettings } from './breakglass.js';
 import { decideCollected, verdictSlices, type VerdictDecision } from './evaluate.js';
-import { ExceptionUseCounter, type ExceptionUse } from './exceptions.js';
+import { ExceptionUseCounter } from './exceptions.js';
 import { DEFAULT_MAX_VERDICTS, VerdictCollector } from './verdict-collector.js';
-import { runSliced, runSync, type Slicer, type Slices } from '../util/slices.js';
 import type { PolicySet } from './policy-set.js';
-import type { Verdict, Waiver } from './verdict.js';
 
 export interface EnforcementSettings {
   /** Label and annotation prefix (`aibom.io`): the break-glass key is `<prefix>/break-glass`. */
@@ -25,30 +24,6 @@ export interface EnforcementSettings {
   maxListed?: number;
   /** Verdicts kept per decision (`limits.maxVerdicts`). */
   maxVerdicts?: number;
-}
-
-/** What one validating decision was, as counted in metrics and written to the audit log. */
-export type DecisionResult = 'allowed' | 'denied' | 'warned' | 'audited' | 'bypassed';
-
-/** Why no verdict of this request may deny or warn (break-glass is reported separately). */
-export interface RequestWaiver {
-  reason: Exclude<Waiver, 'break-glass'>;
-  detail: string;
-}
-
-export interface EnforcementDecision extends VerdictDecision {
-  result: DecisionResult;
-  /** `sha256:…` of the policy set the decision was made with. */
-  policySet: string;
-  waiver?: RequestWaiver;
-  breakGlass: BreakGlassResult;
-  /** An honoured break-glass turned at least one denial into an audited verdict. */
-  bypassed: boolean;
-  exceptions: ExceptionUse[];
-}
-
-export function isEnforcementDecision(value: unknown): value is EnforcementDecision {
-  return typeof value === 'object' && value !== null && 'policySet' in value && 'result' in value && 'breakGlass' in value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,12 +118,12 @@ function resultOf(decision: VerdictDecision, bypassed: boolean): DecisionResult 
 }
 
 /** The validating decision for one request. */
-export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): EnforcementDecision {
+export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): PolicyDecision {
   return runSync(enforcementSlices(ctx, set, settings, now));
 }
 
-/** enforce(), in slices (src/util/slices.ts): the webhook runs it with runSliced. */
-export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<EnforcementDecision> {
+/** enforce(), in slices (src/contracts/slices.ts): the webhook runs it with runSliced. */
+export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<PolicyDecision> {
   const waiver = waiverOf(ctx, settings);
   const breakGlass: BreakGlassResult = settings.ignoreBreakGlass ? { requested: false } : evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
   const glass = !waiver && breakGlass.requested && breakGlass.honoured;
@@ -170,7 +145,7 @@ export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings:
   const decisionOptions = { breakGlassAnnotation: `${settings.prefix}/break-glass`, subject, ...(settings.maxListed !== undefined ? { maxListed: settings.maxListed } : {}) };
   const base = decideCollected(collected, decisionOptions);
   const exceptions = exceptionCounter.uses();
-  const decision: EnforcementDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
+  const decision: PolicyDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
   if (waiver) decision.waiver = waiver;
 
   const audit = decision.auditAnnotations;
@@ -209,16 +184,17 @@ export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings:
  * break-glass is what admits it: the policies would deny it without one (waivers aside), and the
  * annotation is honoured for the requester — or inherited: copied by a built-in controller from the
  * owner it judged, or left unchanged by an UPDATE (both were judged when set; a refusal denies).
+ * The break-glass behind the label, or undefined when there is none to write.
  */
-export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): boolean {
+export function bypassOf(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Bypass | undefined {
   return runSync(bypassSlices(ctx, set, settings, now));
 }
 
-/** isBypassedBy(), in slices; it stops at the first denial. */
-export function* bypassSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<boolean> {
-  if (settings.ignoreBreakGlass) return false;
+/** bypassOf(), in slices; it stops at the first denial. */
+export function* bypassSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<Bypass | undefined> {
+  if (settings.ignoreBreakGlass) return undefined;
   const bg = evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
-  if (!bg.requested) return false;
+  if (!bg.requested) return undefined;
   let authorised = bg.honoured;
   if (!bg.honoured && bg.refusal === 'user') {
     const req = ctx.request;
@@ -228,30 +204,30 @@ export function* bypassSlices(ctx: PolicyContext, set: PolicySet, settings: Enfo
       breakGlassAnnotation(ctx.kind, req.oldObject, settings, req) === breakGlassAnnotation(ctx.kind, ctx.object, settings, req);
     authorised = inheritedFromOwner || keptByUpdate;
   }
-  if (!authorised) return false;
+  if (!authorised) return undefined;
   let denied = false;
   const evaluation = verdictSlices(set.policies, ctx, now, (v) => {
     if (v.effect === 'deny') denied = true;
   });
   for (let step = evaluation.next(); !step.done && !denied; step = evaluation.next()) yield;
-  return denied;
+  return denied ? { ticket: bg.ticket, result: bg.honoured ? 'honoured' : 'inherited' } : undefined;
 }
 
 /** The policy ports of `admit()` for both endpoints, over a (possibly changing) policy set. */
 export interface EnforcementPorts {
-  evaluatePolicy: (ctx: PolicyContext) => EnforcementDecision;
-  isBypassed: (ctx: PolicyContext) => boolean;
+  evaluatePolicy: (ctx: PolicyContext) => PolicyDecision;
+  bypass: (ctx: PolicyContext) => Bypass | undefined;
   /** The same decisions in slices, giving the event loop a turn between them (the webhook). */
-  evaluatePolicyInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<EnforcementDecision>;
-  isBypassedInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<boolean>;
+  evaluatePolicyInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<PolicyDecision>;
+  bypassInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<Bypass | undefined>;
 }
 
 export function enforcementDependencies(options: { policies: () => PolicySet; settings: EnforcementSettings; clock: () => Date }): EnforcementPorts {
   const { policies, settings, clock } = options;
   return {
     evaluatePolicy: (ctx) => enforce(ctx, policies(), settings, clock()),
-    isBypassed: (ctx) => isBypassedBy(ctx, policies(), settings, clock()),
+    bypass: (ctx) => bypassOf(ctx, policies(), settings, clock()),
     evaluatePolicyInSlices: (ctx, slice) => runSliced(enforcementSlices(ctx, policies(), settings, clock()), slice),
-    isBypassedInSlices: (ctx, slice) => runSliced(bypassSlices(ctx, policies(), settings, clock()), slice),
+    bypassInSlices: (ctx, slice) => runSliced(bypassSlices(ctx, policies(), settings, clock()), slice),
   };
 }

@@ -2,18 +2,15 @@
 // Several policies combine; every verdict is kept (each names its policy and rule) and the strictest
 // effect decides: any Enforce violation denies, otherwise the request is admitted with the Warn
 // findings as warnings; Audit findings only reach the audit annotations.
-import type { PolicyContext, PolicyDecision } from '../admission/admit.js';
-import type { WorkloadKind } from '../admission/workload.js';
+import type { PolicyContext, PolicyDecision, Verdict } from '../contracts/policy.js';
+import type { WorkloadKind } from '../contracts/workload.js';
 import { applyException, type ExceptionTarget } from './exceptions.js';
-import { matchesAny } from './glob.js';
-import {
-  bomAgeRule, formatRule, hashesRule, licenseRule, limitsRule, lookupFailureRule, modelCardRule, modelSubjects, requireBomRule,
-  requireDigestRule, safetyRiskRule, sourceRule, type ModelSubject, type RuleFinding,
-} from './rules.js';
-import { runSync } from '../util/slices.js';
+import { matchesAny } from '../contracts/glob.js';
+import { bomAgeRule, formatRule, hashesRule, licenseRule, limitsRule, lookupFailureRule, modelCardRule, modelSubjects, requireBomRule, requireDigestRule, safetyRiskRule, sourceRule, type ModelSubject, type RuleFinding } from './rules.js';
+import { runSync } from '../contracts/slices.js';
 import { DEFAULT_MAX_VERDICTS, VerdictCollector } from './verdict-collector.js';
 import type { AIModelPolicy } from './schema.js';
-import { effectOf, formatVerdict, sortVerdicts, verdictSubject, type Verdict } from './verdict.js';
+import { effectOf, formatVerdict, sortVerdicts, verdictSubject } from './verdict.js';
 
 /**
  * The kinds whose controllers create objects of each kind: a Pod is made by any pod-owning workload,
@@ -130,17 +127,8 @@ export interface DecisionOptions {
   maxVerdicts?: number;
 }
 
-/** A PolicyDecision that also carries the verdicts behind it (for the CLI, the audit log, reports). */
-export interface VerdictDecision extends PolicyDecision {
-  /** The first `maxVerdicts` verdicts in the stable order (strictest first). */
-  verdicts: Verdict[];
-  /** The strictest effect, or `pass` when there is no verdict. */
-  outcome: 'deny' | 'warn' | 'audit' | 'pass';
-  /** Verdicts per effect, all of them (kept or not). */
-  counts: Record<Verdict['effect'], number>;
-  /** Verdicts counted but not kept (over `maxVerdicts`); absent when none. */
-  omittedVerdicts?: number;
-}
+/** What the verdicts alone decide (enforce.ts adds break-glass, waivers and exceptions to it). */
+export type VerdictDecision = Pick<PolicyDecision, 'allowed' | 'message' | 'warnings' | 'auditAnnotations' | 'verdicts' | 'outcome' | 'counts' | 'omittedVerdicts'>;
 
 export const DEFAULT_BREAK_GLASS_ANNOTATION = 'aibom.io/break-glass';
 /** Audit annotation values stay small: the apiserver keeps them in every audit event. */
@@ -224,9 +212,4 @@ export function longestFittingList<T>(items: readonly T[], toEntry: (item: T) =>
   const marker = (kept: number): string => JSON.stringify({ omitted: String(items.length - kept) });
   while (parts.length > 0 && length + 1 + marker(parts.length).length > max) length -= parts.pop()!.length + (parts.length > 0 ? 1 : 0);
   return parts.length > 0 ? `[${parts.join(',')},${marker(parts.length)}]` : `[${marker(0)}]`;
-}
-
-/** The `evaluatePolicy` port of `admit()`: a fixed policy set and a clock. */
-export function policyEvaluator(policies: readonly AIModelPolicy[], clock: () => Date, options: DecisionOptions = {}): (ctx: PolicyContext) => VerdictDecision {
-  return (ctx) => decide(evaluatePolicies(policies, ctx, clock()), options);
 }

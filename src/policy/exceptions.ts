@@ -4,9 +4,9 @@
 // a verdict an expired exception would have matched says so (`expiredException`), for the audit trail.
 // Matching rules (README.md "Enforcement at admission", "Exceptions"): every matcher the exception names must match
 // (AND); within one matcher any pattern may match (OR).
-import { matchesAny } from './glob.js';
+import { matchesAny } from '../contracts/glob.js';
 import type { AIModelPolicy, PolicyException } from './schema.js';
-import type { ExceptionRef, Verdict } from './verdict.js';
+import type { ExceptionRef, ExceptionUse, Verdict } from '../contracts/policy.js';
 
 /** The workload a verdict is about, as exceptions see it. */
 export interface ExceptionTarget {
@@ -92,12 +92,6 @@ export function applyException(policy: AIModelPolicy, v: Verdict, target: Except
 }
 
 /** One exception's use in one decision: `applied` exempted verdicts, `expired` would have. */
-export interface ExceptionUse extends ExceptionRef {
-  status: 'applied' | 'expired';
-  /** How many verdicts it exempted (or would have). */
-  verdicts: number;
-}
-
 /** The distinct exceptions a decision used, in a stable order (policy, index, status). */
 export function exceptionUses(verdicts: readonly Verdict[]): ExceptionUse[] {
   const counter = new ExceptionUseCounter();

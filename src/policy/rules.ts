@@ -1,18 +1,19 @@
 // The rules of an AIModelPolicy, one function each: what a workload or a model must satisfy, and the
 // finding (rule, reason, severity, subject, message, fix) when it does not. Pure; time is passed in.
 // README.md "AIModelPolicy" states the semantics these implement.
-import type { ModelRecord } from '../bom/inventory.js';
-import type { PolicyContext } from '../admission/admit.js';
-import type { ImageResult } from '../admission/annotations.js';
-import { dedupeModels } from '../admission/annotations.js';
-import { isLookupFailure } from '../admission/lookup.js';
-import { parseImageReference } from '../oci/reference.js';
-import { matchesAny } from './glob.js';
+import type { ModelRecord } from '../contracts/inventory.js';
+import type { PolicyContext } from '../contracts/policy.js';
+import type { ImageResult } from '../contracts/lookup.js';
+import { dedupeModels } from '../contracts/model-identity.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import { parseImageReference } from '../contracts/image-reference.js';
+import { matchesAny } from '../contracts/glob.js';
 import { evaluateLicense } from './licenses/evaluate.js';
 import { hasModelCardField } from './model-card.js';
 import type { MissingAction, PolicyRules } from './schema.js';
 import { SAFETY_RISK_LEVELS } from './schema.js';
-import type { RuleFinding, Severity } from './verdict.js';
+import type { RuleFinding, Severity } from '../contracts/policy.js';
+import { modelLabel } from '../contracts/model-identity.js';
 
 export type { RuleFinding };
 
@@ -30,11 +31,6 @@ export function modelSubjects(results: readonly ImageResult[]): ModelSubject[] {
     for (const use of r.uses) for (const model of models) out.push({ container: use.container, image: r.image, model });
   }
   return out;
-}
-
-export function modelLabel(m: ModelRecord): string {
-  const name = m.group && !m.name.startsWith(`${m.group}/`) ? `${m.group}/${m.name}` : m.name;
-  return m.version ? `${name}@${m.version}` : name;
 }
 
 function aboutModel(s: ModelSubject): Pick<RuleFinding, 'container' | 'image' | 'model' | 'modelPurl'> {

@@ -4,7 +4,7 @@
 // verdict as they are produced, never a sort of all of them, and nothing to do at the end but sort
 // the kept ones. A review with thousands of models under several policies produces tens of
 // thousands of verdicts; the answer, the audit annotation and the audit line need a few hundred.
-import type { Effect, Verdict } from './verdict.js';
+import type { Effect, Verdict } from '../contracts/policy.js';
 import { compareVerdicts } from './verdict.js';
 
 /** The default of `limits.maxVerdicts` (config/schema.ts). */

@@ -6,11 +6,10 @@
 // The Deployment's preStop sleep matches the delay (deploy/deployment.yaml).
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import type { AdmitDependencies } from '../admission/admit.js';
-import type { ImageLookup } from '../admission/lookup.js';
-import type { Config } from '../config/schema.js';
-import { admissionSettings } from '../config/settings.js';
-import { createWebhookMetrics, type WebhookMetrics } from '../metrics/metrics.js';
+import type { AdmitDependencies } from '../admission/index.js';
+import type { ImageLookup } from '../contracts/lookup.js';
+import { type Config, admissionSettings } from '../config/index.js';
+import { createWebhookMetrics, type WebhookMetrics } from '../metrics/index.js';
 import { createAdminServer, type Readiness } from './admin-server.js';
 import { CertificateWatcher, loadTlsMaterial } from './certificates.js';
 import type { Logger } from './log.js';
@@ -26,7 +25,7 @@ export interface ServiceOptions {
   registry?: Registry;
   /** Overrides the policy engine (tests); default: the policies of `policies.dir` (src/server/enforcement.ts). */
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
-  isBypassed?: AdmitDependencies['isBypassed'];
+  bypass?: AdmitDependencies['bypass'];
   clock?: () => Date;
   /** Extra `/readyz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
@@ -52,7 +51,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
     evaluatePolicy: options.evaluatePolicy ?? ((ctx, slice) => (slice ? enforcement.ports.evaluatePolicyInSlices(ctx, slice) : enforcement.ports.evaluatePolicy(ctx))),
-    isBypassed: options.isBypassed ?? ((ctx, slice) => (slice ? enforcement.ports.isBypassedInSlices(ctx, slice) : enforcement.ports.isBypassed(ctx))),
+    bypass: options.bypass ?? ((ctx, slice) => (slice ? enforcement.ports.bypassInSlices(ctx, slice) : enforcement.ports.bypass(ctx))),
     onDecision: enforcement.onDecision,
   });
   const certificates = new CertificateWatcher(tls, {

@@ -3,7 +3,7 @@
 // on this process and the request's own deadline timer run in between. Once the answer is no longer
 // wanted (the deadline fallback went out), the next slice point throws and the work stops.
 import { performance } from 'node:perf_hooks';
-import type { Slicer } from '../util/slices.js';
+import type { Slicer } from '../contracts/slices.js';
 
 /** Thrown at a slice point of work whose answer is no longer wanted. */
 export class WorkAbandoned extends Error {

@@ -6,11 +6,11 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { admit, wrap, type AdmissionOutcome, type AdmissionSettings, type AdmitDependencies, type Endpoint } from '../admission/admit.js';
-import type { ImageLookup } from '../admission/lookup.js';
-import { parseAdmissionReview, peekRequestUid, ReviewParseError, type AdmissionReview, type AdmissionReviewResponse } from '../admission/review.js';
-import type { Config } from '../config/schema.js';
-import type { AdmissionOutcomeLabel, WebhookMetrics } from '../metrics/metrics.js';
+import { admit, wrap, type AdmissionOutcome, type AdmissionSettings, type AdmitDependencies, type Endpoint, parseAdmissionReview, peekRequestUid, ReviewParseError } from '../admission/index.js';
+import type { ImageLookup } from '../contracts/lookup.js';
+import { type AdmissionReview, type AdmissionReviewResponse } from '../contracts/admission-review.js';
+import type { Config } from '../config/index.js';
+import type { AdmissionOutcomeLabel, WebhookMetrics } from '../metrics/index.js';
 import { secureContextOptions, type TlsMaterial } from './certificates.js';
 import { requestDeadline, type RequestDeadline } from './deadline.js';
 import { eventLoopSlicer } from './slicing.js';
@@ -24,7 +24,7 @@ export interface WebhookServerOptions {
   log: Logger;
   metrics: WebhookMetrics;
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
-  isBypassed?: AdmitDependencies['isBypassed'];
+  bypass?: AdmitDependencies['bypass'];
   /** Called after each answer the core decided (audit log, enforcement metrics). Must not throw. */
   onDecision?: (endpoint: Endpoint, request: AdmissionReview['request'], outcome: AdmissionOutcome, ms: number) => void;
 }
@@ -207,7 +207,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const slice = eventLoopSlicer({ budgetMs: SLICE_MS, abandoned: () => answered });
     const deps: AdmitDependencies = { lookup: options.lookup, settings: options.settings, signal: controller.signal, slice };
     if (endpoint === 'validate' && options.evaluatePolicy) deps.evaluatePolicy = options.evaluatePolicy;
-    if (endpoint === 'mutate' && options.isBypassed) deps.isBypassed = options.isBypassed;
+    if (endpoint === 'mutate' && options.bypass) deps.bypass = options.bypass;
     const net = new Promise<Answer>((resolve) => {
       netTimer = setTimeout(() => {
         answered = true;

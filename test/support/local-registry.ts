@@ -10,12 +10,12 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requireExecutable } from '../../scripts/lib/missing-component.js';
-import type { Descriptor } from '../../src/oci/manifest.js';
-import { MT } from '../../src/oci/manifest.js';
+import type { Descriptor } from '../../src/contracts/oci-manifest.js';
+import { MT } from '../../src/contracts/oci-manifest.js';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
-/** The gzip layer media type of a runnable image (src/oci/manifest.ts `MT` has only the plain tar one). */
+/** The gzip layer media type of a runnable image (src/contracts/oci-manifest.ts `MT` has only the plain tar one). */
 export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
 export interface LocalRegistry {

@@ -2,8 +2,8 @@
 // one-layer image under `sha256-<hex>.sbom`. The layer type says the format: `text/spdx+json`
 // (cosign's own), `application/spdx+json`, `application/vnd.cyclonedx+json`; CycloneDX XML,
 // SPDX tag-value and Syft JSON are declared BOMs we cannot read: a finding, not silence.
-import type { RepoRef } from '../../oci/registry-client.js';
-import { baseMediaType, EMPTY_DIGEST } from '../../oci/manifest.js';
+import type { RepoRef } from '../../registry/index.js';
+import { baseMediaType, EMPTY_DIGEST } from '../../contracts/oci-manifest.js';
 import { emptyResult, fetchLayer, plainBom, type ProbeContext, type ProbeResult } from './probe.js';
 import { cosignTagManifest } from './cosign-tag.js';
 

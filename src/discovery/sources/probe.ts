@@ -2,12 +2,11 @@
 // and byte budget), what a probe reports back, and the two steps every source ends with — fetching
 // a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
 // in-toto statement names the subject, SPECS.md §2.6 step 5).
-import type { BomSource, FoundBom, LookupStatus } from '../../admission/lookup.js';
-import { predicateKind } from '../../bom/attestation.js';
-import type { BomLimits } from '../../bom/limits.js';
+import type { BomSource, FoundBom, LookupStatus } from '../../contracts/lookup.js';
+import { predicateKind, type BomLimits } from '../../bom/index.js';
 import { parseInThread, type BomParser } from '../bom-parser.js';
-import type { Descriptor } from '../../oci/manifest.js';
-import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../oci/registry-client.js';
+import type { Descriptor } from '../../contracts/oci-manifest.js';
+import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../registry/index.js';
 
 /** Shared per lookup: what is left of the byte budget (manifests and blobs together). */
 export interface ByteBudget {

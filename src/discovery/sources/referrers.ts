@@ -7,9 +7,9 @@
 // - in-toto / DSSE attestations (cosign attest --registry-referrers-mode=oci-1-1, artifactType
 //   `application/vnd.in-toto+json`) → `cosign-att`, the same DSSE layers as the legacy `.att` tag.
 // A referrer counts only if its manifest names this subject; an attestation only if its statement does.
-import type { BomSource } from '../../admission/lookup.js';
-import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../oci/manifest.js';
-import { judgeReferrer, listReferrers } from '../../oci/referrers.js';
+import type { BomSource } from '../../contracts/lookup.js';
+import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../contracts/oci-manifest.js';
+import { judgeReferrer, listReferrers } from '../../registry/index.js';
 import { attestedBom, eachLimited, emptyResult, fetchLayer, fetchManifest, plainBom, predicateMayBeBom, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
 
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';

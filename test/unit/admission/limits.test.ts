@@ -3,11 +3,10 @@
 // be said, and a `limits` verdict that an Enforce policy turns into a denial.
 import { expect } from 'chai';
 import { admit, type AdmitDependencies, type Endpoint } from '../../../src/admission/admit.js';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
 import { capModelPairs, capUses } from '../../../src/admission/limits.js';
-import { imageUses } from '../../../src/admission/images.js';
-import { policyEvaluator } from '../../../src/policy/evaluate.js';
-import { deployment, found, inventory, mapLookup, model, NOW, policy, reviewOf, settings } from '../policy/support.js';
+import { imageUses } from '../../../src/contracts/pod-images.js';
+import { deployment, evaluatorOf, found, inventory, mapLookup, model, policy, reviewOf, settings } from '../policy/support.js';
 
 const LLM = '127.0.0.1:5000/ml/llm:1.0';
 const limits = { maxImagesPerReview: 4, maxModelsPerReview: 10 };
@@ -78,11 +77,11 @@ describe('admission/limits', () => {
 
   it('validate: an Enforce policy denies what it could not check whole, naming the cap; Warn warns; no policy admits', async () => {
     const object = deployment('many', 'ml', containers(10));
-    const enforce = policyEvaluator([policy('licences', 'Enforce', { licenses: { allow: ['MIT'] } })], () => NOW);
+    const enforce = evaluatorOf([policy('licences', 'Enforce', { licenses: { allow: ['MIT'] } })]);
     const denied = (await run(object, {}, 'validate', { evaluatePolicy: enforce })).outcome.review.response;
     expect(denied.allowed).to.equal(false);
     expect(denied.status?.message).to.contain('[licences/limits] workload: 10 image references, over limits.maxImagesPerReview (4): 6 not reviewed; the rest of the workload was not checked');
-    const warn = policyEvaluator([policy('licences', 'Warn', { licenses: { allow: ['MIT'] } })], () => NOW);
+    const warn = evaluatorOf([policy('licences', 'Warn', { licenses: { allow: ['MIT'] } })]);
     const warned = (await run(object, {}, 'validate', { evaluatePolicy: warn })).outcome.review.response;
     expect(warned.allowed).to.equal(true);
     expect(warned.warnings!.some((w) => w.startsWith('aibom policy licences/limits: workload: 10 image references'))).to.equal(true);
@@ -95,7 +94,7 @@ describe('admission/limits', () => {
     // 11 MIT models then one under a denied licence: the denied one is past the cap of 10.
     const list = [...models(11), model({ name: 'hidden', version: '1', license: 'cc-by-nc-4.0' })];
     const object = deployment('one', 'ml', [{ name: 'server', image: LLM }]);
-    const evaluate = policyEvaluator([policy('licences', 'Enforce', { licenses: { allow: ['MIT'], deny: ['cc-by-nc-4.0'] } })], () => NOW);
+    const evaluate = evaluatorOf([policy('licences', 'Enforce', { licenses: { allow: ['MIT'], deny: ['cc-by-nc-4.0'] } })]);
     const { outcome } = await run(object, { [LLM]: found(inventory(list)) }, 'validate', { evaluatePolicy: evaluate });
     expect(outcome.review.response.allowed).to.equal(false);
     expect(outcome.review.response.status?.message).to.contain('limits.maxModelsPerReview');
@@ -106,7 +105,7 @@ describe('admission/limits', () => {
     const inv = inventory(models(2));
     inv.findings.push({ code: 'too-many-models', severity: 'warning', message: 'the BOM lists more than 2 models (limits.maxModelsPerBom): 5 more were not read' });
     const object = deployment('one', 'ml', [{ name: 'server', image: LLM }]);
-    const evaluate = policyEvaluator([policy('licences', 'Enforce', { licenses: { allow: ['MIT'] } })], () => NOW);
+    const evaluate = evaluatorOf([policy('licences', 'Enforce', { licenses: { allow: ['MIT'] } })]);
     const { outcome } = await run(object, { [LLM]: found(inv) }, 'validate', { evaluatePolicy: evaluate });
     expect(outcome.review.response.allowed).to.equal(false);
     expect(outcome.limits?.map((l) => l.limit)).to.deep.equal(['limits.maxModelsPerBom']);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { requestingNode, skipReason, type SkipSettings } from '../../../src/admission/skip.js';
-import { parseAdmissionReview, type AdmissionRequest } from '../../../src/admission/review.js';
-import { getPath } from '../../../src/admission/workload.js';
+import { parseAdmissionReview } from '../../../src/admission/review.js';
+import { type AdmissionRequest } from '../../../src/contracts/admission-review.js';
+import { getPath } from '../../../src/contracts/workload.js';
 import { defaultSettings, loadReview } from '../../support/fixtures.js';
 
 /** A review kube-apiserver v1.37.2 really sent (scripts/fixtures/capture-mirror-reviews.sh). */

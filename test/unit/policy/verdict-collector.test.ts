@@ -3,11 +3,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { VerdictCollector } from '../../../src/policy/verdict-collector.js';
-import { RULE_NAMES, sortVerdicts, type Verdict } from '../../../src/policy/verdict.js';
+import { RULE_NAMES, type Verdict } from '../../../src/contracts/policy.js';
+import { sortVerdicts } from '../../../src/policy/verdict.js';
 import { decide } from '../../../src/policy/evaluate.js';
 import { enforce, enforcementSlices } from '../../../src/policy/enforce.js';
 import { policySet } from '../../../src/policy/policy-set.js';
-import { runSliced } from '../../../src/util/slices.js';
+import { runSliced } from '../../../src/contracts/slices.js';
 import { contextFor, deployment, found, inventory, model, NOW, policy } from './support.js';
 
 const verdict = fc.record({
