@@ -19,13 +19,13 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { admit, type AdmitDependencies } from '../src/admission/admit.js';
 import { parseAdmissionReview } from '../src/admission/review.js';
-import { buildConfiguredLookup, applyRegistryFlags, buildRegistryClient } from '../src/cli/registry-flags.js';
+import { applyRegistryFlags } from '../src/cli/registry-flags.js';
 import { loadConfig } from '../src/config/load.js';
 import { admissionSettings } from '../src/config/settings.js';
 import { createLookupMetrics } from '../src/metrics/lookup-metrics.js';
 import { createWebhookMetrics } from '../src/metrics/metrics.js';
 import { loadTlsMaterial } from '../src/server/certificates.js';
-import { buildLookup } from '../src/server/compose.js';
+import { composeLookup } from '../src/discovery/compose.js';
 import { defaultServingNames, generateDevCertificates } from '../src/server/dev-certs.js';
 import { createEnforcement } from '../src/server/enforcement.js';
 import { createLogger } from '../src/server/log.js';
@@ -37,6 +37,7 @@ import { forkChild } from './lib/ipc.js';
 import { cpuPerCall, cpuUs, inject } from './lib/inject.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import { benchUid, podReview } from '../test/support/pod-review.js';
+import { describeFailure } from '../scripts/lib/missing-component.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -74,15 +75,15 @@ async function main(): Promise<void> {
     const config = applyRegistryFlags(loadConfig({ env: { AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: flags.level! } }), { insecureRegistry: [registry.host] });
     const log = createLogger({ level: config.log.level, destination: pino.destination({ dest: '/dev/null', sync: true }) });
     const promRegistry = new Registry();
-    const client = buildRegistryClient(config);
-    const lookup = buildLookup(config, { registry: (cfg) => buildConfiguredLookup(cfg, { client, metrics: createLookupMetrics(promRegistry), onNote: () => undefined }) });
+    const composed = composeLookup(config, { metrics: createLookupMetrics(promRegistry), onNote: () => undefined });
+    const lookup = composed.lookup;
     const certs = await generateDevCertificates(join(work, 'certs'), defaultServingNames('aibom-webhook', 'aibom-system'));
     const metrics = createWebhookMetrics(promRegistry);
     const enforcement = createEnforcement({ config, log, registry: promRegistry });
-    closers.push(() => client.close(), () => enforcement.stop());
+    closers.push(() => composed.close(), () => enforcement.stop());
     const webhook = createWebhookServer({
       config, tls: await loadTlsMaterial(certs.serving.cert, certs.serving.key), lookup, settings: admissionSettings(config), log, metrics,
-      evaluatePolicy: enforcement.ports.evaluatePolicy, isBypassed: enforcement.ports.isBypassed, onDecision: enforcement.onDecision,
+      evaluatePolicy: enforcement.ports.evaluatePolicy, bypass: enforcement.ports.bypass, onDecision: enforcement.onDecision,
     });
     const path = '/mutate?timeout=10s';
     const first = (await inject(webhook.server, path, body)).toString('utf8');
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     if (flags['handler-only']) return;
     const review = parseAdmissionReview(JSON.parse(body.toString('utf8')));
     const controller = new AbortController();
-    const deps: AdmitDependencies = { lookup, settings: admissionSettings(config), signal: controller.signal, isBypassed: enforcement.ports.isBypassed };
+    const deps: AdmitDependencies = { lookup, settings: admissionSettings(config), signal: controller.signal, bypass: enforcement.ports.bypass };
     await timeIt('admit() alone', REQUESTS, () => admit(review, 'mutate', deps));
     await timeIt('JSON.parse + parseAdmissionReview', REQUESTS, () => parseAdmissionReview(JSON.parse(body.toString('utf8'))));
     const outcome = await admit(review, 'mutate', deps);
@@ -140,6 +141,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  console.error(`bench: ${describeFailure(err)}`);
   process.exitCode = 1;
 });

@@ -15,14 +15,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { applyRegistryFlags, buildConfiguredLookup, buildRegistryClient } from '../src/cli/registry-flags.js';
+import { applyRegistryFlags } from '../src/cli/registry-flags.js';
+import { composeLookup } from '../src/discovery/compose.js';
+import { registryClientFromConfig } from '../src/registry/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { admissionSettings } from '../src/config/settings.js';
 import { createTrustSource } from '../src/config/trust-source.js';
 import { createLookupMetrics } from '../src/metrics/lookup-metrics.js';
 import { createWebhookMetrics } from '../src/metrics/metrics.js';
 import { loadTlsMaterial } from '../src/server/certificates.js';
-import { buildLookup } from '../src/server/compose.js';
 import { defaultServingNames, generateDevCertificates } from '../src/server/dev-certs.js';
 import { createEnforcement } from '../src/server/enforcement.js';
 import { createLogger } from '../src/server/log.js';
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     const proxy = await startCountingProxy(registry.url);
     closers.unshift(() => proxy.close());
     const config = applyRegistryFlags(loadConfig({ env: { AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: 'info' } }), { insecureRegistry: [registry.host, proxy.host] });
-    const client = buildRegistryClient(config);
+    const client = registryClientFromConfig(config);
     closers.unshift(() => client.close());
     const uncached: Record<string, { offMs: number; onMs: number; offRequests: number; onRequests: number }> = {};
     console.log('\n2. uncached lookup of one image (fresh lookup service each time), wall ms median; registry requests');
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
         const times: number[] = [];
         let requests = 0;
         for (let i = 0; i < ROUNDS * 3; i++) {
-          const lookup = buildConfiguredLookup(config, { client, ...(mode === 'on' ? { trust: trustSource } : {}) });
+          const lookup = composeLookup(config, { client, trust: mode === 'on' ? trustSource : createTrustSource({}) }).lookup;
           proxy.resetCounts();
           const started = performance.now();
           const findings = await lookup(image, { signal: AbortSignal.timeout(10_000), purpose: 'mutate' });
@@ -153,10 +154,10 @@ async function main(): Promise<void> {
     const tls = await loadTlsMaterial(certs.serving.cert, certs.serving.key);
     const server = (withTrust: boolean) => {
       const prom = new Registry();
-      const lookup = buildLookup(config, { registry: (cfg) => buildConfiguredLookup(cfg, { client, metrics: createLookupMetrics(prom), onNote: () => undefined, ...(withTrust ? { trust: createTrustSource(inputs) } : {}) }) });
+      const lookup = composeLookup(config, { client, metrics: createLookupMetrics(prom), onNote: () => undefined, trust: withTrust ? createTrustSource(inputs) : createTrustSource({}) }).lookup;
       const enforcement = createEnforcement({ config, log, registry: prom });
       closers.unshift(() => enforcement.stop());
-      return createWebhookServer({ config, tls, lookup, settings: admissionSettings(config), log, metrics: createWebhookMetrics(prom), evaluatePolicy: enforcement.ports.evaluatePolicy, isBypassed: enforcement.ports.isBypassed, onDecision: enforcement.onDecision });
+      return createWebhookServer({ config, tls, lookup, settings: admissionSettings(config), log, metrics: createWebhookMetrics(prom), evaluatePolicy: enforcement.ports.evaluatePolicy, bypass: enforcement.ports.bypass, onDecision: enforcement.onDecision });
     };
     const body = Buffer.from(podReview(benchUid(1), podImages), 'utf8');
     const path = '/mutate?timeout=10s';

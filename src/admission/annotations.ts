@@ -1,9 +1,9 @@
 // The labels and annotations the webhook owns (DESIGN.md "Contracts"): values, order, size bounds.
-import { describeSigner } from '../trust/types.js';
-import type { BomSource, BomTrust, ImageFindings, LookupStatus } from './lookup.js';
-import type { ImageUse } from './images.js';
-import type { WorkloadClassification } from '../classify/workload.js';
-import type { ModelRecord } from '../bom/inventory.js';
+import { describeSigner } from '../contracts/trust.js';
+import type { BomSource, BomTrust, ImageFindings, ImageResult, LookupStatus } from '../contracts/lookup.js';
+import type { WorkloadClassification } from '../contracts/classification.js';
+import type { ModelRecord } from '../contracts/inventory.js';
+import { dedupeModels } from '../contracts/model-identity.js';
 
 /** The apiserver's limit on the total size of an object's annotations (apimachinery objectmeta.go). */
 export const TOTAL_ANNOTATION_LIMIT_BYTES = 256 * 1024;
@@ -58,14 +58,6 @@ export interface BomEntry {
   signer?: string;
 }
 
-/** One image of the workload with what its lookup found. */
-export interface ImageResult {
-  /** Normalised reference, or the raw string when it does not parse. */
-  image: string;
-  uses: ImageUse[];
-  findings: ImageFindings;
-}
-
 /** Desired value per owned key; `undefined` means the key must be absent. */
 export type DesiredMap = Record<string, string | undefined>;
 
@@ -112,16 +104,6 @@ export function lookupMap(results: readonly ImageResult[]): Record<string, Looku
   const map: Record<string, LookupStatus> = {};
   for (const r of [...results].sort((a, b) => cmp(a.image, b.image))) map[r.image] = r.findings.status;
   return map;
-}
-
-/** The same model described twice is one model: by purl, else by name + version. */
-export function dedupeModels(models: readonly ModelRecord[]): ModelRecord[] {
-  const seen = new Map<string, ModelRecord>();
-  for (const m of models) {
-    const key = m.purl ? `purl:${m.purl.toLowerCase()}` : `nv:${m.name.toLowerCase()}@${m.version ?? ''}`;
-    if (!seen.has(key)) seen.set(key, m);
-  }
-  return [...seen.values()];
 }
 
 function toModelEntry(m: ModelRecord, container: string, image: string, digest: string): ModelEntry {

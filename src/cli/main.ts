@@ -1,20 +1,18 @@
-// The `aibom` command. `main` returns the exit code; src/cli/run.ts is the process entry.
+// The `aibom` command. `main` returns the exit code (src/cli/exit.ts: one table for every command);
+// src/cli/run.ts is the process entry.
 import { Command, CommanderError } from 'commander';
-import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
-import { ConfigError } from '../config/load.js';
-import { BomMappingError } from '../discovery/file-lookup.js';
+import { EXIT, failureOf, type CliIO, type ExitCode } from './exit.js';
 import { registerReview } from './commands/review.js';
 import { registerClassify } from './commands/classify.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerAttach } from './commands/attach.js';
 import { registerCheck } from './commands/check.js';
-import { PolicyError } from '../policy/parse.js';
 import { registerServe } from './commands/serve.js';
 import { registerScan } from './commands/scan.js';
 
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  let exitCode = EXIT_OK;
-  const setExit = (code: number): void => {
+export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const setExit = (code: ExitCode): void => {
     exitCode = code;
   };
   const program = new Command('aibom')
@@ -33,13 +31,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
-      return EXIT_BAD_INPUT;
+      // Commander has printed the usage problem (or the help) itself.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.badInput;
     }
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError) {
-      io.stderr(`aibom: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw err;
+    const failure = failureOf(err);
+    io.stderr(`${failure.line}\n`);
+    return failure.exitCode;
   }
 }

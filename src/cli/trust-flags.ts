@@ -1,13 +1,9 @@
 // Trust flags of the network commands, named as cosign names them (docs/trust.md):
 //   --key FILE (repeatable)  --certificate-identity[-regexp] S  --certificate-oidc-issuer[-regexp] S
 //   --trusted-root FILE (repeatable)  --notary-trust-policy FILE  --notary-trust-store TYPE:NAME=PATH (repeatable)
-// They add to the configuration's `trust` section; the trust source built from it follows the policies.
+// They add to the configuration's `trust` section; composeLookup builds the trust source from it.
 import type { Command } from 'commander';
-import type { Config } from '../config/schema.js';
-import { readTrustInput } from '../config/trust-files.js';
-import { createTrustSource, type TrustSource } from '../config/trust-source.js';
-import { TrustConfigError } from '../trust/keys.js';
-import { buildTrustSet } from '../trust/material.js';
+import type { Config } from '../config/index.js';
 import { collect, UsageError } from './exit.js';
 
 export interface TrustFlagValues {
@@ -58,16 +54,4 @@ export function applyTrustFlags(config: Config, flags: Partial<TrustFlagValues>)
       notary: { trustPolicy: flags.notaryTrustPolicy ?? trust.notary.trustPolicy, trustStores: [...trust.notary.trustStores, ...stores] },
     },
   };
-}
-
-/** The trust source of a configuration; a bad key, root or policy is a usage error (exit 2), named. */
-export function trustSourceOf(config: Config): TrustSource {
-  try {
-    const input = readTrustInput(config.trust);
-    buildTrustSet(input); // fail now, with the file named, rather than at the first lookup
-    return createTrustSource(input);
-  } catch (err) {
-    if (err instanceof TrustConfigError) throw new UsageError(err.message);
-    throw err;
-  }
 }

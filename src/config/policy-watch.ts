@@ -13,9 +13,8 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy } from '../policy/parse.js';
+import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy, policySet, type PolicySet } from '../policy/index.js';
 import { resolveLoadedPolicies } from './trust-files.js';
-import { policySet, type PolicySet } from '../policy/policy-set.js';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 const DATA_LINK = '..data';

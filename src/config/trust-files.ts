@@ -3,11 +3,10 @@
 // `trustedSigners` names. Errors name the file; nothing here is read on the admission path.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { PolicyError, type LoadedPolicy } from '../policy/parse.js';
-import type { AIModelPolicy } from '../policy/schema.js';
-import { parsePublicKey, TrustConfigError } from '../trust/keys.js';
-import { buildTrustSet, parseTrustedRoot, type TrustInput, type TrustSet } from '../trust/material.js';
-import type { TrustStoreType } from '../trust/notary-policy.js';
+import { PolicyError, type AIModelPolicy, type LoadedPolicy } from '../policy/index.js';
+import { parsePublicKey, TrustConfigError } from '../trust/index.js';
+import { buildTrustSet, parseTrustedRoot, type TrustInput, type TrustSet } from '../trust/index.js';
+import type { TrustStoreType } from '../trust/index.js';
 import type { Config } from './schema.js';
 
 const MAX_TRUST_FILE = 4 * 1024 * 1024;

@@ -2,8 +2,8 @@
 // every trusted signer of the active AIModelPolicies (their keys, keyless identities and roots), so a
 // policy's `trustedSigners` can be checked against what discovery verified. Rebuilt only when the
 // policy set changes; its fingerprint is part of every findings cache key (docs/trust.md).
-import type { AIModelPolicy } from '../policy/schema.js';
-import { buildTrustSet, hasTrust, type TrustInput, type TrustSet } from '../trust/material.js';
+import type { AIModelPolicy } from '../policy/index.js';
+import { buildTrustSet, hasTrust, type TrustInput, type TrustSet } from '../trust/index.js';
 
 export interface TrustSource {
   /** The current trust set, or undefined when nothing is configured (trust is then not evaluated). */

@@ -6,10 +6,11 @@
 //   → merge, one entry per BOM digest → ImageFindings.
 // All probes share the lookup's signal and byte budget. Never throws: failures are statuses, free text
 // goes to `detail` (problems, rejected statements) or to `onNote` (log-only remarks).
-import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../admission/lookup.js';
-import type { ImageReference } from '../oci/reference.js';
-import { isIndex, type Manifest } from '../oci/manifest.js';
-import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../contracts/lookup.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { isIndex, type Manifest } from '../contracts/oci-manifest.js';
+import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
+import type { BomParser } from './bom-parser.js';
 import type { Clock } from './clock.js';
 import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';
 import { MAX_PLATFORMS, selectPlatforms, type PlatformFilter, type PlatformManifest } from './platforms.js';
@@ -18,7 +19,7 @@ import { probeCosignAtt } from './sources/cosign-att.js';
 import { probeCosignSbom } from './sources/cosign-sbom.js';
 import type { ByteBudget, Problem, ProbeContext, ProbeLimits, ProbeResult } from './sources/probe.js';
 import { probeReferrers } from './sources/referrers.js';
-import type { TrustContext } from './sources/signatures.js';
+import type { TrustContext } from './sources/verdicts.js';
 
 export interface AttachmentLookupOptions {
   limits: ProbeLimits;
@@ -36,6 +37,8 @@ export interface AttachmentLookupOptions {
   clock?: Clock;
   /** Log hook for remarks that are not statuses. */
   onNote?: (image: string, note: string) => void;
+  /** Where BOM bytes are parsed (src/discovery/bom-parser.ts); default: on this thread. */
+  parseBom?: BomParser;
   /** The trust to verify BOMs against, read once per lookup (policies can change it); undefined: trust off. */
   trust?: () => TrustContext | undefined;
 }
@@ -65,6 +68,7 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
 
   const context = (subjectDigest: string, probeSignal: AbortSignal, platform?: string): ProbeContext => {
     const ctx: ProbeContext = { client, repo, subjectDigest, signal: probeSignal, budget, limits: options.limits };
+    if (options.parseBom) ctx.parseBom = options.parseBom;
     if (platform) ctx.platform = platform;
     if (trust) ctx.trust = trust;
     return ctx;

@@ -7,11 +7,11 @@
 //   calls at once, so work that outlives its request still fills the cache for the next pod.
 // See docs/lookup.md. Never throws: every failure is a LookupStatus.
 import { LRUCache } from 'lru-cache';
-import type { ImageFindings, ImageLookup, LookupOptions, LookupStatus } from '../admission/lookup.js';
-import { LOOKUP_STATUSES } from '../admission/lookup.js';
-import { PARSER_VERSION } from '../bom/version.js';
-import type { ImageReference } from '../oci/reference.js';
-import { parseImageReference, withDigest } from '../oci/reference.js';
+import type { ImageFindings, ImageLookup, LookupOptions, LookupStatus } from '../contracts/lookup.js';
+import { LOOKUP_STATUSES } from '../contracts/lookup.js';
+import { PARSER_VERSION } from '../bom/index.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { parseImageReference, withDigest } from '../contracts/image-reference.js';
 import type { Clock } from './clock.js';
 import { estimateBytes } from './findings-size.js';
 import type { LookupCacheName, LookupMetrics, LookupPurpose, LookupServed } from './metrics-port.js';

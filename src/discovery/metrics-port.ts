@@ -1,8 +1,8 @@
 // What the lookup service reports. The prom-client implementation lives in metrics/lookup-metrics.ts;
 // the CLI uses the no-op one below, so it never loads prom-client. Label values are closed sets:
 // never an image name or a digest.
-import type { BomSource, LookupOptions, LookupStatus } from '../admission/lookup.js';
-import type { SignatureFormat, TrustState } from '../trust/types.js';
+import type { BomSource, LookupOptions, LookupStatus } from '../contracts/lookup.js';
+import type { SignatureFormat, TrustState } from '../contracts/trust.js';
 
 export type LookupPurpose = NonNullable<LookupOptions['purpose']>;
 /** How one caller's answer was produced: from the caches, by joining in-flight work, or by new work. */

@@ -3,7 +3,7 @@
 // replicas. Label values are closed sets; never image names or digests.
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { LookupMetrics } from '../discovery/metrics-port.js';
+import type { LookupMetrics } from '../discovery/index.js';
 
 /** Seconds: from a cache hit (sub-millisecond) to the background deadline. */
 const LOOKUP_BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

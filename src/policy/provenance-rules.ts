@@ -2,12 +2,11 @@
 // attestation (read with `discovery.provenance: true`) whose builder and source repository match the
 // policy's globs — and, with `signed: true`, that provenance is `verified`. Pure: it reads what
 // discovery recorded. Images whose lookup failed are onLookupFailure's business.
-import type { PolicyContext } from '../admission/admit.js';
-import type { ProvenanceRecord } from '../admission/lookup.js';
-import { isLookupFailure } from '../admission/lookup.js';
-import { matchesAny } from './glob.js';
+import type { ProvenanceRecord } from '../contracts/lookup.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import { matchesAny } from '../contracts/glob.js';
+import type { PolicyContext, RuleFinding } from '../contracts/policy.js';
 import type { PolicyRules } from './schema.js';
-import type { RuleFinding } from './verdict.js';
 
 type ProvenanceRule = NonNullable<PolicyRules['requireProvenance']>;
 

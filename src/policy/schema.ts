@@ -2,15 +2,13 @@
 // typo is an error rather than a silently ignored rule. deploy/aimodelpolicy.schema.json is generated
 // from it (scripts/gen-policy-schema.ts) for editors. Semantics: README.md "AIModelPolicy".
 import { z } from 'zod';
-import { WORKLOAD_KINDS } from '../admission/workload.js';
+import { WORKLOAD_KINDS } from '../contracts/workload.js';
 import { MODEL_CARD_FIELDS } from './model-card.js';
-import { RULE_NAMES } from './verdict.js';
+import { RULE_NAMES } from '../contracts/policy.js';
+import { POLICY_MODES } from '../contracts/policy.js';
 
 export const POLICY_API_VERSION = 'aibom.io/v1alpha1';
 export const POLICY_KIND = 'AIModelPolicy';
-
-export const POLICY_MODES = ['Enforce', 'Warn', 'Audit'] as const;
-export type PolicyMode = (typeof POLICY_MODES)[number];
 
 /** What an absent value means for a rule that needs it. */
 export const MISSING_ACTIONS = ['allow', 'deny', 'warn'] as const;

@@ -5,13 +5,12 @@
 // - trustedSigners (alone): a signed BOM (verified or invalid) must be verified by one of them.
 // Images whose lookup failed are onLookupFailure's business, not these rules'.
 import { createHash } from 'node:crypto';
-import type { PolicyContext } from '../admission/admit.js';
-import type { FoundBom } from '../admission/lookup.js';
-import { isLookupFailure } from '../admission/lookup.js';
-import { parsePublicKey } from '../trust/keys.js';
-import { describeSigner, type Signer } from '../trust/types.js';
+import type { FoundBom } from '../contracts/lookup.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import type { PolicyContext, RuleFinding } from '../contracts/policy.js';
+import { parsePublicKey } from '../trust/index.js';
+import { describeSigner, type Signer } from '../contracts/trust.js';
 import type { PolicyRules, TrustedSignerEntry } from './schema.js';
-import type { RuleFinding } from './verdict.js';
 
 type Matcher = (signer: Signer) => boolean;
 

@@ -1,7 +1,7 @@
 // Byte sources over files on disk (the edge side of src/formats/source.ts): positional reads on one
 // open handle, never more than asked for.
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ByteSource } from '../formats/source.js';
+import type { ByteSource } from '../formats/index.js';
 
 export interface OpenFile {
   source: ByteSource;

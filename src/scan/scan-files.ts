@@ -3,9 +3,8 @@
 // tree must not make the scan read /etc). Pure grouping and BOM writing happen in src/mlbom.
 import { lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
-import { detectFile, HEAD_BYTES } from '../formats/detect.js';
-import type { FormatLimits } from '../formats/types.js';
-import type { ScannedFile } from '../mlbom/models.js';
+import { detectFile, HEAD_BYTES, type FormatLimits } from '../formats/index.js';
+import type { ScannedFile } from '../mlbom/index.js';
 import { openFileSource } from './file-source.js';
 import { sha256OfHandle } from './hash.js';
 

@@ -6,12 +6,11 @@
 // The Deployment's preStop sleep matches the delay (deploy/deployment.yaml).
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import type { AdmitDependencies } from '../admission/admit.js';
-import type { ImageLookup } from '../admission/lookup.js';
-import type { Config } from '../config/schema.js';
-import type { AIModelPolicy } from '../policy/schema.js';
-import { admissionSettings } from '../config/settings.js';
-import { createWebhookMetrics, type WebhookMetrics } from '../metrics/metrics.js';
+import type { AdmitDependencies } from '../admission/index.js';
+import type { ImageLookup } from '../contracts/lookup.js';
+import { type Config, admissionSettings } from '../config/index.js';
+import { createWebhookMetrics, type WebhookMetrics } from '../metrics/index.js';
+import type { AIModelPolicy } from '../policy/index.js';
 import { createAdminServer, type Readiness } from './admin-server.js';
 import { CertificateWatcher, loadTlsMaterial } from './certificates.js';
 import type { Logger } from './log.js';
@@ -27,7 +26,7 @@ export interface ServiceOptions {
   registry?: Registry;
   /** Overrides the policy engine (tests); default: the policies of `policies.dir` (src/server/enforcement.ts). */
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
-  isBypassed?: AdmitDependencies['isBypassed'];
+  bypass?: AdmitDependencies['bypass'];
   clock?: () => Date;
   /** Extra `/readyz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
@@ -55,8 +54,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   options.onPolicies?.(() => enforcement.current().policies);
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
-    evaluatePolicy: options.evaluatePolicy ?? enforcement.ports.evaluatePolicy,
-    isBypassed: options.isBypassed ?? enforcement.ports.isBypassed,
+    evaluatePolicy: options.evaluatePolicy ?? ((ctx, slice) => (slice ? enforcement.ports.evaluatePolicyInSlices(ctx, slice) : enforcement.ports.evaluatePolicy(ctx))),
+    bypass: options.bypass ?? ((ctx, slice) => (slice ? enforcement.ports.bypassInSlices(ctx, slice) : enforcement.ports.bypass(ctx))),
     onDecision: enforcement.onDecision,
   });
   const certificates = new CertificateWatcher(tls, {

@@ -2,18 +2,17 @@
 // Exit 0 when the lookup completed (BOMs or not), 3 when it failed, 2 on a bad reference.
 import type { Command } from 'commander';
 import { imageArgument } from '../input.js';
-import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../admission/lookup.js';
-import { classifyImage } from '../../classify/image.js';
-import { loadConfig } from '../../config/load.js';
-import { withDigest, type ImageReference } from '../../oci/reference.js';
-import { isIndex } from '../../oci/manifest.js';
-import { platformName } from '../../discovery/platforms.js';
-import { isAttestationEntry } from '../../discovery/sources/buildkit.js';
-import { lookupStatusOf, type RegistryClient } from '../../oci/registry-client.js';
-import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../contracts/lookup.js';
+import { classifyImage } from '../../classify/index.js';
+import { loadConfig } from '../../config/index.js';
+import { withDigest, type ImageReference } from '../../contracts/image-reference.js';
+import { isIndex } from '../../contracts/oci-manifest.js';
+import { composeLookup, platformName, isAttestationEntry } from '../../discovery/index.js';
+import { lookupStatusOf, registryClientFromConfig, type RegistryClient } from '../../registry/index.js';
+import { type CliIO, EXIT, type ExitCode } from '../exit.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
-import { describeSigner, type Signer } from '../../trust/types.js';
+import { describeSigner, type Signer } from '../../contracts/trust.js';
 
 interface InspectOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   json?: boolean;
@@ -35,7 +34,7 @@ export interface InspectReport {
   provenance?: { predicateType: string; builder?: string; sourceRepository?: string; sourceDigest?: string; source: string; digest: string; trust: string; signer?: string; trustReason?: string; platform?: string }[];
 }
 
-export function registerInspect(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerInspect(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('inspect')
     .description('resolve an image and list the AI BOMs attached to it, with the models they name')
@@ -45,13 +44,16 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
   addTrustFlags(addRegistryFlags(cmd)).action(async (image: string, options: InspectOptions) => {
     const ref = imageArgument(image);
     const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
-    const client = buildRegistryClient(config);
+    // The image is resolved in its registry; its BOMs are looked up through the webhook's chain.
+    const composed = composeLookup(config);
+    const client = composed.client ?? registryClientFromConfig(config);
     try {
-      const report = await inspectImage(client, ref, buildCliLookup(config, client), config.validate.timeoutSeconds * 1000);
+      const report = await inspectImage(client, ref, composed.lookup, config.validate.timeoutSeconds * 1000);
       io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : humanInspect(report));
-      setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT_LOOKUP_FAILED : EXIT_OK);
+      setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT.lookupFailed : EXIT.ok);
     } finally {
-      await client.close();
+      await composed.close();
+      if (client !== composed.client) await client.close();
     }
   });
 }

@@ -1,21 +1,19 @@
 // `aibom scan PATH|IMAGE [-o FILE] [--format cyclonedx-json|cyclonedx-xml|spdx-json] [--attach]`:
-// generate an ML-BOM from model files (src/scan, src/formats, src/mlbom). Exit 0 when no finding
-// reaches --fail-on (default high), 1 when one does (unsafe model files), 2 on bad input, 3 when the
-// registry fails. Progress on stderr for long scans, a --json summary on stdout.
+// generate an ML-BOM from model files (src/scan, src/formats, src/mlbom). Exit codes (src/cli/exit.ts):
+// 0 when no finding reaches --fail-on (default high), 1 when one does (unsafe model files), 2 on bad
+// input, 3 when the registry fails. Progress on stderr for long scans, a --json summary on stdout.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
-import { attachBom } from '../../oci/attach.js';
-import { lookupStatusOf, RegistryError } from '../../oci/registry-client.js';
+import { loadConfig } from '../../config/index.js';
+import { attachBom } from '../../registry/index.js';
+import { RegistryError, registryClientFromConfig } from '../../registry/index.js';
 import { imageArgument } from '../input.js';
-import { EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { EXIT, UsageError, type CliIO, type ExitCode } from '../exit.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 import { packageVersion } from '../version.js';
-import { renderBom, runScan, ScanTargetError, worstFindings, type OutputFormat } from '../../scan/run-scan.js';
-import { scanRegistryImage } from '../../scan/registry-image.js';
-import { PlatformError } from '../../scan/platform.js';
-import { DEFAULT_FORMAT_LIMITS, SEVERITY_ORDER, type Severity } from '../../formats/types.js';
-import { metaString } from '../../mlbom/cyclonedx.js';
+import { renderBom, runScan, ScanTargetError, worstFindings, type OutputFormat, scanRegistryImage, PlatformError } from '../../scan/index.js';
+import { DEFAULT_FORMAT_LIMITS, SEVERITY_ORDER, type Severity } from '../../formats/index.js';
+import { metaString } from '../../mlbom/index.js';
 
 interface ScanCliOptions extends RegistryFlagValues {
   output?: string;
@@ -33,7 +31,7 @@ interface ScanCliOptions extends RegistryFlagValues {
 const FORMATS: readonly OutputFormat[] = ['cyclonedx-json', 'cyclonedx-xml', 'spdx-json'];
 const MEDIA: Record<OutputFormat, string> = { 'cyclonedx-json': 'application/vnd.cyclonedx+json', 'cyclonedx-xml': 'application/vnd.cyclonedx+xml', 'spdx-json': 'application/spdx3+json' };
 
-export function registerScan(program: Command, io: CliIO, setExit: (code: number) => void, now: () => Date = () => new Date()): void {
+export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCode) => void, now: () => Date = () => new Date()): void {
   const cmd = program
     .command('scan')
     .description('generate an ML-BOM from model files: a file, a directory, an OCI layout, or an image streamed from its registry')
@@ -56,7 +54,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
     if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError('--max-bytes must be a positive integer');
     if (options.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(options.platform)) throw new UsageError(`--platform expects os/arch[/variant], got ${JSON.stringify(options.platform)}`);
     const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-    let client: ReturnType<typeof buildRegistryClient> | undefined;
+    let client: ReturnType<typeof registryClientFromConfig> | undefined;
     const signal = AbortSignal.timeout(Math.max(600_000, config.registries.requestTimeoutMs * 100));
     let lastProgress = 0;
     const progress = options.progress
@@ -79,7 +77,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
         ...(progress ? { onProgress: progress } : {}),
         scanImage: async (ref, layerOptions) => {
           imageArgument(ref);
-          client ??= buildRegistryClient(config);
+          client ??= registryClientFromConfig(config);
           return scanRegistryImage(client, ref, layerOptions, signal);
         },
       });
@@ -89,7 +87,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       else if (!options.json) io.stdout(bom);
       let attached: Awaited<ReturnType<typeof attachBom>> | undefined;
       if (options.attach) {
-        client ??= buildRegistryClient(config);
+        client ??= registryClientFromConfig(config);
         attached = await attachBom(client, imageArgument(result.target.digest ? `${result.target.repository}@${result.target.digest}` : targetArg), Buffer.from(bom), { artifactType: MEDIA[format], fileName: `aibom-scan.${format.endsWith('xml') ? 'cdx.xml' : format === 'spdx-json' ? 'spdx.json' : 'cdx.json'}`, created: now().toISOString() }, signal);
       }
       const findings = options.failOn === 'never' ? [] : worstFindings(result.models, options.failOn as Severity);
@@ -105,12 +103,12 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       }
       if (options.progress) io.stderr(`aibom scan: ${result.models.length} model(s) in ${result.context.summary.files} file(s)${findings.length ? `; ${findings.length} finding(s) at ${options.failOn} or worse` : ''}${attached ? `; attached ${attached.manifestDigest}` : ''}\n`);
       for (const f of findings.slice(0, 20)) io.stderr(`aibom scan: ${f.severity}: ${f.file}: ${f.message}\n`);
-      setExit(findings.length > 0 ? EXIT_DENIED : EXIT_OK);
+      setExit(findings.length > 0 ? EXIT.denied : EXIT.ok);
     } catch (err) {
       if (err instanceof ScanTargetError || err instanceof PlatformError) throw new UsageError(err.message);
       if (err instanceof RegistryError) {
-        io.stderr(`aibom: scan failed (${lookupStatusOf(err)}): ${err.message}\n`);
-        setExit(EXIT_LOOKUP_FAILED);
+        io.stderr(`aibom: scan failed: the registry refused or failed (${err.kind}): ${err.message}\n`);
+        setExit(EXIT.lookupFailed);
         return;
       }
       throw err;

@@ -2,12 +2,13 @@
 // one-layer image under `sha256-<hex>.sbom`. The layer type says the format: `text/spdx+json`
 // (cosign's own), `application/spdx+json`, `application/vnd.cyclonedx+json`; CycloneDX XML,
 // SPDX tag-value and Syft JSON are declared BOMs we cannot read: a finding, not silence.
-import type { RepoRef } from '../../oci/registry-client.js';
-import { baseMediaType, EMPTY_DIGEST } from '../../oci/manifest.js';
-import type { FoundBom } from '../../admission/lookup.js';
+import type { RepoRef } from '../../registry/index.js';
+import { baseMediaType, EMPTY_DIGEST } from '../../contracts/oci-manifest.js';
+import type { FoundBom } from '../../contracts/lookup.js';
 import { emptyResult, fetchLayer, plainBom, type ProbeContext, type ProbeResult } from './probe.js';
 import { cosignTagResult } from './cosign-tag.js';
-import { applyVerdict, carrierVerdict } from './signatures.js';
+import { carrierVerdict } from './signatures.js';
+import { applyVerdict } from './verdicts.js';
 
 /** Layer types cosign writes for `--type` / `--input-format` (pkg/types/media.go). */
 export const COSIGN_SBOM_LAYER_TYPES: ReadonlySet<string> = new Set([
@@ -33,7 +34,7 @@ export async function probeCosignSbom(ctx: ProbeContext, cosignRepo?: RepoRef): 
     const declared = COSIGN_SBOM_LAYER_TYPES.has(t) ? t : undefined;
     if (ctx.signal.aborted) break;
     const bytes = await fetchLayer(ctx, repo, layer, out);
-    const bom = bytes ? plainBom(ctx, layer, bytes, declared, 'cosign-sbom', out) : undefined;
+    const bom = bytes ? await plainBom(ctx, layer, bytes, declared, 'cosign-sbom', out) : undefined;
     if (bom) boms.push(bom);
   }
   if (verdict) {

@@ -1,9 +1,9 @@
 // Reading a cosign legacy tag `<alg>-<hex>.<suffix>` (SPECS.md §2.3–2.4: sigstore/cosign
 // pkg/oci/remote/remote.go `normalize`), in the image's repository or in COSIGN_REPOSITORY
 // (`discovery.cosignRepository`). A missing tag means nothing is attached: not a problem.
-import { parseImageReference, ReferenceError } from '../../oci/reference.js';
-import { isIndex, referrersTag, type Manifest } from '../../oci/manifest.js';
-import { RegistryError, type RepoRef } from '../../oci/registry-client.js';
+import { parseImageReference, ReferenceError } from '../../contracts/image-reference.js';
+import { isIndex, referrersTag, type Manifest } from '../../contracts/oci-manifest.js';
+import { RegistryError, type RepoRef } from '../../registry/index.js';
 import { fetchManifest, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
 
 export type CosignSuffix = 'sbom' | 'att';

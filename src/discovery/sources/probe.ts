@@ -2,13 +2,12 @@
 // and byte budget), what a probe reports back, and the two steps every source ends with — fetching
 // a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
 // in-toto statement names the subject, SPECS.md §2.6 step 5).
-import type { BomSource, FoundBom, LookupStatus, ProvenanceRecord } from '../../admission/lookup.js';
-import { predicateKind } from '../../bom/attestation.js';
-import type { BomLimits } from '../../bom/limits.js';
-import { readBom } from '../../bom/read.js';
-import type { Descriptor } from '../../oci/manifest.js';
-import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../oci/registry-client.js';
-import { applyVerdict, envelopeVerdict, misdirectedVerdict, type TrustContext } from './signatures.js';
+import type { BomSource, FoundBom, LookupStatus, ProvenanceRecord } from '../../contracts/lookup.js';
+import { predicateKind, type BomLimits } from '../../bom/index.js';
+import { parseInThread, type BomParser } from '../bom-parser.js';
+import type { Descriptor } from '../../contracts/oci-manifest.js';
+import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../registry/index.js';
+import { applyVerdict, envelopeVerdict, misdirectedVerdict, type TrustContext } from './verdicts.js';
 
 /** Shared per lookup: what is left of the byte budget (manifests and blobs together). */
 export interface ByteBudget {
@@ -44,6 +43,8 @@ export interface ProbeContext {
   signal: AbortSignal;
   budget: ByteBudget;
   limits: ProbeLimits;
+  /** Where BOM bytes are parsed (src/discovery/bom-parser.ts); default: on this thread. */
+  parseBom?: BomParser;
   /** Set when trust is configured: BOMs get `verified` / `invalid` instead of `unsigned` (docs/trust.md). */
   trust?: TrustContext;
 }
@@ -143,10 +144,11 @@ function found(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, mediaType: s
  * A plain BOM layer. `declaredType`: the layer (or its artifact) says it is a BOM, so unreadable
  * bytes are a finding (`error:invalid`, e.g. CycloneDX XML); otherwise the layer was only sniffed.
  */
-export function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, declaredType: string | undefined, source: BomSource, out: ProbeResult): FoundBom | undefined {
-  const read = readBom(bytes, { mediaType: declaredType ?? layer.mediaType, limits: bomLimitsOf(ctx) });
+export async function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, declaredType: string | undefined, source: BomSource, out: ProbeResult): Promise<FoundBom | undefined> {
+  const read = await (ctx.parseBom ?? parseInThread)(bytes, { mediaType: declaredType ?? layer.mediaType, limits: bomLimitsOf(ctx) }, ctx.signal);
   if (!read.ok) {
-    if (declaredType) out.problems.push({ status: 'error:invalid', detail: `BOM ${layer.digest} (${declaredType}): ${read.error}` });
+    if (read.code === 'too-large') out.problems.push({ status: 'error:too-large', detail: `BOM ${layer.digest}: ${read.error}` });
+    else if (declaredType) out.problems.push({ status: 'error:invalid', detail: `BOM ${layer.digest} (${declaredType}): ${read.error}` });
     else out.notes.push(`layer ${layer.digest} (${layer.mediaType}) is not a BOM: ${read.error}`);
     return undefined;
   }
@@ -160,12 +162,12 @@ export function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, de
  * when its statement names `subjectDigest` (or `mustCover`, e.g. the platform a BuildKit
  * attestation describes): a statement about another image is rejected, never counted.
  */
-export function attestedBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, source: BomSource, out: ProbeResult, mustCover = ctx.subjectDigest): void {
-  const read = readBom(bytes, { mediaType: layer.mediaType, limits: bomLimitsOf(ctx) });
+export async function attestedBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, source: BomSource, out: ProbeResult, mustCover = ctx.subjectDigest): Promise<void> {
+  const read = await (ctx.parseBom ?? parseInThread)(bytes, { mediaType: layer.mediaType, limits: bomLimitsOf(ctx) }, ctx.signal);
   if (!read.ok) {
     // A predicate that is not a BOM (provenance, vulnerability scans): not our business.
     if (read.code === 'not-a-bom') out.notes.push(`attestation ${layer.digest}: ${read.error}`);
-    else out.problems.push({ status: 'error:invalid', detail: `attestation ${layer.digest}: ${read.error}` });
+    else out.problems.push({ status: read.code === 'too-large' ? 'error:too-large' : 'error:invalid', detail: `attestation ${layer.digest}: ${read.error}` });
     return;
   }
   const attestation = read.inventory.attestation;

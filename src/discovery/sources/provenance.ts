@@ -3,13 +3,12 @@
 // `.att` DSSE layers, in-toto referrers, BuildKit attestation layers), filtered on the predicate type
 // before download. The builder and source repository are recorded with the statement's trust; a
 // statement about another image is rejected (or, with trust on, recorded as invalid).
-import type { BomSource, ProvenanceRecord } from '../../admission/lookup.js';
-import { unwrapStatement } from '../../bom/attestation.js';
-import { readProvenance } from '../../bom/provenance.js';
-import type { Descriptor } from '../../oci/manifest.js';
-import type { RepoRef } from '../../oci/registry-client.js';
+import type { BomSource, ProvenanceRecord } from '../../contracts/lookup.js';
+import { readProvenance, unwrapStatement } from '../../bom/index.js';
+import type { Descriptor } from '../../contracts/oci-manifest.js';
+import type { RepoRef } from '../../registry/index.js';
 import { fetchLayer, type ProbeContext, type ProbeResult } from './probe.js';
-import { applyVerdict, envelopeVerdict, misdirectedVerdict } from './signatures.js';
+import { applyVerdict, envelopeVerdict, misdirectedVerdict } from './verdicts.js';
 
 export async function provenanceLayer(ctx: ProbeContext, repo: RepoRef, layer: Descriptor, source: BomSource, out: ProbeResult, mustCover = ctx.subjectDigest): Promise<void> {
   const bytes = await fetchLayer(ctx, repo, layer, out);

@@ -7,13 +7,14 @@
 // - in-toto / DSSE attestations (cosign attest --registry-referrers-mode=oci-1-1, artifactType
 //   `application/vnd.in-toto+json`) → `cosign-att`, the same DSSE layers as the legacy `.att` tag.
 // A referrer counts only if its manifest names this subject; an attestation only if its statement does.
-import type { BomSource } from '../../admission/lookup.js';
-import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../oci/manifest.js';
-import { judgeReferrer, listReferrers } from '../../oci/referrers.js';
-import type { FoundBom } from '../../admission/lookup.js';
+import type { BomSource } from '../../contracts/lookup.js';
+import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../contracts/oci-manifest.js';
+import { judgeReferrer, listReferrers } from '../../registry/index.js';
+import type { FoundBom } from '../../contracts/lookup.js';
 import { attestedBom, eachLimited, emptyResult, fetchLayer, fetchManifest, plainBom, predicateMayBeBom, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
-import { applyVerdict, carrierVerdict } from './signatures.js';
-import { isProvenancePredicate } from '../../bom/provenance.js';
+import { carrierVerdict } from './signatures.js';
+import { applyVerdict } from './verdicts.js';
+import { isProvenancePredicate } from '../../bom/index.js';
 import { provenanceLayer } from './provenance.js';
 
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
@@ -104,7 +105,7 @@ async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSourc
   const boms: FoundBom[] = [];
   for (const { layer, declaredType } of judgement.layers) {
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
-    const bom = bytes ? plainBom(ctx, layer, bytes, declaredType, plainSource, out) : undefined;
+    const bom = bytes ? await plainBom(ctx, layer, bytes, declaredType, plainSource, out) : undefined;
     if (bom) boms.push(bom);
   }
   if (verdict) {
@@ -128,7 +129,7 @@ async function bundleLayers(ctx: ProbeContext, digest: string, manifest: Manifes
     }
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
     // Signatures are not verified (yet): the BOM stays `trust: unsigned`.
-    if (bytes) attestedBom(ctx, layer, bytes, 'sigstore-bundle', out);
+    if (bytes) await attestedBom(ctx, layer, bytes, 'sigstore-bundle', out);
   }
 }
 
@@ -155,7 +156,7 @@ export async function dsseLayers(ctx: ProbeContext, layers: readonly Descriptor[
     }
     if (ctx.signal.aborted) return;
     const bytes = await fetchLayer(ctx, repo, layer, out);
-    if (bytes) attestedBom(ctx, layer, bytes, source, out);
+    if (bytes) await attestedBom(ctx, layer, bytes, source, out);
   }
 }
 

@@ -1,4 +1,5 @@
-// Fetching the signatures of what carries a BOM, for src/trust to judge (docs/trust.md):
+// Fetching the signatures of what carries a BOM, for src/trust to judge (docs/trust.md; the verdict of
+// what carries its own signature is in verdicts.ts):
 // - an attestation carries its own signature: the DSSE envelope (`.att` tag, in-toto referrer) or the
 //   Sigstore bundle (cosign ≥ 3 referrer) — judged from the layer's bytes (`envelopeVerdict`);
 // - a plain BOM artifact (oras attach, cosign attach sbom, the `.sbom` tag) is signed by signing its
@@ -8,76 +9,17 @@
 //   (`carrierVerdict`).
 // Reads share the lookup's signal and byte budget. A signature that cannot be read (timeout, 5xx)
 // leaves the BOM `unsigned` with the reason, and marks the findings incomplete (short cache TTL).
-import type { FoundBom } from '../../admission/lookup.js';
-import { baseMediaType, isIndex, type Descriptor } from '../../oci/manifest.js';
-import { listReferrers } from '../../oci/referrers.js';
-import { RegistryError, type RepoRef } from '../../oci/registry-client.js';
-import { COSIGN_CERTIFICATE_ANNOTATION, COSIGN_SIGNATURE_ANNOTATION, dsseEnvelopeOf, verifyDsseWithKeys, verifySimpleSigning } from '../../trust/keyed.js';
-import type { TrustSet } from '../../trust/material.js';
-import { NOTARY_SIGNATURE_ARTIFACT, verifyNotarySignature } from '../../trust/notary.js';
-import { verifySigstoreBundle } from '../../trust/sigstore-bundle.js';
-import { judge, UNSIGNED, type SignatureCheck, type SignatureFormat, type TrustState, type TrustVerdict } from '../../trust/types.js';
+import { baseMediaType, isIndex, type Descriptor } from '../../contracts/oci-manifest.js';
+import { listReferrers, RegistryError, type RepoRef } from '../../registry/index.js';
+import { COSIGN_CERTIFICATE_ANNOTATION, COSIGN_SIGNATURE_ANNOTATION, judge, NOTARY_SIGNATURE_ARTIFACT, verifyNotarySignature, verifySigstoreBundle, verifySimpleSigning, type SignatureCheck, type TrustVerdict } from '../../trust/index.js';
 import { fetchLayer, fetchManifest, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
+import { SIGSTORE_BUNDLE, timed, type TrustContext } from './verdicts.js';
 
-/** What verification needs from the lookup: the trust set, the time, and a metrics hook. */
-export interface TrustContext {
-  set: TrustSet;
-  now(): Date;
-  /** One BOM's verdict, with the time its verification took (CPU and signature reads). */
-  verified?(format: SignatureFormat | 'none', trust: TrustState, seconds: number): void;
-  /** Monotonic milliseconds for the metric. */
-  clock?: { now(): number };
-}
-
-const SIGSTORE_BUNDLE = 'application/vnd.dev.sigstore.bundle';
 /** cosign `sign --registry-referrers-mode=oci-1-1` in the legacy format (cosign internal/pkg/oci/remote `ArtifactType("sig")`). */
 export const COSIGN_SIG_ARTIFACT = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 /** Signatures examined per artifact (beyond that, noted): a hostile registry cannot make us verify forever. */
 const MAX_SIGNATURES = 8;
-
-export function applyVerdict(bom: Pick<FoundBom, 'trust' | 'signers' | 'trustReason'>, verdict: TrustVerdict): void {
-  bom.trust = verdict.trust;
-  if (verdict.signers.length > 0) bom.signers = verdict.signers;
-  if (verdict.reason) bom.trustReason = verdict.reason;
-}
-
-function timed<T extends TrustVerdict>(trust: TrustContext, verdict: T, started: number): T {
-  const ms = trust.clock ? Math.max(0, trust.clock.now() - started) : 0;
-  trust.verified?.(verdict.format ?? 'none', verdict.trust, ms / 1000);
-  return verdict;
-}
-
-/**
- * The verdict on an attestation layer (DSSE envelope or Sigstore bundle) whose statement discovery
- * has found to name `subjects`. A bare statement (BuildKit) carries no signature: unsigned.
- */
-export function envelopeVerdict(trust: TrustContext, layer: Descriptor, bytes: Buffer, subjects: readonly string[]): TrustVerdict {
-  const started = trust.clock?.now() ?? 0;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return timed(trust, { trust: 'invalid', signers: [], reason: 'attestation is not JSON' }, started);
-  }
-  const record = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
-  let check: SignatureCheck | undefined;
-  if (baseMediaType(layer.mediaType).startsWith(SIGSTORE_BUNDLE) || 'verificationMaterial' in record) {
-    check = verifySigstoreBundle(doc, trust.set, { subjects });
-  } else {
-    const envelope = dsseEnvelopeOf(doc);
-    if (envelope) {
-      if (layer.annotations?.[COSIGN_CERTIFICATE_ANNOTATION]) envelope.hasCertificate = true;
-      check = verifyDsseWithKeys(envelope, trust.set);
-    }
-  }
-  return timed(trust, check ? judge([check]) : UNSIGNED, started);
-}
-
-/** A statement that names another digest, with trust on: shown as invalid, never counted. */
-export function misdirectedVerdict(named: readonly string[], expected: string): TrustVerdict {
-  return { trust: 'invalid', signers: [], format: 'dsse', reason: `the attestation's statement is about ${named.slice(0, 3).join(', ') || 'no digest'}, not ${expected}` };
-}
 
 export interface Carrier {
   /** The artifact manifest that carries the BOM (its digest is what gets signed). */

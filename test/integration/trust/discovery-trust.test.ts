@@ -4,14 +4,13 @@
 // loopback Sigstore verify against its trusted root. Trust off: everything stays `unsigned`.
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
 import { classifyImage } from '../../../src/classify/image.js';
-import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
+import { registryClientFromConfig, type RegistryClient } from '../../../src/registry/index.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { createTrustSource } from '../../../src/config/trust-source.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
 import type { TrustInput } from '../../../src/trust/material.js';
 import { BUNDLE, CDX, CDX_PREDICATE, modelBom, publishReferrersTag, pushReferrer, statement } from '../../support/attachments.js';
 import { pushManifest, pushTinyImage, referrersTagOf, startLocalRegistry, type LocalRegistry } from '../../support/local-registry.js';
@@ -40,7 +39,7 @@ describe('trust: the registry lookup verifies what it finds', function () {
     [alice, mallory, notary, sigstore] = await Promise.all([cosignKeyPair('alice'), cosignKeyPair('mallory'), notationTestSigner('aibom.test'), startSigstoreServices()]);
     const config = defaultConfig();
     config.registries.insecure = [registry.host];
-    client = buildRegistryClient(config);
+    client = registryClientFromConfig(config);
 
     // Each image carries one BOM, attached and signed one way.
     const push = async (name: string) => (images[name] = (await pushTinyImage(registry.url, REPO, name)).digest);

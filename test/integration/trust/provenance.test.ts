@@ -3,13 +3,12 @@
 // lookup with `discovery.provenance: true`: builder and source repository recorded with their trust;
 // requireProvenance judges them. Off (the default), provenance is not even downloaded.
 import { expect } from 'chai';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
-import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
+import { registryClientFromConfig, type RegistryClient } from '../../../src/registry/index.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { createTrustSource } from '../../../src/config/trust-source.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import { evaluatePolicies } from '../../../src/policy/evaluate.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
 import { modelBom } from '../../support/attachments.js';
 import { pushTinyImage, startLocalRegistry, type LocalRegistry } from '../../support/local-registry.js';
 import { cosignAttest, cosignKeyPair, removeKey, type CosignKey } from '../../support/signing-tools.js';
@@ -44,7 +43,7 @@ describe('trust: SLSA provenance of the image', function () {
     [alice, mallory] = await Promise.all([cosignKeyPair('alice'), cosignKeyPair('mallory')]);
     const config = defaultConfig();
     config.registries.insecure = [registry.host];
-    client = buildRegistryClient(config);
+    client = registryClientFromConfig(config);
     github = `${registry.host}/ml/built@${(await pushTinyImage(registry.url, 'ml/built', 'gh')).digest}`;
     await cosignAttest(alice, github, SLSA_V1, { type: 'slsaprovenance1' });
     await cosignAttest(alice, github, modelBom('built-model'));

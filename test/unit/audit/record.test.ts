@@ -36,7 +36,7 @@ async function record(user: string, annotations: Record<string, string> = {}, en
   const r = review(user, annotations, dryRun);
   const lookup = mapLookup({ [LLM]: found(inventory([model({ name: 'granite', version: '3.1', license: 'MIT' })])) });
   const outcome = await admit(r, endpoint, { lookup, settings, signal: new AbortController().signal, ...ports });
-  return { outcome, record: auditRecord({ webhook: endpoint, request: r.request, outcome, durationMs: 12.345, now: NOW, policySet: set.hash, enforcement }) };
+  return { outcome, record: auditRecord({ webhook: endpoint, request: r.request, outcome, durationMs: 12.345, now: NOW, policySet: set.hash }) };
 }
 
 describe('audit/record', () => {

@@ -2,7 +2,7 @@
 // in every mode, narrowed by match.registries, with messages naming what was found and expected.
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
-import type { FoundBom, ImageFindings } from '../../../src/admission/lookup.js';
+import type { FoundBom, ImageFindings } from '../../../src/contracts/lookup.js';
 import { evaluatePolicies } from '../../../src/policy/evaluate.js';
 import { parsePublicKey } from '../../../src/trust/keys.js';
 import type { Signer } from '../../../src/trust/types.js';
