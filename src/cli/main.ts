@@ -1,16 +1,23 @@
 // The `aibom` command. `main` returns the exit code; src/cli/run.ts is the process entry.
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
-import { ConfigError } from '../config/load.js';
-import { BomMappingError } from '../discovery/file-lookup.js';
-import { registerReview } from './commands/review.js';
-import { registerClassify } from './commands/classify.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerAttach } from './commands/attach.js';
-import { registerCheck } from './commands/check.js';
-import { PolicyError } from '../policy/parse.js';
-import { registerServe } from './commands/serve.js';
-import { registerScan } from './commands/scan.js';
+
+type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
+
+/**
+ * Each command's module, imported only when that command runs (all of them for the help listing):
+ * `aibom scan` never loads the webhook server, the registry client or the metrics, which keeps its
+ * start-up time and memory small (docs/model-scan.md "Throughput").
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  review: async () => (await import('./commands/review.js')).registerReview,
+  classify: async () => (await import('./commands/classify.js')).registerClassify,
+  inspect: async () => (await import('./commands/inspect.js')).registerInspect,
+  attach: async () => (await import('./commands/attach.js')).registerAttach,
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  scan: async () => (await import('./commands/scan.js')).registerScan,
+};
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -21,13 +28,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .description('find AI BOMs attached to container images, label AI workloads, enforce AI model policy')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerReview(program, io, setExit);
-  registerClassify(program, io, setExit);
-  registerInspect(program, io, setExit);
-  registerAttach(program, io, setExit);
-  registerCheck(program, io, setExit);
-  registerServe(program, io, setExit);
-  registerScan(program, io, setExit);
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  for (const name of named) (await COMMANDS[name]!())(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -36,10 +38,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
       return EXIT_BAD_INPUT;
     }
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError) {
+    if (err instanceof Error && (err instanceof UsageError || (await isBadInput(err)))) {
       io.stderr(`aibom: ${err.message}\n`);
       return EXIT_BAD_INPUT;
     }
     throw err;
   }
+}
+
+/**
+ * Errors of other modules that mean the input was wrong. Their modules are imported only here, on the
+ * error path, so that a command loads just what it uses.
+ */
+async function isBadInput(err: Error): Promise<boolean> {
+  const [{ ConfigError }, { BomMappingError }, { PolicyError }] = await Promise.all([import('../config/load.js'), import('../discovery/file-lookup.js'), import('../policy/parse.js')]);
+  return err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError;
 }

@@ -2,7 +2,6 @@
 // `--insecure-registry HOST:PORT` (repeatable), `--registry-config FILE` (repeatable, docker config
 // JSON / .dockerconfigjson), `--ca-file FILE`; and the registry client built from the configuration.
 import { readInputFile } from './input.js';
-import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { CredentialFileError, CredentialStore } from '../oci/credentials.js';
 import { RegistryClient } from '../oci/registry-client.js';
@@ -10,20 +9,10 @@ import { buildImageLookup, type BuildLookupDeps } from '../discovery/build-looku
 import type { LookupService } from '../discovery/lookup-service.js';
 import { PlatformFilterError } from '../discovery/platforms.js';
 import { ReferenceError } from '../oci/reference.js';
-import { collect, UsageError } from './exit.js';
+import { UsageError } from './exit.js';
+import type { RegistryFlagValues } from './registry-options.js';
 
-export interface RegistryFlagValues {
-  insecureRegistry: string[];
-  registryConfig: string[];
-  caFile?: string;
-}
-
-export function addRegistryFlags(command: Command): Command {
-  return command
-    .option('--insecure-registry <host:port>', 'reach this registry over plain HTTP, and allow it past the egress policy (repeatable)', collect, [])
-    .option('--registry-config <file>', 'docker config JSON with registry credentials (repeatable)', collect, [])
-    .option('--ca-file <file>', 'extra CA certificates (PEM) trusted for registries');
-}
+export { addRegistryFlags, type RegistryFlagValues } from './registry-options.js';
 
 /** The configuration with the flags applied on top (lists are extended, the CA file replaced). */
 export function applyRegistryFlags(config: Config, flags: Partial<RegistryFlagValues>): Config {

@@ -11,7 +11,6 @@ import { buildSpdx3 } from '../mlbom/spdx3.js';
 import { cycloneDxXml } from '../mlbom/cyclonedx-xml.js';
 import type { ScanTarget } from '../mlbom/target.js';
 import { scanPath } from './scan-files.js';
-import { scanLayoutDir, isOciLayout } from './oci-layout.js';
 import type { LayerScanOptions } from './layers.js';
 
 export type OutputFormat = 'cyclonedx-json' | 'cyclonedx-xml' | 'spdx-json';
@@ -40,6 +39,11 @@ export class ScanTargetError extends Error {
   override name = 'ScanTargetError';
 }
 
+/** image-spec image-layout.md: an `oci-layout` file and an `index.json`. */
+function isOciLayout(dir: string): boolean {
+  return existsSync(path.join(dir, 'oci-layout')) && existsSync(path.join(dir, 'index.json'));
+}
+
 export async function runScan(req: ScanRequest): Promise<ScanResult> {
   const limits = req.limits ?? DEFAULT_FORMAT_LIMITS;
   let target: ScanTarget;
@@ -48,6 +52,8 @@ export async function runScan(req: ScanRequest): Promise<ScanResult> {
   if (existsSync(req.target)) {
     const st = await stat(req.target);
     if (st.isDirectory() && isOciLayout(req.target)) {
+      // The layer reader (tar, gzip/zstd streams) is loaded only for image layouts.
+      const { scanLayoutDir } = await import('./oci-layout.js');
       const r = await scanLayoutDir(req.target, layerOptions);
       target = r.target;
       walk = r;

@@ -4,18 +4,32 @@
 // registry fails. Progress on stderr for long scans, a --json summary on stdout.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
-import { attachBom } from '../../oci/attach.js';
-import { lookupStatusOf, RegistryError } from '../../oci/registry-client.js';
-import { imageArgument } from '../input.js';
 import { EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { addRegistryFlags, type RegistryFlagValues } from '../registry-options.js';
 import { packageVersion } from '../version.js';
 import { renderBom, runScan, ScanTargetError, worstFindings, type OutputFormat } from '../../scan/run-scan.js';
-import { scanRegistryImage } from '../../scan/registry-image.js';
 import { PlatformError } from '../../scan/platform.js';
 import { DEFAULT_FORMAT_LIMITS, SEVERITY_ORDER, type Severity } from '../../formats/types.js';
 import { metaString } from '../../mlbom/cyclonedx.js';
+import type { Config } from '../../config/schema.js';
+import type { RegistryClient } from '../../oci/registry-client.js';
+
+/**
+ * The registry side of a scan (configuration, client, attach, image streaming), loaded only when an
+ * image is scanned or attached to: a scan of local files loads no network code (docs/model-scan.md
+ * "Throughput").
+ */
+async function registryEdge() {
+  const [load, flags, client, attach, image, input] = await Promise.all([
+    import('../../config/load.js'),
+    import('../registry-flags.js'),
+    import('../../oci/registry-client.js'),
+    import('../../oci/attach.js'),
+    import('../../scan/registry-image.js'),
+    import('../input.js'),
+  ]);
+  return { loadConfig: load.loadConfig, applyRegistryFlags: flags.applyRegistryFlags, buildRegistryClient: flags.buildRegistryClient, RegistryError: client.RegistryError, lookupStatusOf: client.lookupStatusOf, attachBom: attach.attachBom, scanRegistryImage: image.scanRegistryImage, imageArgument: input.imageArgument };
+}
 
 interface ScanCliOptions extends RegistryFlagValues {
   output?: string;
@@ -47,7 +61,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
     .option('--max-bytes <n>', 'stop after this many bytes (file bytes, or decompressed layer bytes)', String(1024 ** 4))
     .option('--fail-on <severity>', `exit 1 when a finding is at least this severe (${SEVERITY_ORDER.join(', ')}, or never)`, 'high')
     .option('--no-progress', 'no progress lines on stderr')
-    .option('--config <file>', 'configuration file (YAML)');
+    .option('--config <file>', 'configuration file (YAML): registry settings for image targets');
   addRegistryFlags(cmd).action(async (targetArg: string, options: ScanCliOptions) => {
     if (!FORMATS.includes(options.format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
     const format = options.format as OutputFormat;
@@ -55,9 +69,23 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
     const maxBytes = Number(options.maxBytes);
     if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError('--max-bytes must be a positive integer');
     if (options.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(options.platform)) throw new UsageError(`--platform expects os/arch[/variant], got ${JSON.stringify(options.platform)}`);
-    const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-    let client: ReturnType<typeof buildRegistryClient> | undefined;
-    const signal = AbortSignal.timeout(Math.max(600_000, config.registries.requestTimeoutMs * 100));
+    let edge: Awaited<ReturnType<typeof registryEdge>> | undefined;
+    let config: Config | undefined;
+    let client: RegistryClient | undefined;
+    let signal: AbortSignal | undefined;
+    const configured = async () => {
+      edge ??= await registryEdge();
+      config ??= edge.applyRegistryFlags(edge.loadConfig({ file: options.config, env: io.env }), options);
+      return { edge, config };
+    };
+    const registry = async () => {
+      const r = await configured();
+      client ??= r.edge.buildRegistryClient(r.config);
+      signal ??= AbortSignal.timeout(Math.max(600_000, r.config.registries.requestTimeoutMs * 100));
+      return { ...r, client, signal };
+    };
+    // An explicit --config is checked even when no registry is needed.
+    if (options.config) await configured();
     let lastProgress = 0;
     const progress = options.progress
       ? (e: { file: string; done: number; bytes: number }): void => {
@@ -78,19 +106,19 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
         toolVersion: packageVersion(),
         ...(progress ? { onProgress: progress } : {}),
         scanImage: async (ref, layerOptions) => {
-          imageArgument(ref);
-          client ??= buildRegistryClient(config);
-          return scanRegistryImage(client, ref, layerOptions, signal);
+          const r = await registry();
+          r.edge.imageArgument(ref);
+          return r.edge.scanRegistryImage(r.client, ref, layerOptions, r.signal);
         },
       });
       if (options.attach && result.target.kind !== 'image') throw new UsageError('--attach needs an image reference as the target');
       const bom = renderBom(result, format);
       if (options.output) writeFileSync(options.output, bom);
       else if (!options.json) io.stdout(bom);
-      let attached: Awaited<ReturnType<typeof attachBom>> | undefined;
+      let attached: Awaited<ReturnType<Awaited<ReturnType<typeof registryEdge>>['attachBom']>> | undefined;
       if (options.attach) {
-        client ??= buildRegistryClient(config);
-        attached = await attachBom(client, imageArgument(result.target.digest ? `${result.target.repository}@${result.target.digest}` : targetArg), Buffer.from(bom), { artifactType: MEDIA[format], fileName: `aibom-scan.${format.endsWith('xml') ? 'cdx.xml' : format === 'spdx-json' ? 'spdx.json' : 'cdx.json'}`, created: now().toISOString() }, signal);
+        const r = await registry();
+        attached = await r.edge.attachBom(r.client, r.edge.imageArgument(result.target.digest ? `${result.target.repository}@${result.target.digest}` : targetArg), Buffer.from(bom), { artifactType: MEDIA[format], fileName: `aibom-scan.${format.endsWith('xml') ? 'cdx.xml' : format === 'spdx-json' ? 'spdx.json' : 'cdx.json'}`, created: now().toISOString() }, r.signal);
       }
       const findings = options.failOn === 'never' ? [] : worstFindings(result.models, options.failOn as Severity);
       if (options.json) {
@@ -108,8 +136,8 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       setExit(findings.length > 0 ? EXIT_DENIED : EXIT_OK);
     } catch (err) {
       if (err instanceof ScanTargetError || err instanceof PlatformError) throw new UsageError(err.message);
-      if (err instanceof RegistryError) {
-        io.stderr(`aibom: scan failed (${lookupStatusOf(err)}): ${err.message}\n`);
+      if (edge && err instanceof edge.RegistryError) {
+        io.stderr(`aibom: scan failed (${edge.lookupStatusOf(err)}): ${err.message}\n`);
         setExit(EXIT_LOOKUP_FAILED);
         return;
       }
