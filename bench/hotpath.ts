@@ -10,8 +10,7 @@
 //   node --import tsx --cpu-prof --cpu-prof-dir=bench/results bench/hotpath.ts   # then bench/profile-summary.ts
 //
 // --dump writes the body of one answer, to check that a change leaves responses byte-identical.
-import { Duplex } from 'node:stream';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +34,7 @@ import { pushImagesWithBom } from '../test/support/bom-images.js';
 import { corpusDir } from '../test/support/corpus.js';
 import { startLocalRegistry } from '../test/support/local-registry.js';
 import { forkChild } from './lib/ipc.js';
+import { cpuPerCall, cpuUs, inject } from './lib/inject.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import { benchUid, podReview } from '../test/support/pod-review.js';
 import { describeFailure } from '../scripts/lib/missing-component.js';
@@ -52,58 +52,8 @@ const { values: flags } = parseArgs({
 const REQUESTS = Number(flags.requests);
 const ROUNDS = Number(flags.rounds);
 
-/** A socket stand-in that accepts every write and keeps the last response's bytes. */
-function sinkSocket(): Duplex & { written: Buffer[] } {
-  const written: Buffer[] = [];
-  const socket = new Duplex({
-    read() {},
-    write(chunk: Buffer, _enc, cb) {
-      written.push(chunk);
-      cb();
-    },
-  }) as Duplex & { written: Buffer[] };
-  socket.written = written;
-  return socket;
-}
-
-/** One request through the handler, as node:http would hand it over; resolves with the raw response bytes. */
-function inject(server: { emit(event: string, ...args: unknown[]): boolean }, path: string, body: Buffer): Promise<Buffer> {
-  const socket = sinkSocket();
-  const req = new IncomingMessage(socket as never);
-  req.method = 'POST';
-  req.url = path;
-  req.headers = { 'content-type': 'application/json', 'content-length': String(body.length), host: 'aibom-webhook.aibom-system.svc:443' };
-  req.httpVersionMajor = 1;
-  req.httpVersionMinor = 1;
-  req.httpVersion = '1.1';
-  const res = new ServerResponse(req);
-  res.assignSocket(socket as never);
-  return new Promise((resolve, reject) => {
-    res.once('finish', () => {
-      res.detachSocket(socket as never);
-      resolve(Buffer.concat(socket.written));
-    });
-    res.once('error', reject);
-    server.emit('request', req, res);
-    req.push(body);
-    req.complete = true;
-    req.push(null);
-  });
-}
-
-function cpuUs(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
-
 async function timeIt(label: string, count: number, run: () => Promise<unknown> | unknown): Promise<number> {
-  const results: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const start = cpuUs();
-    for (let i = 0; i < count; i++) await run();
-    results.push((cpuUs() - start) / count);
-  }
-  results.sort((a, b) => a - b);
+  const results = (await cpuPerCall(count, ROUNDS, run)).sort((a, b) => a - b);
   const median = results[Math.floor(results.length / 2)]!;
   console.log(`${label.padEnd(44)} ${median.toFixed(1).padStart(7)} µs CPU (rounds: ${results.map((r) => r.toFixed(1)).join(' ')})`);
   return median;

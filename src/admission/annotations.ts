@@ -1,4 +1,5 @@
 // The labels and annotations the webhook owns (DESIGN.md "Contracts"): values, order, size bounds.
+import { describeSigner } from '../contracts/trust.js';
 import type { BomSource, BomTrust, ImageFindings, ImageResult, LookupStatus } from '../contracts/lookup.js';
 import type { WorkloadClassification } from '../contracts/classification.js';
 import type { ModelRecord } from '../contracts/inventory.js';
@@ -53,6 +54,8 @@ export interface BomEntry {
   mediaType: string;
   source: BomSource;
   trust: BomTrust;
+  /** Who signed it (verified): `key NAME (sha256:…)`, `ISSUER SUBJECT`, `notary DN`. */
+  signer?: string;
 }
 
 /** Desired value per owned key; `undefined` means the key must be absent. */
@@ -85,8 +88,11 @@ export function bomEntries(results: readonly ImageResult[]): BomEntry[] {
   const entries: BomEntry[] = [];
   for (const result of results) {
     for (const use of result.uses) {
-      for (const b of result.findings.boms) {
-        entries.push({ container: use.container, image: result.image, digest: result.findings.digest ?? '', bom: b.digest, mediaType: b.mediaType, source: b.source, trust: b.trust });
+      // Invalid BOMs are listed too (trust: invalid): ignored for classification, and visibly so.
+      for (const b of [...result.findings.boms, ...(result.findings.invalidBoms ?? [])]) {
+        const entry: BomEntry = { container: use.container, image: result.image, digest: result.findings.digest ?? '', bom: b.digest, mediaType: b.mediaType, source: b.source, trust: b.trust };
+        if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+        entries.push(entry);
       }
     }
   }

@@ -3,6 +3,7 @@
 // policy decision and any bypass) and numbers the edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
+import { describeSigner } from '../contracts/trust.js';
 import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
 import { dedupeModels, modelLabel } from '../contracts/model-identity.js';
@@ -16,6 +17,20 @@ export interface AuditImage {
   status: string;
   containers: string[];
   models: string[];
+  /** Each BOM's trust (docs/trust.md); present when the image has BOMs. */
+  boms?: AuditBom[];
+  /** SLSA provenance: builder, source repository, trust. */
+  provenance?: { builder?: string; sourceRepository?: string; trust: string }[];
+}
+
+export interface AuditBom {
+  digest: string;
+  source: string;
+  trust: string;
+  /** Who signed it (verified). */
+  signer?: string;
+  /** Why it is invalid, or why its signatures could not be judged. */
+  reason?: string;
 }
 
 export interface AuditVerdict {
@@ -91,6 +106,21 @@ export function auditRecord(input: AuditInput): AuditRecord {
       models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel).slice(0, MAX_LIST),
     };
     if (r.findings.digest) img.digest = r.findings.digest;
+    const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
+      const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
+      if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+      if (b.trustReason) entry.reason = clip(b.trustReason, 512);
+      return entry;
+    });
+    if (boms.length > 0) img.boms = boms;
+    if (r.findings.provenance?.length) {
+      img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
+        const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
+        if (p.builder) entry.builder = clip(p.builder, 512);
+        if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
+        return entry;
+      });
+    }
     return img;
   });
   const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);

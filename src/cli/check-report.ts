@@ -128,6 +128,9 @@ const RULE_TEXT: Record<RuleName, string> = {
   requireDigest: 'Images must be pinned by digest',
   maxBomAgeDays: 'BOMs must be recent enough',
   onLookupFailure: 'BOM lookups must succeed',
+  requireSignedBOM: 'Images must carry BOMs verified by a trusted signer',
+  trustedSigners: 'Signed BOMs must be signed by a trusted signer of the policy',
+  requireProvenance: 'Images must carry SLSA provenance from approved builders and sources',
 };
 
 /** Not a policy rule: a failed BOM lookup that no `onLookupFailure` verdict reports already. */

@@ -59,9 +59,42 @@ export const configSchema = z
          * big BOM never stalls the event loop; 0 parses every BOM on the main thread.
          */
         parserWorkers: z.number().int().min(0).max(8).default(1),
+        /** Read SLSA provenance attestations (builder, source repository) too: one or two more downloads per image that has one. */
+        provenance: z.boolean().default(false),
       })
       .strict()
-      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true, parserWorkers: 1 }),
+      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true, parserWorkers: 1, provenance: false }),
+    trust: z
+      .object({
+        /** Public keys (PEM files) that sign BOMs, as cosign `--key` (docs/trust.md). */
+        keys: z.array(z.string()).default([]),
+        /** Keyless identities: an OIDC issuer (exact or regexp) and a subject (exact or regexp), as cosign's flags. */
+        identities: z
+          .array(
+            z
+              .object({
+                issuer: z.string().min(1).optional(),
+                issuerRegExp: z.string().min(1).optional(),
+                subject: z.string().min(1).optional(),
+                subjectRegExp: z.string().min(1).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** Sigstore trusted_root.json files (Fulcio, Rekor, CT log, TSA) for keyless verification; no network. */
+        trustedRoots: z.array(z.string()).default([]),
+        /** Notary Project trust policy (trustpolicy.json, version 1.0) and its trust stores. */
+        notary: z
+          .object({
+            trustPolicy: z.string().nullable().default(null),
+            /** Each store: type (ca, signingAuthority, tsa), name, and a PEM file or a directory of them. */
+            trustStores: z.array(z.object({ type: z.enum(['ca', 'signingAuthority', 'tsa']), name: z.string().min(1), path: z.string().min(1) }).strict()).default([]),
+          })
+          .strict()
+          .default({ trustPolicy: null, trustStores: [] }),
+      })
+      .strict()
+      .default({ keys: [], identities: [], trustedRoots: [], notary: { trustPolicy: null, trustStores: [] } }),
     registries: z
       .object({
         /** Hosts (globs) and CIDRs that may be reached even when private or loopback. */

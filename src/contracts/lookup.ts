@@ -2,6 +2,7 @@
 // The edges (discovery/) implement it against registries, OCI layouts or local files.
 import type { AiInventory } from './inventory.js';
 import type { ImageUse } from './workload.js';
+import type { Signer, TrustState } from './trust.js';
 
 /** Closed set written to `aibom.io/lookup` (DESIGN.md "Annotations"). Free text goes to logs only. */
 export const LOOKUP_STATUSES = [
@@ -16,7 +17,8 @@ export type LookupStatus = (typeof LOOKUP_STATUSES)[number];
 export const BOM_SOURCES = ['referrers', 'tag-fallback', 'cosign-sbom', 'cosign-att', 'buildkit', 'sigstore-bundle', 'layout', 'file'] as const;
 export type BomSource = (typeof BOM_SOURCES)[number];
 
-export type BomTrust = 'unsigned' | 'verified';
+/** `unsigned | verified | invalid` (contracts/trust.ts; docs/trust.md). */
+export type BomTrust = TrustState;
 
 export interface FoundBom {
   /** Digest of the BOM blob (or of the file's bytes for `file`). */
@@ -31,15 +33,47 @@ export interface FoundBom {
   /** Size of the BOM blob in bytes, when known. */
   size?: number;
   inventory: AiInventory;
+  /** Who signed it (trust `verified`), in the order found. */
+  signers?: Signer[];
+  /** Why it is `invalid`, or why its signatures could not be judged (short; logs, warnings, policy messages). */
+  trustReason?: string;
+}
+
+/** SLSA provenance of the image (docs/trust.md "Provenance"), with the attestation's trust. */
+export interface ProvenanceRecord {
+  predicateType: string;
+  builder?: string;
+  buildType?: string;
+  sourceRepository?: string;
+  sourceDigest?: string;
+  /** Digest of the attestation layer. */
+  digest: string;
+  source: BomSource;
+  /** The manifest the statement names (index or platform manifest). */
+  subjectDigest: string;
+  platform?: string;
+  trust: BomTrust;
+  signers?: Signer[];
+  trustReason?: string;
 }
 
 export interface ImageFindings {
   status: LookupStatus;
   /** The resolved image digest, when known. */
   digest?: string;
+  /** The BOMs that count (trust `verified` or `unsigned`). */
   boms: FoundBom[];
+  /**
+   * BOMs whose signature is invalid (docs/trust.md): shown in `aibom.io/boms`, the audit log and the
+   * CLI, refused by requireSignedBOM, and never classified — their models do not count.
+   */
+  invalidBoms?: FoundBom[];
   /** Free-text detail for logs (never written to the object). */
   detail?: string;
+  /** Something (a signature) could not be read: cache these findings only briefly. */
+  incomplete?: boolean;
+  /** SLSA provenance attestations (read with `discovery.provenance: true`). */
+  provenance?: ProvenanceRecord[];
 }
 
 export interface LookupOptions {

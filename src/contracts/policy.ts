@@ -12,7 +12,7 @@ export type PolicyMode = (typeof POLICY_MODES)[number];
 // webhook's `limits.*` configuration, so part of the workload was not checked; docs/limits.md).
 export const RULE_NAMES = [
   'limits', 'requireBOM', 'licenses', 'sources', 'formats', 'modelCard', 'maxSafetyRisk', 'requireHashes', 'requireDigest',
-  'maxBomAgeDays', 'onLookupFailure',
+  'maxBomAgeDays', 'onLookupFailure', 'requireSignedBOM', 'trustedSigners', 'requireProvenance',
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 

@@ -4,7 +4,8 @@
 // over every attachment source, build-lookup.ts) ends the chain. `aibom serve`, every CLI command
 // and the tests build their lookup here, so they all find the same BOMs.
 import type { ImageLookup } from '../contracts/lookup.js';
-import { ConfigError, type Config } from '../config/index.js';
+import { ConfigError, createTrustSource, readTrustInput, type Config, type TrustSource } from '../config/index.js';
+import { buildTrustSet, TrustConfigError } from '../trust/index.js';
 import { ReferenceError } from '../contracts/image-reference.js';
 import { registryClientFromConfig, type RegistryClient } from '../registry/index.js';
 import { buildImageLookup } from './build-lookup.js';
@@ -29,6 +30,8 @@ export interface LookupWiring {
   clock?: Clock;
   /** Where BOM bytes become inventories (`aibom serve`: a worker pool for big BOMs); default in-thread. */
   parseBom?: BomParser;
+  /** What BOM signatures are verified against; default: `trust.*` of the configuration (docs/trust.md). */
+  trust?: TrustSource;
 }
 
 export interface ComposedLookup {
@@ -37,6 +40,8 @@ export interface ComposedLookup {
   client?: RegistryClient;
   /** The registry lookup service (caches, single-flight), when the chain reaches a registry. */
   registry?: LookupService;
+  /** The trust BOMs are verified against; `follow` it to the policies in force (their trustedSigners). */
+  trust: TrustSource;
   /** Closes the registry client this composition built. */
   close(): Promise<void>;
 }
@@ -50,6 +55,8 @@ const registryOff: ImageLookup = async () => ({ status: 'error:not-found', boms:
  * CredentialFileError for bad registry credential files.
  */
 export function composeLookup(config: Config, wiring: LookupWiring = {}): ComposedLookup {
+  const trust = wiring.trust ?? trustSourceOf(config);
+  wiring = { ...wiring, trust };
   let client: RegistryClient | undefined;
   let ownsClient = false;
   let registry: LookupService | undefined;
@@ -74,7 +81,7 @@ export function composeLookup(config: Config, wiring: LookupWiring = {}): Compos
       }
     }
     const lookup = fileLookup(wiring.bomMappings ?? [], chain, config.limits.maxBomBytes);
-    const composed: ComposedLookup = { lookup, close: async () => (ownsClient ? client?.close() : undefined) };
+    const composed: ComposedLookup = { lookup, trust, close: async () => (ownsClient ? client?.close() : undefined) };
     if (client) composed.client = client;
     if (registry) composed.registry = registry;
     return composed;
@@ -92,10 +99,23 @@ function registryLookup(config: Config, client: RegistryClient, wiring: LookupWi
       ...(wiring.onNote ? { onNote: wiring.onNote } : {}),
       ...(wiring.clock ? { clock: wiring.clock } : {}),
       ...(wiring.parseBom ? { parseBom: wiring.parseBom } : {}),
+      ...(wiring.trust ? { trust: wiring.trust } : {}),
     });
   } catch (err) {
     if (err instanceof PlatformFilterError) throw new ConfigError(err.message);
     if (err instanceof ReferenceError) throw new ConfigError(`discovery.cosignRepository: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The trust source of `trust.*`; a bad key, root or policy file is a ConfigError naming it. */
+function trustSourceOf(config: Config): TrustSource {
+  try {
+    const input = readTrustInput(config.trust);
+    buildTrustSet(input); // fail now, naming the file, rather than at the first lookup
+    return createTrustSource(input);
+  } catch (err) {
+    if (err instanceof TrustConfigError) throw new ConfigError(err.message);
     throw err;
   }
 }

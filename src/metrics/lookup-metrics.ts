@@ -64,6 +64,20 @@ export function createLookupMetrics(registry: Registry): LookupMetrics {
     registers,
   });
 
+  const verifications = new Counter({
+    name: 'aibom_trust_verifications_total',
+    help: 'BOM signature verifications (first verifications; cached findings are not verified again), by signature format and result (verified, unsigned, invalid).',
+    labelNames: ['format', 'result'] as const,
+    registers,
+  });
+  const verificationDuration = new Histogram({
+    name: 'aibom_trust_verification_duration_seconds',
+    help: 'Time to judge one BOM: reading its signatures and verifying them, by signature format.',
+    labelNames: ['format'] as const,
+    buckets: LOOKUP_BUCKETS,
+    registers,
+  });
+
   return {
     lookupCompleted(purpose, served, status, seconds) {
       duration.observe({ purpose, served }, seconds);
@@ -88,5 +102,9 @@ export function createLookupMetrics(registry: Registry): LookupMetrics {
       queued.set(q);
     },
     sourceProbed: (source, outcome, seconds) => sourceDuration.observe({ source, outcome }, seconds),
+    trustVerified(format, result, seconds) {
+      verifications.inc({ format, result });
+      verificationDuration.observe({ format }, seconds);
+    },
   };
 }

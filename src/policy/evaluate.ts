@@ -11,6 +11,9 @@ import { runSync } from '../contracts/slices.js';
 import { DEFAULT_MAX_VERDICTS, VerdictCollector } from './verdict-collector.js';
 import type { AIModelPolicy } from './schema.js';
 import { effectOf, formatVerdict, sortVerdicts, verdictSubject } from './verdict.js';
+import { trustRules } from './trust-rules.js';
+import { provenanceRule } from './provenance-rules.js';
+import { parseImageReference } from '../contracts/image-reference.js';
 
 /**
  * The kinds whose controllers create objects of each kind: a Pod is made by any pod-owning workload,
@@ -48,10 +51,29 @@ export function policyMatches(policy: AIModelPolicy, ctx: Pick<PolicyContext, 'k
   return !matchesAny(match.excludeNamespaces, ns);
 }
 
+/** `registry/repository` of a normalised reference (the raw string when it does not parse). */
+function repositoryOf(image: string): string {
+  try {
+    const ref = parseImageReference(image);
+    return `${ref.registry}/${ref.repository}`;
+  } catch {
+    return image;
+  }
+}
+
+/** The context with only the images `match.registries` selects (every image with the default `*`). */
+function registryScoped(ctx: PolicyContext, registries: readonly string[]): PolicyContext {
+  if (registries.length === 1 && registries[0] === '*') return ctx;
+  const keep = (image: string): boolean => matchesAny(registries, repositoryOf(image));
+  return { ...ctx, results: ctx.results.filter((r) => keep(r.image)), uses: ctx.uses.filter((u) => keep(u.normalized ?? u.image)) };
+}
+
 /** The workload-level findings of one policy (the model-level ones are subjectFindings). */
 function workloadFindings(policy: AIModelPolicy, ctx: PolicyContext, now: Date): RuleFinding[] {
   const rules = policy.spec.rules;
   const out: RuleFinding[] = limitsRule(ctx);
+  if (rules.requireSignedBOM || rules.trustedSigners) out.push(...trustRules(ctx, rules));
+  if (rules.requireProvenance) out.push(...provenanceRule(ctx, rules.requireProvenance));
   if (rules.onLookupFailure === 'deny') out.push(...lookupFailureRule(ctx));
   if (rules.requireBOM) out.push(...requireBomRule(ctx));
   if (rules.requireDigest) out.push(...requireDigestRule(ctx));
@@ -81,12 +103,14 @@ const SUBJECTS_PER_SLICE = 32;
  * slices: the generator yields between slices, so a caller can give the event loop a turn
  * (runSliced) or run it through (runSync). Linear in policies × (workload findings + subjects).
  */
-export function* verdictSlices(policies: readonly AIModelPolicy[], ctx: PolicyContext, now: Date, emit: (v: Verdict) => void): Generator<undefined, void, void> {
-  const target = exceptionTarget(ctx);
-  let subjects: ModelSubject[] | undefined;
+export function* verdictSlices(policies: readonly AIModelPolicy[], whole: PolicyContext, now: Date, emit: (v: Verdict) => void): Generator<undefined, void, void> {
+  const target = exceptionTarget(whole);
+  let allSubjects: ModelSubject[] | undefined;
   const found: RuleFinding[] = [];
   for (const policy of policies) {
-    if (!policyMatches(policy, ctx)) continue;
+    if (!policyMatches(policy, whole)) continue;
+    // match.registries narrows the images every rule of this policy looks at.
+    const ctx = registryScoped(whole, policy.spec.match.registries);
     const mode = policy.spec.mode;
     const name = policy.metadata.name;
     const flush = (): void => {
@@ -95,10 +119,10 @@ export function* verdictSlices(policies: readonly AIModelPolicy[], ctx: PolicyCo
     };
     found.push(...workloadFindings(policy, ctx, now));
     flush();
-    subjects ??= modelSubjects(ctx.results);
+    const own = ctx === whole ? (allSubjects ??= modelSubjects(whole.results)) : modelSubjects(ctx.results);
     const rules = policy.spec.rules;
-    for (let i = 0; i < subjects.length; i++) {
-      subjectFindings(rules, subjects[i]!, found);
+    for (let i = 0; i < own.length; i++) {
+      subjectFindings(rules, own[i]!, found);
       flush();
       if ((i + 1) % SUBJECTS_PER_SLICE === 0) yield;
     }

@@ -10,6 +10,7 @@ import type { AdmitDependencies } from '../admission/index.js';
 import type { ImageLookup } from '../contracts/lookup.js';
 import { type Config, admissionSettings } from '../config/index.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../metrics/index.js';
+import type { AIModelPolicy } from '../policy/index.js';
 import { createAdminServer, type Readiness } from './admin-server.js';
 import { CertificateWatcher, loadTlsMaterial } from './certificates.js';
 import type { Logger } from './log.js';
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   clock?: () => Date;
   /** Extra `/readyz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
+  /** Told how to read the active policy set (the trust source follows its trustedSigners). */
+  onPolicies?: (current: () => readonly AIModelPolicy[]) => void;
 }
 
 export interface RunningService {
@@ -48,6 +51,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const metrics = createWebhookMetrics(registry);
   const tls = await loadTlsMaterial(options.tlsCertFile, options.tlsKeyFile);
   const enforcement = createEnforcement({ config, log, registry, ...(options.clock ? { clock: options.clock } : {}) });
+  options.onPolicies?.(() => enforcement.current().policies);
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
     evaluatePolicy: options.evaluatePolicy ?? ((ctx, slice) => (slice ? enforcement.ports.evaluatePolicyInSlices(ctx, slice) : enforcement.ports.evaluatePolicy(ctx))),

@@ -13,8 +13,9 @@ import { type CliIO, collect, type ExitCode, UsageError } from '../exit.js';
 import { parseManifests, workloadKindOf, type ManifestObject } from '../manifests.js';
 import { packageVersion } from '../version.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 
-interface CheckOptions extends RegistryFlagValues {
+interface CheckOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   /** `--registry`: look images not mapped by --bom up in their registries (off by default: CI runs offline). */
   registry?: boolean;
   policy: string[];
@@ -37,9 +38,9 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: ExitC
     .option('--json', 'print JSON')
     .option('--sarif', 'print SARIF 2.1.0')
     .option('--registry', 'look images not mapped by --bom up in their registries (every attachment source, as the webhook does)');
-  addRegistryFlags(cmd).action(async (files: string[], options: CheckOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (files: string[], options: CheckOptions) => {
       if (options.json && options.sarif) throw new UsageError('--json and --sarif exclude each other');
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
       const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
       const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
       const objects: ManifestObject[] = [];
@@ -62,6 +63,8 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: ExitC
       const composed = composeLookup(config, { bomMappings: mappings, registry: options.registry === true });
       let workloads;
       try {
+        // The policies' trustedSigners are verified against too.
+        composed.trust.follow(() => policies);
         workloads = await checkWorkloads(objects, {
           policies,
           lookup: composed.lookup,

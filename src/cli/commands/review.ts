@@ -8,10 +8,11 @@ import { bomMappingsFor, workloadImages } from '../bom-mappings.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 import type { PolicyDecision } from '../../contracts/policy.js';
 import { enforcementDependencies, policySet, formatVerdict } from '../../policy/index.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 import { readInputText } from '../input.js';
 import { type CliIO, collect, decisionExitCode, type ExitCode, UsageError } from '../exit.js';
 
-interface ReviewOptions extends RegistryFlagValues {
+interface ReviewOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   bom: string[];
   /** `--no-registry` sets it to false: only `--bom` mappings are used. */
   registry: boolean;
@@ -32,7 +33,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: Exit
     .option('--policy <file|dir>', 'AIModelPolicy file or directory evaluated on the validating path (repeatable; needs --validate)', collect, [])
     .option('--json', 'print the AdmissionReview response as JSON only')
     .option('--no-registry', 'do not look images up in registries (only --bom mappings)');
-  addRegistryFlags(cmd).action(async (file: string, options: ReviewOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (file: string, options: ReviewOptions) => {
       if (options.policy.length > 0 && !options.validate) throw new UsageError('--policy needs --validate: policies are evaluated on the validating path only');
       const text = await readInputText(file, io);
       let parsed: unknown;
@@ -48,7 +49,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: Exit
         if (err instanceof ReviewParseError) throw new UsageError(`${file}: ${err.message}`);
         throw err;
       }
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
       // The webhook's policies: --policy, else the configured policies.dir (as `aibom serve` loads it).
       const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
       const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
@@ -56,6 +57,8 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: Exit
       const kind = workloadKindOf(review.request.kind);
       const bomMappings = bomMappingsFor(options.bom, kind ? workloadImages(kind, review.request.object) : []);
       const composed = composeLookup(config, { bomMappings, registry: options.registry });
+      // The policies' trustedSigners are verified against too.
+      composed.trust.follow(() => policies);
       try {
         // The webhook's own enforcement (break-glass against the review's userInfo, exceptions, waivers).
         const set = policySet(policies);

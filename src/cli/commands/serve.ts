@@ -9,8 +9,9 @@ import { CliError, type CliIO, collect, EXIT, type ExitCode, UsageError } from '
 import { Registry } from 'prom-client';
 import { createLookupMetrics } from '../../metrics/index.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 
-interface ServeOptions extends RegistryFlagValues {
+interface ServeOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   tlsCert?: string;
   tlsKey?: string;
   port?: number;
@@ -58,7 +59,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
     .option('--config <file>', 'configuration file (YAML)')
     .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
     .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])');
-  addRegistryFlags(cmd).action(async (options: ServeOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (options: ServeOptions) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
       const flags: DeepPartial<Config> = { server: {} };
       if (options.port !== undefined) flags.server!.port = options.port;
@@ -66,7 +67,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
       if (options.tlsCert) flags.server!.tlsCert = options.tlsCert;
       if (options.tlsKey) flags.server!.tlsKey = options.tlsKey;
       if (options.layout) flags.discovery = { sources: ['layout'], layoutDir: options.layout };
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options), options);
       const log = createLogger({ level: config.log.level });
       // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
       const promRegistry = new Registry();
@@ -98,7 +99,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
 
       let service;
       try {
-        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
+        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry, onPolicies: (current) => composed.trust.follow(current) });
       } catch (err) {
         await composed.close();
         await parser?.close();

@@ -48,7 +48,7 @@ describe('audit/record', () => {
       verdict: 'denied', policy: 'licences', rule: 'licenses', models: ['granite@3.1'], policySet: set.hash, durationMs: 12.3,
       aiBearing: 'true', aiKind: 'model',
     });
-    expect(rec.images).to.deep.equal([{ image: LLM, digest: `sha256:${'d'.repeat(64)}`, status: 'found', containers: ['llm'], models: ['granite@3.1'] }]);
+    expect(rec.images).to.deep.equal([{ image: LLM, digest: `sha256:${'d'.repeat(64)}`, status: 'found', containers: ['llm'], models: ['granite@3.1'], boms: [{ digest: `sha256:${'0'.repeat(64)}`, source: 'referrers', trust: 'unsigned' }] }]);
     expect(rec.message).to.match(/^denied by AI model policy \(Deployment ml\/chat\)/);
     expect(rec.user).to.deep.equal({ username: 'bob', uid: 'uid-42', groups: ['system:authenticated'], extraKeys: ['authentication.kubernetes.io/credential-id', 'token'] });
   });
