@@ -1,9 +1,10 @@
-// Lint rules. The important one: the pure core (admission/, bom/, classify/, policy/, the image-reference
-// parser, the model-file detectors in formats/ and the ML-BOM writers in mlbom/) may not import I/O
-// modules, read process.env or read the clock.
+// Lint rules. The important ones: the layers (scripts/lint/layers.js: which room may import which,
+// no import cycles), and the pure core (contracts/ and the core rooms) may not import I/O modules,
+// read process.env or read the clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layers, { ROOMS } from './scripts/lint/layers.js';
 
 const ioModules = [
   'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'tls', 'node:tls',
@@ -12,7 +13,7 @@ const ioModules = [
   'worker_threads', 'node:worker_threads', 'cluster', 'node:cluster', 'undici', 'express',
   'prom-client', 'pino', '@kubernetes/client-node',
 ];
-const pureCoreFiles = ['src/admission/**/*.ts', 'src/bom/**/*.ts', 'src/formats/**/*.ts', 'src/mlbom/**/*.ts', 'src/classify/**/*.ts', 'src/policy/**/*.ts', 'src/oci/reference.ts'];
+const pureCoreFiles = Object.entries(ROOMS).filter(([, r]) => r.layer !== 'edge').map(([room]) => `src/${room}/**/*.ts`);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.demo/**', 'bench/results/**', 'bench/.dist/**'] },
@@ -27,6 +28,12 @@ export default tseslint.config(
     },
   },
   {
+    // One-way layers (scripts/lint/layers.js, docs/architecture.md).
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/arrows': 'error', 'layers/no-cycle': 'error' },
+  },
+  {
     files: ['src/config/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', 'src/cli/run.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
@@ -35,7 +42,6 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: ioModules.map((name) => ({ name, message: 'The pure core does no I/O: take a port as a parameter.', allowTypeImports: true })),
-        patterns: [{ group: ['**/server/**', '**/discovery/**', '**/metrics/**', '**/config/load*', '**/oci/registry*', '**/oci/layout*'], message: 'The pure core may not import edges.', allowTypeImports: true }],
       }],
       'no-restricted-properties': ['error',
         { object: 'process', property: 'env', message: 'The pure core reads no environment.' },

@@ -10,8 +10,7 @@
 //   node --import tsx --cpu-prof --cpu-prof-dir=bench/results bench/hotpath.ts   # then bench/profile-summary.ts
 //
 // --dump writes the body of one answer, to check that a change leaves responses byte-identical.
-import { Duplex } from 'node:stream';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,13 +19,13 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { admit, type AdmitDependencies } from '../src/admission/admit.js';
 import { parseAdmissionReview } from '../src/admission/review.js';
-import { buildConfiguredLookup, applyRegistryFlags, buildRegistryClient } from '../src/cli/registry-flags.js';
+import { applyRegistryFlags } from '../src/cli/registry-flags.js';
 import { loadConfig } from '../src/config/load.js';
 import { admissionSettings } from '../src/config/settings.js';
 import { createLookupMetrics } from '../src/metrics/lookup-metrics.js';
 import { createWebhookMetrics } from '../src/metrics/metrics.js';
 import { loadTlsMaterial } from '../src/server/certificates.js';
-import { buildLookup } from '../src/server/compose.js';
+import { composeLookup } from '../src/discovery/compose.js';
 import { defaultServingNames, generateDevCertificates } from '../src/server/dev-certs.js';
 import { createEnforcement } from '../src/server/enforcement.js';
 import { createLogger } from '../src/server/log.js';
@@ -35,8 +34,10 @@ import { pushImagesWithBom } from '../test/support/bom-images.js';
 import { corpusDir } from '../test/support/corpus.js';
 import { startLocalRegistry } from '../test/support/local-registry.js';
 import { forkChild } from './lib/ipc.js';
+import { cpuPerCall, cpuUs, inject } from './lib/inject.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import { benchUid, podReview } from '../test/support/pod-review.js';
+import { describeFailure } from '../scripts/lib/missing-component.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -51,58 +52,8 @@ const { values: flags } = parseArgs({
 const REQUESTS = Number(flags.requests);
 const ROUNDS = Number(flags.rounds);
 
-/** A socket stand-in that accepts every write and keeps the last response's bytes. */
-function sinkSocket(): Duplex & { written: Buffer[] } {
-  const written: Buffer[] = [];
-  const socket = new Duplex({
-    read() {},
-    write(chunk: Buffer, _enc, cb) {
-      written.push(chunk);
-      cb();
-    },
-  }) as Duplex & { written: Buffer[] };
-  socket.written = written;
-  return socket;
-}
-
-/** One request through the handler, as node:http would hand it over; resolves with the raw response bytes. */
-function inject(server: { emit(event: string, ...args: unknown[]): boolean }, path: string, body: Buffer): Promise<Buffer> {
-  const socket = sinkSocket();
-  const req = new IncomingMessage(socket as never);
-  req.method = 'POST';
-  req.url = path;
-  req.headers = { 'content-type': 'application/json', 'content-length': String(body.length), host: 'aibom-webhook.aibom-system.svc:443' };
-  req.httpVersionMajor = 1;
-  req.httpVersionMinor = 1;
-  req.httpVersion = '1.1';
-  const res = new ServerResponse(req);
-  res.assignSocket(socket as never);
-  return new Promise((resolve, reject) => {
-    res.once('finish', () => {
-      res.detachSocket(socket as never);
-      resolve(Buffer.concat(socket.written));
-    });
-    res.once('error', reject);
-    server.emit('request', req, res);
-    req.push(body);
-    req.complete = true;
-    req.push(null);
-  });
-}
-
-function cpuUs(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
-
 async function timeIt(label: string, count: number, run: () => Promise<unknown> | unknown): Promise<number> {
-  const results: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const start = cpuUs();
-    for (let i = 0; i < count; i++) await run();
-    results.push((cpuUs() - start) / count);
-  }
-  results.sort((a, b) => a - b);
+  const results = (await cpuPerCall(count, ROUNDS, run)).sort((a, b) => a - b);
   const median = results[Math.floor(results.length / 2)]!;
   console.log(`${label.padEnd(44)} ${median.toFixed(1).padStart(7)} µs CPU (rounds: ${results.map((r) => r.toFixed(1)).join(' ')})`);
   return median;
@@ -124,15 +75,15 @@ async function main(): Promise<void> {
     const config = applyRegistryFlags(loadConfig({ env: { AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: flags.level! } }), { insecureRegistry: [registry.host] });
     const log = createLogger({ level: config.log.level, destination: pino.destination({ dest: '/dev/null', sync: true }) });
     const promRegistry = new Registry();
-    const client = buildRegistryClient(config);
-    const lookup = buildLookup(config, { registry: (cfg) => buildConfiguredLookup(cfg, { client, metrics: createLookupMetrics(promRegistry), onNote: () => undefined }) });
+    const composed = composeLookup(config, { metrics: createLookupMetrics(promRegistry), onNote: () => undefined });
+    const lookup = composed.lookup;
     const certs = await generateDevCertificates(join(work, 'certs'), defaultServingNames('aibom-webhook', 'aibom-system'));
     const metrics = createWebhookMetrics(promRegistry);
     const enforcement = createEnforcement({ config, log, registry: promRegistry });
-    closers.push(() => client.close(), () => enforcement.stop());
+    closers.push(() => composed.close(), () => enforcement.stop());
     const webhook = createWebhookServer({
       config, tls: await loadTlsMaterial(certs.serving.cert, certs.serving.key), lookup, settings: admissionSettings(config), log, metrics,
-      evaluatePolicy: enforcement.ports.evaluatePolicy, isBypassed: enforcement.ports.isBypassed, onDecision: enforcement.onDecision,
+      evaluatePolicy: enforcement.ports.evaluatePolicy, bypass: enforcement.ports.bypass, onDecision: enforcement.onDecision,
     });
     const path = '/mutate?timeout=10s';
     const first = (await inject(webhook.server, path, body)).toString('utf8');
@@ -175,7 +126,7 @@ async function main(): Promise<void> {
     if (flags['handler-only']) return;
     const review = parseAdmissionReview(JSON.parse(body.toString('utf8')));
     const controller = new AbortController();
-    const deps: AdmitDependencies = { lookup, settings: admissionSettings(config), signal: controller.signal, isBypassed: enforcement.ports.isBypassed };
+    const deps: AdmitDependencies = { lookup, settings: admissionSettings(config), signal: controller.signal, bypass: enforcement.ports.bypass };
     await timeIt('admit() alone', REQUESTS, () => admit(review, 'mutate', deps));
     await timeIt('JSON.parse + parseAdmissionReview', REQUESTS, () => parseAdmissionReview(JSON.parse(body.toString('utf8'))));
     const outcome = await admit(review, 'mutate', deps);
@@ -190,6 +141,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  console.error(`bench: ${describeFailure(err)}`);
   process.exitCode = 1;
 });

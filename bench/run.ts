@@ -22,7 +22,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseAllDocuments } from 'yaml';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { decodePatch, metadataFromPatch, post } from '../scripts/lib/admission-client.js';
@@ -36,6 +35,8 @@ import { forkChild, type Child, type ServerStats } from './lib/ipc.js';
 import { startServe, type ServeProcess } from '../test/support/serve-process.js';
 import type { LoadResult, LoadSpec } from './lib/load-child.js';
 import type { MemoryResult } from './lib/memory-child.js';
+import { describeFailure } from '../scripts/lib/missing-component.js';
+import { deploymentNodeOptions } from '../scripts/lib/deployment.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
@@ -52,12 +53,7 @@ const quick = flags.quick === true;
 const rate = flags.rate ? Number(flags.rate) : 200;
 const connections = flags.connections ? Number(flags.connections) : 10;
 if (!(rate > 0) || !(connections > 0)) throw new Error('--rate and --connections take positive numbers');
-/** NODE_OPTIONS of the shipped Deployment (deploy/deployment.yaml): the server and the memory child run with them. */
-function deploymentNodeOptions(): string {
-  const docs = parseAllDocuments(readFileSync(join(root, 'deploy', 'deployment.yaml'), 'utf8')).map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } });
-  const env = docs.find((d) => d?.kind === 'Deployment')?.spec?.template?.spec?.containers?.[0]?.env ?? [];
-  return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
-}
+// NODE_OPTIONS of the shipped Deployment (deploy/deployment.yaml): the server and the memory child run with them.
 const nodeOptions = (flags['node-options'] ?? deploymentNodeOptions()).split(/\s+/).filter(Boolean);
 const T = quick
   ? { warmSec: 1, maxSec: 3, rateSec: 3, uncachedSec: 3, uncachedRate: 20, memoryDigests: 10_000 }
@@ -349,6 +345,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  console.error(`bench: ${describeFailure(err)}`);
   process.exitCode = 1;
 });

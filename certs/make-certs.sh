@@ -5,8 +5,11 @@
 #   OUT/secret.yaml                     kubernetes.io/tls Secret aibom-webhook-tls
 #   OUT/kustomization.yaml              deploy/ + the Secret + caBundle patched into both webhook configurations
 # Then: kubectl apply -k OUT
-# Rotate: run again (new CA and pair) and apply; the webhook reloads the Secret without a restart,
-# but the caBundle changes at the same moment, so prefer cert-manager's CA injector for zero-gap rotation.
+# Options: --ip IP (repeatable) adds an IP SAN (127.0.0.1 for a webhook registered by url, as the
+# local cluster does); --reuse-ca keeps OUT/ca.{crt,key} when present and makes only a new serving pair.
+# Rotate: run again with --reuse-ca and apply: the webhook reloads the Secret without a restart and the
+# caBundle stays the same. Without --reuse-ca the CA changes too, and so must the caBundle at the same
+# moment: prefer cert-manager's CA injector for that.
 set -euo pipefail
 
 service=aibom-webhook
@@ -14,6 +17,8 @@ namespace=aibom-system
 out="$(dirname "$0")/out"
 deploy="$(cd "$(dirname "$0")/../deploy" && pwd)"
 days=365
+ips=()
+reuse_ca=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --service) service="$2"; shift 2 ;;
@@ -21,7 +26,9 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --deploy) deploy="$(cd "$2" && pwd)"; shift 2 ;;
     --days) days="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --ip) ips+=("$2"); shift 2 ;;
+    --reuse-ca) reuse_ca=true; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "make-certs: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -32,9 +39,13 @@ out="$(cd "$out" && pwd)"
 umask 077
 fqdn="${service}.${namespace}.svc"
 
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$out/ca.key"
-openssl req -x509 -new -key "$out/ca.key" -sha256 -days "$days" -subj "/CN=${service} webhook CA" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out "$out/ca.crt"
+if [ "$reuse_ca" = true ] && [ -s "$out/ca.key" ] && [ -s "$out/ca.crt" ]; then
+  echo "make-certs: keeping the CA in $out (--reuse-ca)"
+else
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$out/ca.key"
+  openssl req -x509 -new -key "$out/ca.key" -sha256 -days "$days" -subj "/CN=${service} webhook CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out "$out/ca.crt"
+fi
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$out/tls.key"
 openssl req -new -key "$out/tls.key" -subj "/CN=${fqdn}" -out "$out/tls.csr"
@@ -42,7 +53,7 @@ cat > "$out/tls.ext" <<EXT
 basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature
 extendedKeyUsage=serverAuth
-subjectAltName=DNS:${service},DNS:${service}.${namespace},DNS:${fqdn},DNS:${fqdn}.cluster.local
+subjectAltName=DNS:${service},DNS:${service}.${namespace},DNS:${fqdn},DNS:${fqdn}.cluster.local$(for ip in "${ips[@]}"; do printf ',IP:%s' "$ip"; done)
 EXT
 openssl x509 -req -in "$out/tls.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" -set_serial "0x$(openssl rand -hex 16)" \
   -days "$days" -sha256 -extfile "$out/tls.ext" -out "$out/tls.crt" 2>/dev/null

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateConfig } from '../src/config/load.js';
-import { buildLookup } from '../src/server/compose.js';
+import { composeLookup } from '../src/discovery/compose.js';
 import { defaultServingNames, generateDevCertificates } from '../src/server/dev-certs.js';
 import { createLogger } from '../src/server/log.js';
 import { startService } from '../src/server/service.js';
@@ -78,7 +78,7 @@ async function demo(): Promise<void> {
     log: { level: 'warn' },
   });
   const log = createLogger({ level: config.log.level });
-  const service = await startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: buildLookup(config), log });
+  const service = await startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: composeLookup(config).lookup, log });
   const rel = (p: string): string => relative(process.cwd(), p) || '.';
   console.log(`aibom demo: OCI layout ${rel(layout.dir)} (3 images, BOMs attached as referrers)`);
   console.log(`aibom demo: webhook https://127.0.0.1:${service.webhook.port}/mutate (TLS, CA ${rel(certs.ca.cert)}), admin http://127.0.0.1:${service.admin.port}/metrics\n`);

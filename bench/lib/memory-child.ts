@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FoundBom } from '../../src/admission/lookup.js';
+import type { FoundBom } from '../../src/contracts/lookup.js';
 import { readBom } from '../../src/bom/read.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { monotonicClock } from '../../src/discovery/clock.js';

@@ -1,16 +1,20 @@
 // One admission decision: AdmissionReview in, AdmissionReview response out. Pure apart from the
 // injected lookup port; the same function serves the webhook, `aibom review` and the tests.
-import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from './review.js';
+import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from '../contracts/admission-review.js';
 import { skipReason, type SkipSettings } from './skip.js';
-import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from './workload.js';
-import { imageSignature, imageUses, pullSecretNames, uniqueImages, type ImageUse } from './images.js';
-import type { ImageFindings, ImageLookup } from './lookup.js';
-import { isLookupFailure } from './lookup.js';
-import { desiredMetadata, type ImageResult } from './annotations.js';
+import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
+import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
+import { type ImageUse } from '../contracts/workload.js';
+import type { ImageFindings, ImageLookup } from '../contracts/lookup.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import { desiredMetadata } from './annotations.js';
+import { type ImageResult } from '../contracts/lookup.js';
 import { metadataPatch, type PatchOp } from './patch.js';
-import { classifyImage, type ImageOutcome } from '../classify/image.js';
-import { classifyWorkload, type WorkloadClassification } from '../classify/workload.js';
-import { detectAiHeuristically, type HeuristicOptions } from '../classify/heuristics.js';
+import { classifyImage, classifyWorkload, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
+import type { ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
+import type { Bypass, LimitReached, PolicyContext, PolicyDecision } from '../contracts/policy.js';
+import type { Slicer } from '../contracts/slices.js';
+import { bomLimitNotes, capModelPairs, capUses, DEFAULT_ADMISSION_LIMITS, limitNotes, type AdmissionLimits } from './limits.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -22,26 +26,8 @@ export interface AdmissionSettings extends SkipSettings {
   /** Cap on the webhook's own annotations, in bytes. */
   maxAnnotationBytes: number;
   heuristics: HeuristicOptions;
-}
-
-/** What the policy engine sees of a workload on the validating path. */
-export interface PolicyContext {
-  request: AdmissionRequest;
-  kind: WorkloadKind;
-  name: string;
-  object: KubeObject;
-  podSpec: Record<string, unknown> | undefined;
-  uses: ImageUse[];
-  results: ImageResult[];
-  outcomes: Record<string, ImageOutcome>;
-  classification: WorkloadClassification;
-}
-
-export interface PolicyDecision {
-  allowed: boolean;
-  message?: string;
-  warnings: string[];
-  auditAnnotations: Record<string, string>;
+  /** Caps on one admission (config `limits.*`); default DEFAULT_ADMISSION_LIMITS. */
+  limits?: AdmissionLimits;
 }
 
 export interface AdmitDependencies {
@@ -49,13 +35,18 @@ export interface AdmitDependencies {
   settings: AdmissionSettings;
   /** Aborts at the request's deadline: pending lookups then count as `timeout`. */
   signal: AbortSignal;
-  /** Validating path: the policy engine. Absent → everything is admitted. */
-  evaluatePolicy?: (context: PolicyContext) => PolicyDecision;
   /**
-   * Mutating path: whether an authorised break-glass admitted this object (`<prefix>/bypassed=true`).
-   * Gets the same context as the policy engine, so it can tell whether the bypass was needed.
+   * Validating path: the policy engine. Absent → everything is admitted. Given `slice`, it may work
+   * in slices and answer a promise (src/util/slices.ts).
    */
-  isBypassed?: (context: PolicyContext) => boolean;
+  evaluatePolicy?: (context: PolicyContext, slice?: Slicer) => PolicyDecision | Promise<PolicyDecision>;
+  /**
+   * Mutating path: the authorised break-glass that admits this object (`<prefix>/bypassed=true`), if
+   * any. Gets the same context as the policy engine, so it can tell whether the bypass was needed.
+   */
+  bypass?: (context: PolicyContext, slice?: Slicer) => Bypass | undefined | Promise<Bypass | undefined>;
+  /** Between slices of long work (the webhook gives the event loop a turn there); passed to the ports above. */
+  slice?: Slicer;
 }
 
 export interface AdmissionOutcome {
@@ -67,12 +58,17 @@ export interface AdmissionOutcome {
   classification?: WorkloadClassification;
   results: ImageResult[];
   patch: PatchOp[];
+  /** Validating path: the policy engine's decision, break-glass, waivers and exceptions included. */
   policy?: PolicyDecision;
-  /** Mutating path: the object was labelled `<prefix>/bypassed=true`. */
-  bypassed?: boolean;
+  /** Mutating path: the object was labelled `<prefix>/bypassed=true`, by this break-glass. */
+  bypass?: Bypass;
+  /** Caps this admission reached. */
+  limits?: LimitReached[];
 }
 
 const MAX_WARNING_LENGTH = 120;
+/** Warnings per response; the rest are counted in one last warning (kubectl prints every one). */
+const MAX_WARNINGS = 20;
 
 export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: AdmitDependencies): Promise<AdmissionOutcome> {
   const req = review.request;
@@ -84,35 +80,42 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   const object = req.object;
   const name = objectName(object, req.name);
   const podSpec = podSpecOf(kind, object);
-  const uses = imageUses(podSpec);
-  const results = await lookUpImages(uses, deps, endpoint, req.namespace, pullSecretNames(podSpec));
+  const caps = deps.settings.limits ?? DEFAULT_ADMISSION_LIMITS;
+  const { reviewed: uses, note: imagesNote } = capUses(imageUses(podSpec), caps.maxImagesPerReview);
+  const looked = await lookUpImages(uses, deps, endpoint, req.namespace, pullSecretNames(podSpec));
 
+  // Outcomes from everything the lookups found; the later steps see at most maxModelsPerReview pairs.
   const outcomes: Record<string, ImageOutcome> = {};
-  for (const r of results) outcomes[r.image] = classifyImage(r.findings);
+  for (const r of looked) outcomes[r.image] = classifyImage(r.findings);
+  const { results, note: modelsNote } = capModelPairs(looked, caps.maxModelsPerReview);
+  const limits = limitNotes(imagesNote, modelsNote, bomLimitNotes(looked));
   const heuristics = detectAiHeuristically(
     { podSpec, podAnnotations: stringMap(podMetadataOf(kind, object)?.annotations), objectAnnotations: stringMap(getPath(object, ['metadata', 'annotations'])) },
     deps.settings.heuristics,
   );
   const classification = classifyWorkload(Object.values(outcomes), heuristics);
+  // Images left unreviewed may carry AI: "no AI" cannot be said then.
+  if (imagesNote && classification.aiBearing === 'false') classification.aiBearing = 'unknown';
 
-  const warnings = lookupWarnings(results);
+  const warnings = [...limits.map((l) => `aibom: ${l.message}`), ...lookupWarnings(results)];
   const auditAnnotations = auditSummary(classification, results);
+  if (limits.length > 0) auditAnnotations.limits = truncate(limits.map((l) => l.limit).join(','), 256);
   const response: AdmissionResponse = { uid: req.uid, allowed: true };
   let patch: PatchOp[] = [];
   let policy: PolicyDecision | undefined;
-  const context = (): PolicyContext => ({ request: req, kind, name, object, podSpec, uses, results, outcomes, classification });
-  let bypassed = false;
+  const context = (): PolicyContext => ({ request: req, kind, name, object, podSpec, uses, results, outcomes, classification, ...(limits.length > 0 ? { limits } : {}) });
+  let bypass: Bypass | undefined;
 
   if (endpoint === 'mutate') {
     // The apiserver drops metadata changes made on pods/ephemeralcontainers: no label to write.
-    bypassed = req.subResource !== 'ephemeralcontainers' && (deps.isBypassed?.(context()) ?? false);
-    patch = mutationPatch(req, kind, object, classification, results, deps, bypassed);
+    if (req.subResource !== 'ephemeralcontainers' && deps.bypass) bypass = await deps.bypass(context(), deps.slice);
+    patch = mutationPatch(req, kind, object, classification, results, deps, bypass !== undefined);
     if (patch.length > 0) {
       response.patchType = 'JSONPatch';
       response.patch = Buffer.from(JSON.stringify(patch), 'utf8').toString('base64');
     }
   } else if (deps.evaluatePolicy) {
-    policy = deps.evaluatePolicy(context());
+    policy = await deps.evaluatePolicy(context(), deps.slice);
     warnings.push(...policy.warnings);
     Object.assign(auditAnnotations, policy.auditAnnotations);
     if (!policy.allowed) {
@@ -120,11 +123,12 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
       response.status = { code: 403, reason: 'Forbidden', message: policy.message ?? 'denied by AI model policy' };
     }
   }
-  if (warnings.length > 0) response.warnings = warnings.map(shorten);
+  if (warnings.length > 0) response.warnings = boundedWarnings(warnings);
   response.auditAnnotations = auditAnnotations;
   const outcome: AdmissionOutcome = { review: wrap(response), kind, name, classification, results, patch };
   if (policy) outcome.policy = policy;
-  if (bypassed) outcome.bypassed = true;
+  if (bypass) outcome.bypass = bypass;
+  if (limits.length > 0) outcome.limits = limits;
   return outcome;
 }
 
@@ -247,6 +251,14 @@ function auditSummary(classification: WorkloadClassification, results: ImageResu
   for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : 1))) lookup[r.image] = r.findings.status;
   if (results.length > 0) audit.lookup = truncate(JSON.stringify(lookup), 2048);
   return audit;
+}
+
+/** At most MAX_WARNINGS warnings, the last one counting the rest; each shortened. */
+function boundedWarnings(warnings: readonly string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return warnings.map(shorten);
+  const kept = warnings.slice(0, MAX_WARNINGS - 1).map(shorten);
+  kept.push(`aibom: ${warnings.length - kept.length} more warnings not shown`);
+  return kept;
 }
 
 /** Warnings reach users' terminals: no control characters, at most 120 characters (KEP-1693). */

@@ -1,8 +1,9 @@
 // The labels and annotations the webhook owns (DESIGN.md "Contracts"): values, order, size bounds.
-import type { BomSource, BomTrust, ImageFindings, LookupStatus } from './lookup.js';
-import type { ImageUse } from './images.js';
-import type { WorkloadClassification } from '../classify/workload.js';
-import type { ModelRecord } from '../bom/inventory.js';
+import { describeSigner } from '../contracts/trust.js';
+import type { BomSource, BomTrust, ImageFindings, ImageResult, LookupStatus } from '../contracts/lookup.js';
+import type { WorkloadClassification } from '../contracts/classification.js';
+import type { ModelRecord } from '../contracts/inventory.js';
+import { dedupeModels } from '../contracts/model-identity.js';
 
 /** The apiserver's limit on the total size of an object's annotations (apimachinery objectmeta.go). */
 export const TOTAL_ANNOTATION_LIMIT_BYTES = 256 * 1024;
@@ -53,14 +54,8 @@ export interface BomEntry {
   mediaType: string;
   source: BomSource;
   trust: BomTrust;
-}
-
-/** One image of the workload with what its lookup found. */
-export interface ImageResult {
-  /** Normalised reference, or the raw string when it does not parse. */
-  image: string;
-  uses: ImageUse[];
-  findings: ImageFindings;
+  /** Who signed it (verified): `key NAME (sha256:…)`, `ISSUER SUBJECT`, `notary DN`. */
+  signer?: string;
 }
 
 /** Desired value per owned key; `undefined` means the key must be absent. */
@@ -93,8 +88,11 @@ export function bomEntries(results: readonly ImageResult[]): BomEntry[] {
   const entries: BomEntry[] = [];
   for (const result of results) {
     for (const use of result.uses) {
-      for (const b of result.findings.boms) {
-        entries.push({ container: use.container, image: result.image, digest: result.findings.digest ?? '', bom: b.digest, mediaType: b.mediaType, source: b.source, trust: b.trust });
+      // Invalid BOMs are listed too (trust: invalid): ignored for classification, and visibly so.
+      for (const b of [...result.findings.boms, ...(result.findings.invalidBoms ?? [])]) {
+        const entry: BomEntry = { container: use.container, image: result.image, digest: result.findings.digest ?? '', bom: b.digest, mediaType: b.mediaType, source: b.source, trust: b.trust };
+        if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+        entries.push(entry);
       }
     }
   }
@@ -106,16 +104,6 @@ export function lookupMap(results: readonly ImageResult[]): Record<string, Looku
   const map: Record<string, LookupStatus> = {};
   for (const r of [...results].sort((a, b) => cmp(a.image, b.image))) map[r.image] = r.findings.status;
   return map;
-}
-
-/** The same model described twice is one model: by purl, else by name + version. */
-export function dedupeModels(models: readonly ModelRecord[]): ModelRecord[] {
-  const seen = new Map<string, ModelRecord>();
-  for (const m of models) {
-    const key = m.purl ? `purl:${m.purl.toLowerCase()}` : `nv:${m.name.toLowerCase()}@${m.version ?? ''}`;
-    if (!seen.has(key)) seen.set(key, m);
-  }
-  return [...seen.values()];
 }
 
 function toModelEntry(m: ModelRecord, container: string, image: string, digest: string): ModelEntry {

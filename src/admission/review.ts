@@ -1,75 +1,7 @@
 // AdmissionReview admission.k8s.io/v1: parse untrusted JSON once into typed values.
 // Fields: k8s.io/api admission/v1/types.go (SPECS.md §5.1, §5.2).
-
-export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
-
-export interface GroupVersionKind {
-  group: string;
-  version: string;
-  kind: string;
-}
-
-export interface GroupVersionResource {
-  group: string;
-  version: string;
-  resource: string;
-}
-
-export interface UserInfo {
-  username: string;
-  uid?: string;
-  groups: string[];
-  extra?: Record<string, string[]>;
-}
-
-/** A Kubernetes object as sent by the apiserver: a JSON object we only read typed through accessors. */
-export type KubeObject = Record<string, unknown>;
-
-export interface AdmissionRequest {
-  uid: string;
-  kind: GroupVersionKind;
-  resource: GroupVersionResource;
-  subResource?: string;
-  requestKind?: GroupVersionKind;
-  requestResource?: GroupVersionResource;
-  requestSubResource?: string;
-  name: string;
-  namespace: string;
-  operation: Operation;
-  userInfo: UserInfo;
-  object?: KubeObject;
-  oldObject?: KubeObject;
-  dryRun: boolean;
-  options?: unknown;
-}
-
-export interface AdmissionReview {
-  apiVersion: 'admission.k8s.io/v1';
-  kind: 'AdmissionReview';
-  request: AdmissionRequest;
-}
-
-export interface StatusDetails {
-  code: number;
-  message: string;
-  reason?: string;
-}
-
-export interface AdmissionResponse {
-  uid: string;
-  allowed: boolean;
-  status?: StatusDetails;
-  patch?: string;
-  patchType?: 'JSONPatch';
-  warnings?: string[];
-  auditAnnotations?: Record<string, string>;
-}
-
-export interface AdmissionReviewResponse {
-  apiVersion: 'admission.k8s.io/v1';
-  kind: 'AdmissionReview';
-  response: AdmissionResponse;
-}
+import type { AdmissionRequest, AdmissionReview, GroupVersionKind, GroupVersionResource, Operation, UserInfo } from '../contracts/admission-review.js';
+import { isRecord } from '../contracts/json-guards.js';
 
 export class ReviewParseError extends Error {
   override name = 'ReviewParseError';
@@ -177,9 +109,6 @@ function stringArray(value: unknown, field: string): string[] {
   return value as string[];
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';

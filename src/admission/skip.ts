@@ -1,6 +1,7 @@
 // Ordered, named predicates for "should this request be looked at at all". Pure.
-import { isRecord, type AdmissionRequest } from './review.js';
-import { getPath, workloadKindOf } from './workload.js';
+import { isRecord } from '../contracts/json-guards.js';
+import { type AdmissionRequest } from '../contracts/admission-review.js';
+import { getPath, workloadKindOf } from '../contracts/workload.js';
 
 export interface SkipSettings {
   excludedNamespaces: readonly string[];
@@ -34,14 +35,34 @@ const rules: readonly SkipRule[] = [
   },
   function mirrorPod(req) {
     // The kubelet creates mirror pods for static pods; it may not change them, and neither may we.
+    // But the annotation proves nothing: any user who may create Pods can write it (the apiserver
+    // only requires spec.nodeName), and may change a mirror pod's image later (docs/mirror-pods.md,
+    // measured on kube-apiserver v1.37.2). What the apiserver does guarantee is who sends the
+    // request: a node's kubelet authenticates as system:node:<name> in group system:nodes, which no
+    // user can claim without the impersonate right. So only a node's own request for a mirror pod
+    // bound to that node is skipped; anyone else's is reviewed like any Pod.
     if (req.kind.kind !== 'Pod') return undefined;
-    const annotations = getPath(req.object ?? req.oldObject, ['metadata', 'annotations']);
-    return isRecord(annotations) && Object.prototype.hasOwnProperty.call(annotations, MIRROR_POD_ANNOTATION) ? 'mirror pods are managed by the kubelet' : undefined;
+    const object = req.object ?? req.oldObject;
+    const annotations = getPath(object, ['metadata', 'annotations']);
+    if (!isRecord(annotations) || !Object.prototype.hasOwnProperty.call(annotations, MIRROR_POD_ANNOTATION)) return undefined;
+    const node = requestingNode(req);
+    return node !== undefined && getPath(object, ['spec', 'nodeName']) === node ? `mirror pod of node ${node}, written by its kubelet` : undefined;
   },
   function nothingToReview(req) {
     return req.object ? undefined : 'the request carries no object';
   },
 ];
+
+const NODE_USER_PREFIX = 'system:node:';
+const NODES_GROUP = 'system:nodes';
+
+/** The node a request comes from: `system:node:<name>` in group `system:nodes` (the Node authorizer's identity). */
+export function requestingNode(req: Pick<AdmissionRequest, 'userInfo'>): string | undefined {
+  const { username, groups } = req.userInfo;
+  if (!username.startsWith(NODE_USER_PREFIX) || !groups.includes(NODES_GROUP)) return undefined;
+  const name = username.slice(NODE_USER_PREFIX.length);
+  return name.length > 0 ? name : undefined;
+}
 
 /** The reason to skip, or undefined when the request must be reviewed. */
 export function skipReason(req: AdmissionRequest, settings: SkipSettings): string | undefined {

@@ -1,15 +1,13 @@
 // The audit record: one JSON object per admission decision, written as one log line
-// (README.md "Enforcement at admission", "Audit log"). Pure: built from the request, the core's outcome and numbers the
-// edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
+// (docs/policy.md "Audit log"). Pure: built from the request, the core's outcome (which carries the
+// policy decision and any bypass) and numbers the edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
-import type { AdmissionOutcome, Endpoint } from '../admission/admit.js';
-import type { AdmissionRequest } from '../admission/review.js';
-import { dedupeModels } from '../admission/annotations.js';
-import { modelLabel } from '../policy/rules.js';
-import { isEnforcementDecision, type DecisionResult, type EnforcementSettings } from '../policy/enforce.js';
-import { evaluateBreakGlass } from '../policy/breakglass.js';
-import { workloadKindOf } from '../admission/workload.js';
+import { describeSigner } from '../contracts/trust.js';
+import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
+import type { AdmissionRequest } from '../contracts/admission-review.js';
+import { dedupeModels, modelLabel } from '../contracts/model-identity.js';
+import type { DecisionResult } from '../contracts/policy.js';
 
 export const AUDIT_RECORD_VERSION = 1;
 
@@ -19,6 +17,20 @@ export interface AuditImage {
   status: string;
   containers: string[];
   models: string[];
+  /** Each BOM's trust (docs/trust.md); present when the image has BOMs. */
+  boms?: AuditBom[];
+  /** SLSA provenance: builder, source repository, trust. */
+  provenance?: { builder?: string; sourceRepository?: string; trust: string }[];
+}
+
+export interface AuditBom {
+  digest: string;
+  source: string;
+  trust: string;
+  /** Who signed it (verified). */
+  signer?: string;
+  /** Why it is invalid, or why its signatures could not be judged. */
+  reason?: string;
 }
 
 export interface AuditVerdict {
@@ -67,8 +79,6 @@ export interface AuditInput {
   now: Date;
   /** The active policy set's hash, for decisions made without the engine (mutate). */
   policySet?: string;
-  /** To name the break-glass ticket behind a bypass label (mutate). */
-  enforcement?: EnforcementSettings;
 }
 
 const MAX_TEXT = 2048;
@@ -96,6 +106,21 @@ export function auditRecord(input: AuditInput): AuditRecord {
       models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel).slice(0, MAX_LIST),
     };
     if (r.findings.digest) img.digest = r.findings.digest;
+    const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
+      const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
+      if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+      if (b.trustReason) entry.reason = clip(b.trustReason, 512);
+      return entry;
+    });
+    if (boms.length > 0) img.boms = boms;
+    if (r.findings.provenance?.length) {
+      img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
+        const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
+        if (p.builder) entry.builder = clip(p.builder, 512);
+        if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
+        return entry;
+      });
+    }
     return img;
   });
   const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);
@@ -108,7 +133,7 @@ export function auditRecord(input: AuditInput): AuditRecord {
     dryRun: req.dryRun,
     user,
     object,
-    verdict: outcome.skipped ? 'skipped' : input.webhook === 'mutate' ? (outcome.bypassed ? 'bypassed' : 'labelled') : outcome.review.response.allowed ? 'allowed' : 'denied',
+    verdict: outcome.skipped ? 'skipped' : input.webhook === 'mutate' ? (outcome.bypass ? 'bypassed' : 'labelled') : outcome.review.response.allowed ? 'allowed' : 'denied',
     images,
     models,
     verdicts: [],
@@ -123,7 +148,7 @@ export function auditRecord(input: AuditInput): AuditRecord {
   if (input.policySet) record.policySet = input.policySet;
 
   const decision = outcome.policy;
-  if (isEnforcementDecision(decision)) {
+  if (decision) {
     record.verdict = decision.result;
     record.policySet = decision.policySet;
     record.verdicts = decision.verdicts.slice(0, MAX_LIST).map((v) => {
@@ -147,11 +172,9 @@ export function auditRecord(input: AuditInput): AuditRecord {
       record.exceptions = decision.exceptions.slice(0, MAX_LIST).map((e) => ({ policy: e.policy, exception: e.name ?? String(e.index), ticket: clip(e.ticket, 256), status: e.status }));
     }
     if (decision.waiver) record.waived = decision.waiver.reason;
-  } else if (outcome.bypassed && input.enforcement && req.object) {
-    const kind = workloadKindOf(req.kind);
-    const bg = kind ? evaluateBreakGlass(req, kind, req.object, input.enforcement.prefix, input.enforcement.breakGlass) : undefined;
+  } else if (outcome.bypass) {
     // Honoured for this user, or inherited (controller-made from a judged owner, kept by an update).
-    if (bg?.requested) record.breakGlass = { ticket: clip(bg.ticket, 1024), result: bg.honoured ? 'honoured' : 'inherited' };
+    record.breakGlass = { ticket: clip(outcome.bypass.ticket, 1024), result: outcome.bypass.result };
   }
   return record;
 }
@@ -159,5 +182,5 @@ export function auditRecord(input: AuditInput): AuditRecord {
 /** Whether a decision gets an audit line: every reviewed validating request, and each bypass label. */
 export function isAudited(webhook: Endpoint, outcome: AdmissionOutcome): boolean {
   if (outcome.skipped) return false;
-  return webhook === 'validate' || outcome.bypassed === true;
+  return webhook === 'validate' || outcome.bypass !== undefined;
 }

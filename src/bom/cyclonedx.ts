@@ -2,16 +2,16 @@
 // with a finding, never a throw. Models and datasets are found anywhere a component may be:
 // metadata.component, components[], and nested components[] under either (not metadata.tools, not
 // pedigree.variants).
-import type { AiInventory, DatasetRecord, ExternalReference, Hash, ModelConsiderations, ModelRecord, SafetyRiskLevel } from './inventory.js';
-import { emptyInventory } from './inventory.js';
+import type { AiInventory, DatasetRecord, ExternalReference, Hash, ModelConsiderations, ModelRecord, SafetyRiskLevel } from '../contracts/inventory.js';
+import { emptyInventory } from '../contracts/inventory.js';
 import type { BomLimits } from './limits.js';
 import { combineLicenses, isNoLicense, normalizeLicenseExpression, normalizeLicenseId } from './license.js';
 import { formatFromFileName, formatFromHints, isModelFileName, normalizeFormat } from './model-format.js';
 import type { FindingSink, JsonRecord } from './util.js';
 import { arr, clip, isRecord, own, records, str, strings } from './util.js';
-import type { UseGraphNode } from '../classify/agents.js';
-import { analyseAgents } from '../classify/agents.js';
-import { addModel, detectCycles } from './merge.js';
+import type { UseGraphNode } from './agents.js';
+import { analyseAgents } from './agents.js';
+import { addModelWithin, detectCycles, reportModelCap } from './merge.js';
 
 const KNOWN_SPEC_VERSIONS = new Set(['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7']);
 const SAFETY_LEVELS = new Set<SafetyRiskLevel>(['low', 'medium', 'high', 'serious']);
@@ -56,6 +56,7 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
 
   const seenRefs = new Set<string>();
   const datasetKeys = new Set<string>();
+  let refusedModels = 0;
   for (const w of walked) {
     const c = w.component;
     const type = own(c, 'type');
@@ -71,7 +72,11 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
     const name = str(own(c, 'name'));
     if (type === 'machine-learning-model') {
       const model = readModel(c, w.path, name, inheritMeta ? metaProps : undefined, datasetNamesByRef, sink);
-      const merged = addModel(inv.models, model, sink);
+      const merged = addModelWithin(inv.models, model, sink, limits.maxModels);
+      if (!merged) {
+        refusedModels++;
+        continue;
+      }
       if (ref) nodes.set(ref, graphNode(ref, c, 'model', merged.name));
     } else if (type === 'data') {
       const ds = readDataset(c, name, w.path, sink);
@@ -89,6 +94,7 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
     }
   }
 
+  reportModelCap(refusedModels, limits.maxModels, sink);
   const edges = readDependencies(own(doc, 'dependencies'), seenRefs, limits, sink);
   detectCycles(edges, sink);
   const analysis = analyseAgents(nodes, edges);

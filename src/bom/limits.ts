@@ -14,7 +14,9 @@ export interface BomLimits {
   maxElements: number;
   /** Dependency or relationship edges examined in one BOM. */
   maxEdges: number;
-  /** Findings kept; the rest are counted in one last finding. */
+  /** Models listed per BOM (config `limits.maxModelsPerBom`); further ones are not read. */
+  maxModels: number;
+  /** Findings kept; the rest are counted in one last finding (limit findings are always kept). */
   maxFindings: number;
 }
 
@@ -25,6 +27,7 @@ export const DEFAULT_BOM_LIMITS: Readonly<BomLimits> = Object.freeze({
   maxStringLength: 1024 * 1024,
   maxElements: 100_000,
   maxEdges: 1_000_000,
+  maxModels: 1000,
   maxFindings: 100,
 });
 

@@ -1,5 +1,5 @@
 // Shared steps of the readers: one model per identity, and cycle detection in a "uses" graph.
-import type { ModelRecord } from './inventory.js';
+import type { ModelRecord } from '../contracts/inventory.js';
 import type { FindingSink } from './util.js';
 import { clip } from './util.js';
 
@@ -16,8 +16,7 @@ export function modelKey(m: Pick<ModelRecord, 'name' | 'version' | 'purl'>): str
 export function addModel(models: ModelRecord[], model: ModelRecord, sink: FindingSink, index: ModelIndex = indexFor(models)): ModelRecord {
   const key = modelKey(model);
   const nameKey = modelKey({ name: model.name, version: model.version });
-  // Same purl, or (when this description has no purl) same name + version as a listed model.
-  const existing = index.get(key) ?? (model.purl === undefined ? index.get(nameKey) : undefined);
+  const existing = listedAs(index, model, key, nameKey);
   if (!existing) {
     models.push(model);
     index.set(key, model);
@@ -34,6 +33,27 @@ export function addModel(models: ModelRecord[], model: ModelRecord, sink: Findin
     } else if (cur === undefined) target[k] = v;
   }
   return existing;
+}
+
+/** Same purl, or (when this description has no purl) same name + version as a listed model. */
+function listedAs(index: ModelIndex, model: ModelRecord, key = modelKey(model), nameKey = modelKey({ name: model.name, version: model.version })): ModelRecord | undefined {
+  return index.get(key) ?? (model.purl === undefined ? index.get(nameKey) : undefined);
+}
+
+/**
+ * addModel within a cap (`limits.maxModelsPerBom`): a model not listed yet is refused once `max`
+ * models are listed (undefined; the caller counts it for its `too-many-models` finding). A further
+ * description of a listed model is merged as usual.
+ */
+export function addModelWithin(models: ModelRecord[], model: ModelRecord, sink: FindingSink, max: number): ModelRecord | undefined {
+  const index = indexFor(models);
+  if (models.length >= max && !listedAs(index, model)) return undefined;
+  return addModel(models, model, sink, index);
+}
+
+/** The finding of a reader that refused `refused` models over the cap. */
+export function reportModelCap(refused: number, max: number, sink: FindingSink): void {
+  if (refused > 0) sink.add('too-many-models', 'warning', `the BOM lists more than ${max} models (limits.maxModelsPerBom): ${refused} more were not read`);
 }
 
 export type ModelIndex = Map<string, ModelRecord>;

@@ -5,7 +5,7 @@
 // length, forbidden keys) → unwrap attestations (Sigstore bundle / DSSE / in-toto Statement, SPECS.md §2.4)
 // → detect the format from the CONTENT (bomFormat, spdxVersion, @context/@graph; SPECS.md §2.6), the
 // media type only breaking ties → the format's reader → findings capped.
-import type { AiInventory } from './inventory.js';
+import type { AiInventory } from '../contracts/inventory.js';
 import { unwrapStatement, isDsseEnvelope, isInTotoStatement, isSigstoreBundle, type PredicateKind } from './attestation.js';
 import { readCycloneDx } from './cyclonedx.js';
 import { enforceLimits, parseJson } from './json.js';

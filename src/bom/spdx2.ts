@@ -4,16 +4,16 @@
 // - files or packages named like model weights (*.safetensors, *.gguf, *.onnx, …) and ML framework
 //   packages (torch, tensorflow, onnxruntime, transformers, vllm, llama-cpp) are reasons and findings only
 //   ("AI runtime present / possible model"), never models.
-import type { AiInventory, Hash, ModelRecord } from './inventory.js';
-import { emptyInventory } from './inventory.js';
+import type { AiInventory, Hash, ModelRecord } from '../contracts/inventory.js';
+import { emptyInventory } from '../contracts/inventory.js';
 import type { BomLimits } from './limits.js';
 import { normalizeLicenseExpression } from './license.js';
 import { formatFromFileName, isModelFileName } from './model-format.js';
 import type { FindingSink, JsonRecord } from './util.js';
 import { arr, clip, isRecord, own, records, str } from './util.js';
-import type { UseGraphNode } from '../classify/agents.js';
-import { analyseAgents } from '../classify/agents.js';
-import { addModel, detectCycles } from './merge.js';
+import type { UseGraphNode } from './agents.js';
+import { analyseAgents } from './agents.js';
+import { addModelWithin, detectCycles, reportModelCap } from './merge.js';
 
 const ML_RUNTIMES = /^(torch|pytorch|tensorflow|tensorflow-cpu|tensorflow-gpu|tf-nightly|onnxruntime|onnxruntime-gpu|transformers|vllm|llama-cpp|llama-cpp-python|llama\.cpp|sentence-transformers|diffusers|accelerate|jax|jaxlib|keras|tritonclient|tensorrt|openvino|mlflow|xgboost|lightgbm|catboost|scikit-learn|ollama|langchain|llama-index|openai|anthropic)$/i;
 
@@ -34,6 +34,7 @@ export function readSpdx2(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
   const nodes = new Map<string, UseGraphNode>();
   const runtimes = new Set<string>();
   const modelFiles: string[] = [];
+  let refusedModels = 0;
   for (const [i, p] of packages.entries()) {
     if (!isRecord(p)) {
       sink.add('wrong-type', 'info', `packages[${i}] is not an object`, `packages[${i}]`);
@@ -49,7 +50,11 @@ export function readSpdx2(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     const hfPurl = purls.find((u) => /^pkg:huggingface\//i.test(u));
     if (hfPurl) {
       const model = readHfPackage(p, name ?? hfPurl, hfPurl, id);
-      const merged = addModel(inv.models, model, sink);
+      const merged = addModelWithin(inv.models, model, sink, limits.maxModels);
+      if (!merged) {
+        refusedModels++;
+        continue;
+      }
       sink.add('spdx2-model-hint', 'info', `package ${JSON.stringify(clip(merged.name, 100))} has a pkg:huggingface purl: counted as a model at medium confidence (SPDX 2 has no AI profile)`, `packages[${i}]`);
       if (id) nodes.set(id, { id, name: merged.name, role: 'model', modelName: merged.name, ...(merged.version ? { version: merged.version } : {}) });
       continue;
@@ -58,6 +63,7 @@ export function readSpdx2(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     if (name && isModelFileName(name)) modelFiles.push(name);
     if (id) nodes.set(id, { id, name: name ?? id, role: purpose === 'APPLICATION' ? 'application' : 'other' });
   }
+  reportModelCap(refusedModels, limits.maxModels, sink);
   for (const f of records(own(doc, 'files')).slice(0, limits.maxElements)) {
     const fname = str(own(f, 'fileName'));
     if (fname && isModelFileName(fname)) modelFiles.push(fname);

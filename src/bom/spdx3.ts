@@ -1,16 +1,16 @@
 // SPDX 3.0.x JSON-LD (SPECS.md §4.1–4.5) → AiInventory. Lenient, as real documents need
 // (spdx-examples): `to` as a string or an array, 3.0.0 or 3.0.1 context, properties written without their
 // profile prefix (`domain` for `ai_domain`), types written as full IRIs or prefixed names.
-import type { AiInventory, DatasetRecord, Hash, ModelRecord, SafetyRiskLevel } from './inventory.js';
-import { emptyInventory } from './inventory.js';
+import type { AiInventory, DatasetRecord, Hash, ModelRecord, SafetyRiskLevel } from '../contracts/inventory.js';
+import { emptyInventory } from '../contracts/inventory.js';
 import type { BomLimits } from './limits.js';
 import { combineLicenses, isNoLicense, normalizeLicenseExpression, normalizeLicenseId } from './license.js';
 import { formatFromFileName, formatFromHints } from './model-format.js';
 import type { FindingSink, JsonRecord } from './util.js';
 import { arr, clip, isRecord, own, records, str, strings } from './util.js';
-import type { UseGraphNode } from '../classify/agents.js';
-import { analyseAgents } from '../classify/agents.js';
-import { addModel, detectCycles } from './merge.js';
+import type { UseGraphNode } from './agents.js';
+import { analyseAgents } from './agents.js';
+import { addModelWithin, detectCycles, reportModelCap } from './merge.js';
 
 const SAFETY_LEVELS = new Set<SafetyRiskLevel>(['low', 'medium', 'high', 'serious']);
 /** Relationship types through which an application uses what it points at (SPECS.md §4.4–4.5). */
@@ -155,6 +155,7 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
   const useEdges = new Map<string, string[]>();
   const modelFiles: string[] = [];
   const datasetKeys = new Set<string>();
+  let refusedModels = 0;
   for (let i = 0; i < others.length; i++) {
     const e = others[i]!;
     const type = otherTypes[i]!;
@@ -163,7 +164,11 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     const purpose = vocab(prop(e, 'software_primaryPurpose'));
     if (type === 'AIPackage' || (type === 'Package' && purpose === 'model')) {
       const model = readModel(e, type, name, id, byId, outgoing, sink);
-      const merged = addModel(inv.models, model, sink);
+      const merged = addModelWithin(inv.models, model, sink, limits.maxModels);
+      if (!merged) {
+        refusedModels++;
+        continue;
+      }
       if (id) {
         const autonomous = vocab(prop(e, 'ai_autonomyType')) === 'yes';
         const node = graphNode(id, e, type === 'AIPackage' && purpose !== undefined && APPLICATION_PURPOSES.has(purpose) ? 'application' : 'model', merged.name);
@@ -183,6 +188,7 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
       if (id) nodes.set(id, graphNode(id, e, purpose !== undefined && APPLICATION_PURPOSES.has(purpose) ? 'application' : 'other'));
     }
   }
+  reportModelCap(refusedModels, limits.maxModels, sink);
   for (const [from, rels] of outgoing) {
     for (const r of rels) {
       if (!USE_RELATIONSHIPS.has(r.type)) continue;

@@ -1,5 +1,6 @@
 // Small guards for walking untrusted JSON: every read is typed here, never by a cast elsewhere.
-import type { Finding, FindingSeverity } from './inventory.js';
+import type { Finding, FindingSeverity } from '../contracts/inventory.js';
+import { LIMIT_FINDING_CODES } from '../contracts/inventory.js';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -59,7 +60,7 @@ export class FindingSink {
   constructor(private readonly max: number) {}
 
   add(code: string, severity: FindingSeverity, message: string, path?: string): void {
-    if (this.findings.length >= this.max) {
+    if (this.findings.length >= this.max && !LIMIT_FINDING_CODES.has(code)) {
       this.dropped++;
       return;
     }

@@ -8,7 +8,7 @@
 // MODEL_NAME, …), GPU/accelerator resource requests, model-cache mounts (/root/.cache/huggingface, …).
 // Several hits of the same weak kind count once, so `MODEL_ID` + `MODEL_NAME` alone is not enough.
 // BOM evidence always wins over these (classify/workload.ts).
-import { tryNormalizeImage } from '../oci/reference.js';
+import { tryNormalizeImage } from '../contracts/image-reference.js';
 
 export interface HeuristicOptions {
   enabled: boolean;

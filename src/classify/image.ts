@@ -2,12 +2,10 @@
 // no-bom, error, timeout, decided from the lookup's findings and the BOMs' inventories.
 // Each BOM is classified by classifyInventory (agents only for real agents: wrappers are models);
 // the image takes the highest outcome over its BOMs (agent > model > dataset > no-ai).
-import type { ImageFindings } from '../admission/lookup.js';
-import { isLookupFailure } from '../admission/lookup.js';
-import { classifyInventory, type BomClassification } from './inventory.js';
-
-export const IMAGE_OUTCOMES = ['agent', 'model', 'dataset', 'no-ai', 'no-bom', 'error', 'timeout'] as const;
-export type ImageOutcome = (typeof IMAGE_OUTCOMES)[number];
+import type { ImageFindings } from '../contracts/lookup.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import type { BomClassification, ImageOutcome } from '../contracts/classification.js';
+import { classifyInventory } from './inventory.js';
 
 const RANK: Record<BomClassification, number> = { agent: 3, model: 2, dataset: 1, 'no-ai': 0 };
 

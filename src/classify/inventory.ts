@@ -1,12 +1,6 @@
 // The per-BOM outcome (DESIGN.md "Classification"): agent > model > dataset > no-ai, with reasons.
-import type { AiInventory } from '../bom/inventory.js';
-
-export type BomClassification = 'agent' | 'model' | 'dataset' | 'no-ai';
-
-export interface InventoryClassification {
-  classification: BomClassification;
-  reasons: string[];
-}
+import type { AiInventory } from '../contracts/inventory.js';
+import type { InventoryClassification } from '../contracts/classification.js';
 
 export function classifyInventory(inv: AiInventory): InventoryClassification {
   const reasons: string[] = [];

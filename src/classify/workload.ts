@@ -1,17 +1,6 @@
 // Workload labels from per-image outcomes (DESIGN.md "Classification, per image and per workload").
-import type { ImageOutcome } from './image.js';
+import type { AiBearing, AiKind, Evidence, ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
 import type { HeuristicResult } from './heuristics.js';
-
-export type AiBearing = 'true' | 'false' | 'unknown';
-export type AiKind = 'agent' | 'model' | 'dataset';
-export type Evidence = 'bom' | 'heuristic' | 'none';
-
-export interface WorkloadClassification {
-  aiBearing: AiBearing;
-  aiKind?: AiKind;
-  evidence: Evidence;
-  heuristics: string[];
-}
 
 export function classifyWorkload(outcomes: readonly ImageOutcome[], heuristics: HeuristicResult): WorkloadClassification {
   const has = (o: ImageOutcome): boolean => outcomes.includes(o);

@@ -1,27 +1,23 @@
 // `aibom check`: each workload in the manifests goes through the same `admit()` the validating webhook
 // runs, as a synthetic AdmissionReview CREATE, with the policy evaluator plugged in. Only the lookup and
 // the clock differ from the server.
-import type { AdmissionResponse } from '../admission/review.js';
-import { parseAdmissionReview } from '../admission/review.js';
-import { admit, type AdmissionSettings } from '../admission/admit.js';
-import type { ImageLookup, LookupStatus } from '../admission/lookup.js';
-import type { WorkloadClassification } from '../classify/workload.js';
-import type { WorkloadKind } from '../admission/workload.js';
-import { objectName } from '../admission/workload.js';
-import type { DecisionOptions, VerdictDecision } from '../policy/evaluate.js';
-import { enforcementDependencies } from '../policy/enforce.js';
-import { policySet } from '../policy/policy-set.js';
-import type { AIModelPolicy } from '../policy/schema.js';
-import type { Verdict } from '../policy/verdict.js';
-import { modelLabel } from '../policy/rules.js';
-import { dedupeModels } from '../admission/annotations.js';
-import { EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK } from './exit.js';
+import type { AdmissionResponse } from '../contracts/admission-review.js';
+import { parseAdmissionReview, admit, type AdmissionSettings } from '../admission/index.js';
+import { isLookupFailure, type ImageLookup, type LookupStatus } from '../contracts/lookup.js';
+import type { WorkloadClassification } from '../contracts/classification.js';
+import { objectName, type WorkloadKind } from '../contracts/workload.js';
+import { type DecisionOptions, enforcementDependencies, policySet, type AIModelPolicy } from '../policy/index.js';
+import type { PolicyDecision, Verdict } from '../contracts/policy.js';
+import { dedupeModels, modelLabel } from '../contracts/model-identity.js';
+import { decisionExitCode, worstExitCode, type ExitCode } from './exit.js';
 import { workloadKindOf, type ManifestObject } from './manifests.js';
 
 export interface CheckImage {
   image: string;
   containers: string[];
   status: LookupStatus;
+  /** Why the lookup failed, when it did. */
+  detail?: string;
   digest?: string;
   models: string[];
 }
@@ -34,8 +30,10 @@ export interface CheckedWorkload {
   /** Why the webhook would not review it (excluded namespace, …). */
   skipped?: string;
   allowed: boolean;
-  outcome: VerdictDecision['outcome'] | 'skipped';
+  outcome: PolicyDecision['outcome'] | 'skipped';
   verdicts: Verdict[];
+  /** The validating decision (absent when the webhook would skip the workload). */
+  decision?: PolicyDecision;
   classification?: WorkloadClassification;
   images: CheckImage[];
   response: AdmissionResponse;
@@ -104,13 +102,13 @@ export async function checkWorkloads(objects: readonly ManifestObject[], deps: C
         dryRun: true,
       },
     });
-    let decision: VerdictDecision | undefined;
     const outcome = await admit(review, 'validate', {
       lookup: deps.lookup,
       settings: deps.settings,
       signal: AbortSignal.timeout(deps.timeoutMs),
-      evaluatePolicy: (ctx) => (decision = evaluator(ctx)),
+      evaluatePolicy: evaluator,
     });
+    const decision = outcome.policy;
     const images: CheckImage[] = outcome.results.map((r) => {
       const img: CheckImage = {
         image: r.image,
@@ -119,6 +117,7 @@ export async function checkWorkloads(objects: readonly ManifestObject[], deps: C
         models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel),
       };
       if (r.findings.digest) img.digest = r.findings.digest;
+      if (isLookupFailure(r.findings.status) && r.findings.detail) img.detail = r.findings.detail;
       return img;
     });
     const checked: CheckedWorkload = {
@@ -129,6 +128,7 @@ export async function checkWorkloads(objects: readonly ManifestObject[], deps: C
       images,
       response: outcome.review.response,
     };
+    if (decision) checked.decision = decision;
     if (outcome.skipped) checked.skipped = outcome.skipped;
     if (outcome.classification) checked.classification = outcome.classification;
     out.push(checked);
@@ -136,13 +136,7 @@ export async function checkWorkloads(objects: readonly ManifestObject[], deps: C
   return out;
 }
 
-/**
- * 1 when anything would be denied for a reason found in a BOM or the spec; 3 when the only denials come
- * from `onLookupFailure: deny` (we could not tell); 0 otherwise, warnings included.
- */
-export function checkExitCode(workloads: readonly CheckedWorkload[]): number {
-  const denials = workloads.flatMap((w) => w.verdicts.filter((v) => v.effect === 'deny'));
-  if (denials.some((v) => v.rule !== 'onLookupFailure')) return EXIT_DENIED;
-  if (denials.length > 0) return EXIT_LOOKUP_FAILED;
-  return EXIT_OK;
+/** The exit code of the run (src/cli/exit.ts): the most severe of the workloads' decisions. */
+export function checkExitCode(workloads: readonly CheckedWorkload[]): ExitCode {
+  return worstExitCode(workloads.map((w) => decisionExitCode(w.decision)));
 }

@@ -1,6 +1,6 @@
 // Reading the CLI's inputs: files (or `-` for stdin) and image arguments, with one-line errors (exit 2).
 import { readFileSync } from 'node:fs';
-import { parseImageReference, ReferenceError, type ImageReference } from '../oci/reference.js';
+import { parseImageReference, ReferenceError, type ImageReference } from '../contracts/image-reference.js';
 import { UsageError, type CliIO } from './exit.js';
 
 /** The bytes of `file`; an unreadable file is bad input. `label` names the flag in the message. */

@@ -1,8 +1,9 @@
-// The `aibom` command. `main` returns the exit code; src/cli/run.ts is the process entry.
+// The `aibom` command. `main` returns the exit code (src/cli/exit.ts: one table for every command);
+// src/cli/run.ts is the process entry.
 import { Command, CommanderError } from 'commander';
-import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from './exit.js';
+import { EXIT, type CliIO, type ExitCode } from './exit.js';
 
-type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
+type Register = (program: Command, io: CliIO, setExit: (code: ExitCode) => void) => void;
 
 /**
  * Each command's module, imported only when that command runs (all of them for the help listing):
@@ -19,9 +20,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   scan: async () => (await import('./commands/scan.js')).registerScan,
 };
 
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  let exitCode = EXIT_OK;
-  const setExit = (code: number): void => {
+export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const setExit = (code: ExitCode): void => {
     exitCode = code;
   };
   const program = new Command('aibom')
@@ -35,22 +36,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
-      return EXIT_BAD_INPUT;
+      // Commander has printed the usage problem (or the help) itself.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.badInput;
     }
-    if (err instanceof Error && (err instanceof UsageError || (await isBadInput(err)))) {
-      io.stderr(`aibom: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw err;
+    // Imported on the error path only (it names every room's bad-input errors).
+    const { failureOf } = await import('./failure.js');
+    const failure = failureOf(err);
+    io.stderr(`${failure.line}\n`);
+    return failure.exitCode;
   }
-}
-
-/**
- * Errors of other modules that mean the input was wrong. Their modules are imported only here, on the
- * error path, so that a command loads just what it uses.
- */
-async function isBadInput(err: Error): Promise<boolean> {
-  const [{ ConfigError }, { BomMappingError }, { PolicyError }] = await Promise.all([import('../config/load.js'), import('../discovery/file-lookup.js'), import('../policy/parse.js')]);
-  return err instanceof ConfigError || err instanceof BomMappingError || err instanceof PolicyError;
 }

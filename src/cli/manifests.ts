@@ -4,8 +4,9 @@
 // point at the line of a container's `image:`.
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { UsageError } from './exit.js';
-import { isRecord, type KubeObject } from '../admission/review.js';
-import { isWorkloadKind, podTemplatePath, type WorkloadKind } from '../admission/workload.js';
+import { isRecord } from '../contracts/json-guards.js';
+import { type KubeObject } from '../contracts/admission-review.js';
+import { isWorkloadKind, podTemplatePath, type WorkloadKind } from '../contracts/workload.js';
 
 export interface ManifestObject {
   /** File name as given (`-` is shown as `stdin`). */

@@ -1,4 +1,6 @@
-// Process entry of the `aibom` command.
+// Process entry of the `aibom` command: main() answers every error with its exit code; the catch
+// here only guards against a failure of that machinery itself.
+import { EXIT } from './exit.js';
 import { main } from './main.js';
 
 const readStdin = async (): Promise<string> => {
@@ -18,6 +20,6 @@ main(process.argv.slice(2), {
   },
   (err: unknown) => {
     process.stderr.write(`aibom: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.internal;
   },
 );

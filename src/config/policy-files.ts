@@ -3,7 +3,8 @@
 // a mounted ConfigMap shows its keys as symlinks beside `..data` and `..<timestamp>` directories.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy } from '../policy/parse.js';
+import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy } from '../policy/index.js';
+import { resolveLoadedPolicies } from './trust-files.js';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 
@@ -26,6 +27,8 @@ export function loadPolicyFiles(paths: readonly string[]): LoadedPolicy[] {
     }
   }
   checkPolicySet(out);
+  // trustedSigners may name key and trusted-root files (relative to the policy file).
+  resolveLoadedPolicies(out);
   return out;
 }
 

@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy } from '../policy/parse.js';
-import { policySet, type PolicySet } from '../policy/policy-set.js';
+import { checkPolicySet, parsePolicyText, PolicyError, type LoadedPolicy, policySet, type PolicySet } from '../policy/index.js';
+import { resolveLoadedPolicies } from './trust-files.js';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 const DATA_LINK = '..data';
@@ -91,6 +91,8 @@ function parseSnapshot(snapshot: Snapshot, dir: string): LoadedPolicy[] {
   // Errors name the file as mounted (`<dir>/name.yaml`), not the timestamped directory.
   for (const f of snapshot.files) out.push(...parsePolicyText(f.text, join(dir, f.name)));
   checkPolicySet(out);
+  // trustedSigners may name key and trusted-root files (read now, with the policies).
+  resolveLoadedPolicies(out);
   return out;
 }
 

@@ -54,9 +54,47 @@ export const configSchema = z
          * whose tools all write OCI referrers can switch them off.
          */
         cosignTags: z.boolean().default(true),
+        /**
+         * Worker threads that parse BOMs of 64 KiB and more off the main thread (docs/limits.md), so a
+         * big BOM never stalls the event loop; 0 parses every BOM on the main thread.
+         */
+        parserWorkers: z.number().int().min(0).max(8).default(1),
+        /** Read SLSA provenance attestations (builder, source repository) too: one or two more downloads per image that has one. */
+        provenance: z.boolean().default(false),
       })
       .strict()
-      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true }),
+      .default({ sources: ['registry'], layoutDir: null, platforms: ['all'], cosignRepository: null, cosignTags: true, parserWorkers: 1, provenance: false }),
+    trust: z
+      .object({
+        /** Public keys (PEM files) that sign BOMs, as cosign `--key` (docs/trust.md). */
+        keys: z.array(z.string()).default([]),
+        /** Keyless identities: an OIDC issuer (exact or regexp) and a subject (exact or regexp), as cosign's flags. */
+        identities: z
+          .array(
+            z
+              .object({
+                issuer: z.string().min(1).optional(),
+                issuerRegExp: z.string().min(1).optional(),
+                subject: z.string().min(1).optional(),
+                subjectRegExp: z.string().min(1).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** Sigstore trusted_root.json files (Fulcio, Rekor, CT log, TSA) for keyless verification; no network. */
+        trustedRoots: z.array(z.string()).default([]),
+        /** Notary Project trust policy (trustpolicy.json, version 1.0) and its trust stores. */
+        notary: z
+          .object({
+            trustPolicy: z.string().nullable().default(null),
+            /** Each store: type (ca, signingAuthority, tsa), name, and a PEM file or a directory of them. */
+            trustStores: z.array(z.object({ type: z.enum(['ca', 'signingAuthority', 'tsa']), name: z.string().min(1), path: z.string().min(1) }).strict()).default([]),
+          })
+          .strict()
+          .default({ trustPolicy: null, trustStores: [] }),
+      })
+      .strict()
+      .default({ keys: [], identities: [], trustedRoots: [], notary: { trustPolicy: null, trustStores: [] } }),
     registries: z
       .object({
         /** Hosts (globs) and CIDRs that may be reached even when private or loopback. */
@@ -77,6 +115,9 @@ export const configSchema = z
       })
       .strict()
       .default({ allow: [], deny: [], insecure: [], mirrors: {}, configFiles: [], caFile: null, requestTimeoutMs: 2000, maxRetries: 2 }),
+    // Caps that bound the work of one admission (docs/limits.md). Exceeding one is never a long
+    // computation: what is over the cap is not read or not looked up, and says so (a BOM finding, an
+    // admission warning, a `limits` verdict that each matching policy enforces in its mode).
     limits: z
       .object({
         maxBomBytes: z.number().int().positive().default(16 * 1024 * 1024),
@@ -84,9 +125,20 @@ export const configSchema = z
         maxLookupBytes: z.number().int().positive().default(64 * 1024 * 1024),
         maxJsonDepth: z.number().int().positive().default(256),
         maxArrayLength: z.number().int().positive().default(100_000),
+        /** Models read from one BOM; the rest are not read (finding `too-many-models`). */
+        maxModelsPerBom: z.number().int().positive().default(1000),
+        /** Image references (containers, init and ephemeral containers, image volumes) looked up per object. */
+        maxImagesPerReview: z.number().int().positive().default(128),
+        /** Model × container pairs examined per object (labels, annotations, policy rules). */
+        maxModelsPerReview: z.number().int().positive().default(2000),
+        /** Policy verdicts kept per decision (audit annotation, audit log, CLI); all of them count for the decision. */
+        maxVerdicts: z.number().int().positive().default(500),
       })
       .strict()
-      .default({ maxBomBytes: 16 * 1024 * 1024, maxReferrers: 50, maxLookupBytes: 64 * 1024 * 1024, maxJsonDepth: 256, maxArrayLength: 100_000 }),
+      .default({
+        maxBomBytes: 16 * 1024 * 1024, maxReferrers: 50, maxLookupBytes: 64 * 1024 * 1024, maxJsonDepth: 256, maxArrayLength: 100_000,
+        maxModelsPerBom: 1000, maxImagesPerReview: 128, maxModelsPerReview: 2000, maxVerdicts: 500,
+      }),
     cache: z
       .object({
         positiveTtlSeconds: z.number().int().positive().default(4 * 3600),

@@ -1,6 +1,6 @@
 // Maps the configuration onto the settings the pure core takes.
-import type { AdmissionSettings } from '../admission/admit.js';
-import type { EnforcementSettings } from '../policy/enforce.js';
+import type { AdmissionSettings } from '../admission/index.js';
+import type { EnforcementSettings } from '../policy/index.js';
 import type { Config } from './schema.js';
 
 export function admissionSettings(config: Config): AdmissionSettings {
@@ -12,6 +12,7 @@ export function admissionSettings(config: Config): AdmissionSettings {
     labelPodTemplates: config.labelPodTemplates,
     maxAnnotationBytes: config.annotations.maxBytes,
     heuristics: { enabled: config.heuristics.enabled, extraImagePatterns: config.heuristics.extraImagePatterns },
+    limits: { maxImagesPerReview: config.limits.maxImagesPerReview, maxModelsPerReview: config.limits.maxModelsPerReview },
   };
 }
 
@@ -21,5 +22,6 @@ export function enforcementSettings(config: Config): EnforcementSettings {
   return {
     prefix: config.prefix,
     breakGlass: { enabled: bg.enabled, stackroxKey: bg.stackroxKey, allowedUsers: bg.allowedUsers, allowedGroups: bg.allowedGroups, namespaces: bg.namespaces, valuePattern: bg.valuePattern },
+    maxVerdicts: config.limits.maxVerdicts,
   };
 }

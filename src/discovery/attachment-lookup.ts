@@ -6,10 +6,11 @@
 //   → merge, one entry per BOM digest → ImageFindings.
 // All probes share the lookup's signal and byte budget. Never throws: failures are statuses, free text
 // goes to `detail` (problems, rejected statements) or to `onNote` (log-only remarks).
-import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../admission/lookup.js';
-import type { ImageReference } from '../oci/reference.js';
-import { isIndex, type Manifest } from '../oci/manifest.js';
-import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import type { BomSource, FoundBom, ImageFindings, LookupStatus } from '../contracts/lookup.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { isIndex, type Manifest } from '../contracts/oci-manifest.js';
+import { lookupStatusOf, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
+import type { BomParser } from './bom-parser.js';
 import type { Clock } from './clock.js';
 import type { LookupMetrics, ProbeOutcome } from './metrics-port.js';
 import { MAX_PLATFORMS, selectPlatforms, type PlatformFilter, type PlatformManifest } from './platforms.js';
@@ -18,6 +19,7 @@ import { probeCosignAtt } from './sources/cosign-att.js';
 import { probeCosignSbom } from './sources/cosign-sbom.js';
 import type { ByteBudget, Problem, ProbeContext, ProbeLimits, ProbeResult } from './sources/probe.js';
 import { probeReferrers } from './sources/referrers.js';
+import type { TrustContext } from './sources/verdicts.js';
 
 export interface AttachmentLookupOptions {
   limits: ProbeLimits;
@@ -35,6 +37,10 @@ export interface AttachmentLookupOptions {
   clock?: Clock;
   /** Log hook for remarks that are not statuses. */
   onNote?: (image: string, note: string) => void;
+  /** Where BOM bytes are parsed (src/discovery/bom-parser.ts); default: on this thread. */
+  parseBom?: BomParser;
+  /** The trust to verify BOMs against, read once per lookup (policies can change it); undefined: trust off. */
+  trust?: () => TrustContext | undefined;
 }
 
 const DETAIL_MAX = 2000;
@@ -58,10 +64,13 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   const clock = options.clock ?? { now: () => performance.now() };
   const repo: RepoRef = { registry: pinned.registry, repository: pinned.repository };
   const notes: string[] = [];
+  const trust = options.trust?.();
 
   const context = (subjectDigest: string, probeSignal: AbortSignal, platform?: string): ProbeContext => {
     const ctx: ProbeContext = { client, repo, subjectDigest, signal: probeSignal, budget, limits: options.limits };
+    if (options.parseBom) ctx.parseBom = options.parseBom;
     if (platform) ctx.platform = platform;
+    if (trust) ctx.trust = trust;
     return ctx;
   };
 
@@ -145,14 +154,20 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   }
   const done = await Promise.all(probes);
 
-  const boms = mergeBoms(done, subjects.map((s) => s.digest));
+  const merged = mergeBoms(done, subjects.map((s) => s.digest));
+  const boms = merged.filter((b) => b.trust !== 'invalid');
+  const invalid = merged.filter((b) => b.trust === 'invalid');
   const problems = done.flatMap((p) => p.result.problems);
   const rejected = done.flatMap((p) => p.result.rejected);
   notes.push(...done.flatMap((p) => p.result.notes));
   for (const note of notes) options.onNote?.(pinned.normalized, note);
 
-  const findings: ImageFindings = { status: boms.length > 0 ? 'found' : 'none', digest, boms };
-  if (boms.length === 0) {
+  const findings: ImageFindings = { status: merged.length > 0 ? 'found' : 'none', digest, boms };
+  if (invalid.length > 0) findings.invalidBoms = invalid;
+  if (done.some((p) => p.result.incomplete)) findings.incomplete = true;
+  const provenance = done.flatMap((p) => p.result.provenance ?? []);
+  if (provenance.length > 0) findings.provenance = provenance;
+  if (merged.length === 0) {
     const worst = worstStatus(problems);
     if (signal.aborted && (worst || problems.length === 0)) findings.status = 'timeout';
     else if (worst) findings.status = worst.status;
@@ -192,6 +207,18 @@ function mergeBoms(probes: readonly Probe[], subjectOrder: readonly string[]): F
     return i < 0 ? subjectOrder.length : i;
   };
   all.sort((a, b) => rank(a) - rank(b) || SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
-  const seen = new Set<string>();
-  return all.filter((b) => !seen.has(b.digest) && seen.add(b.digest));
+  // Kept where first met; but a verified copy of the same bytes vouches for them (verified > unsigned > invalid).
+  const kept = new Map<string, number>();
+  const out: FoundBom[] = [];
+  for (const b of all) {
+    const at = kept.get(b.digest);
+    if (at === undefined) {
+      kept.set(b.digest, out.push(b) - 1);
+    } else if (TRUST_RANK[b.trust] > TRUST_RANK[out[at]!.trust]) {
+      out[at] = b;
+    }
+  }
+  return out;
 }
+
+const TRUST_RANK: Record<FoundBom['trust'], number> = { invalid: 0, unsigned: 1, verified: 2 };

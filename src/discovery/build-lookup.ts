@@ -3,16 +3,20 @@
 // used by the server's composition root and by `aibom review`, `inspect` and `check`.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { LookupStatus } from '../admission/lookup.js';
-import type { Config } from '../config/schema.js';
-import type { ImageReference } from '../oci/reference.js';
-import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../oci/registry-client.js';
+import type { LookupStatus } from '../contracts/lookup.js';
+import type { Config } from '../config/index.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
 import { lookupAttachments, type AttachmentLookupOptions } from './attachment-lookup.js';
+import type { BomParser } from './bom-parser.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { createLookupService, defaultStatusOfError, type LookupService, type UnderlyingContext } from './lookup-service.js';
 import type { LookupMetrics } from './metrics-port.js';
 import { parsePlatformFilter } from './platforms.js';
 import { parseCosignRepository } from './sources/cosign-tag.js';
+import type { TrustContext } from './sources/verdicts.js';
+import { PARSER_VERSION } from '../bom/index.js';
+import type { TrustSet } from '../trust/index.js';
 
 export interface BuildLookupDeps {
   client: RegistryClient;
@@ -20,6 +24,12 @@ export interface BuildLookupDeps {
   metrics?: LookupMetrics;
   /** Log hook for remarks that are not statuses (a skipped referrer, a rejected statement). */
   onNote?: (image: string, note: string) => void;
+  /** Where BOM bytes are parsed (the server: a worker pool, src/discovery/bom-parser.ts). */
+  parseBom?: BomParser;
+  /** What BOM signatures are verified against (config/trust-source.ts); absent or undefined: trust off. */
+  trust?: { current(): TrustSet | undefined };
+  /** Wall-clock time for certificate validity (Notary); default the system clock. */
+  now?: () => Date;
 }
 
 /** Referrer manifests (and attestation manifests) fetched at once per subject. */
@@ -29,13 +39,14 @@ const PROBE_CONCURRENCY = 4;
  * The options of the attachment sources from the configuration. Throws PlatformFilterError or
  * ReferenceError for bad `discovery.platforms` / `discovery.cosignRepository` values.
  */
-export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'clock' | 'metrics' | 'onNote'> = {}): AttachmentLookupOptions {
+export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'clock' | 'metrics' | 'onNote' | 'parseBom' | 'trust' | 'now'> = {}): AttachmentLookupOptions {
   const options: AttachmentLookupOptions = {
     limits: {
       maxBomBytes: config.limits.maxBomBytes,
       maxReferrers: config.limits.maxReferrers,
       concurrency: PROBE_CONCURRENCY,
-      bom: { maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength },
+      bom: { maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength, maxElements: config.limits.maxArrayLength, maxModels: config.limits.maxModelsPerBom },
+      provenance: config.discovery.provenance,
     },
     maxLookupBytes: config.limits.maxLookupBytes,
     platforms: parsePlatformFilter(config.discovery.platforms),
@@ -46,7 +57,32 @@ export function attachmentOptions(config: Config, deps: Pick<BuildLookupDeps, 'c
   if (deps.metrics) options.metrics = deps.metrics;
   if (deps.clock) options.clock = deps.clock;
   if (deps.onNote) options.onNote = deps.onNote;
+  if (deps.parseBom) options.parseBom = deps.parseBom;
+  if (deps.trust) options.trust = trustContext(deps.trust, deps);
   return options;
+}
+
+/** Per lookup: the trust set of the moment, wall-clock time and the verification metric. */
+function trustContext(source: NonNullable<BuildLookupDeps['trust']>, deps: Pick<BuildLookupDeps, 'clock' | 'metrics' | 'now'>): () => TrustContext | undefined {
+  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? monotonicClock;
+  const verified = deps.metrics?.trustVerified?.bind(deps.metrics);
+  return () => {
+    const set = source.current();
+    if (!set) return undefined;
+    const ctx: TrustContext = { set, now, clock };
+    if (verified) ctx.verified = verified;
+    return ctx;
+  };
+}
+
+/** The findings cache key's version part: the parser's, and the trust set's fingerprint (new trust → new entries). */
+function keyVersion(source: BuildLookupDeps['trust']): string | (() => string) {
+  if (!source) return PARSER_VERSION;
+  return () => {
+    const set = source.current();
+    return set ? `${PARSER_VERSION}+trust:${set.fingerprint.slice(7, 23)}` : PARSER_VERSION;
+  };
 }
 
 /**
@@ -157,6 +193,7 @@ export function buildImageLookup(config: Config, deps: BuildLookupDeps): LookupS
     credentialIdentity: (ref) => credentialIdentity(client, ref, options.cosignRepository),
     statusOfError,
     clock,
+    parserVersion: keyVersion(deps.trust),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     options: config.cache,
   });

@@ -2,9 +2,9 @@
 // Files are read and parsed once, when the lookup is built.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FoundBom, ImageFindings, ImageLookup } from '../admission/lookup.js';
-import { readBom } from '../bom/read.js';
-import { parseImageReference } from '../oci/reference.js';
+import type { FoundBom, ImageFindings, ImageLookup } from '../contracts/lookup.js';
+import { readBom } from '../bom/index.js';
+import { parseImageReference } from '../contracts/image-reference.js';
 
 export class BomMappingError extends Error {
   override name = 'BomMappingError';
@@ -74,5 +74,3 @@ function mediaTypeOf(format: string): string {
   }
 }
 
-/** The end of the chain when no discovery source is configured. */
-export const noSourceLookup: ImageLookup = async () => ({ status: 'error:not-found', boms: [], detail: 'no discovery source configured for this image' });

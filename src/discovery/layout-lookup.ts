@@ -4,11 +4,11 @@
 // The layout is reopened when index.json changes on disk (a mounted volume may be updated).
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FoundBom, ImageFindings, ImageLookup } from '../admission/lookup.js';
-import { readBom } from '../bom/read.js';
-import { isIndexMediaType, LayoutError, OciLayout, type Manifest } from '../oci/layout.js';
-import type { Descriptor } from '../oci/manifest.js';
-import { parseImageReference } from '../oci/reference.js';
+import type { FoundBom, ImageFindings, ImageLookup } from '../contracts/lookup.js';
+import { readBom } from '../bom/index.js';
+import { isIndexMediaType, LayoutError, OciLayout, type Manifest } from '../oci-layout/index.js';
+import type { Descriptor } from '../contracts/oci-manifest.js';
+import { parseImageReference } from '../contracts/image-reference.js';
 
 export interface LayoutLookupOptions {
   dir: string;

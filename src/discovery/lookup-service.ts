@@ -7,11 +7,11 @@
 //   calls at once, so work that outlives its request still fills the cache for the next pod.
 // See docs/lookup.md. Never throws: every failure is a LookupStatus.
 import { LRUCache } from 'lru-cache';
-import type { ImageFindings, ImageLookup, LookupOptions, LookupStatus } from '../admission/lookup.js';
-import { LOOKUP_STATUSES } from '../admission/lookup.js';
-import { PARSER_VERSION } from '../bom/version.js';
-import type { ImageReference } from '../oci/reference.js';
-import { parseImageReference, withDigest } from '../oci/reference.js';
+import type { ImageFindings, ImageLookup, LookupOptions, LookupStatus } from '../contracts/lookup.js';
+import { LOOKUP_STATUSES } from '../contracts/lookup.js';
+import { PARSER_VERSION } from '../bom/index.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { parseImageReference, withDigest } from '../contracts/image-reference.js';
 import type { Clock } from './clock.js';
 import { estimateBytes } from './findings-size.js';
 import type { LookupCacheName, LookupMetrics, LookupPurpose, LookupServed } from './metrics-port.js';
@@ -58,8 +58,8 @@ export interface LookupServiceDeps {
   clock: Clock;
   metrics?: LookupMetrics;
   options: LookupCacheOptions;
-  /** Part of every cache key (default: PARSER_VERSION). */
-  parserVersion?: string;
+  /** Part of every cache key (default: PARSER_VERSION); a function when it can change (the trust set). */
+  parserVersion?: string | (() => string);
 }
 
 export type LookupService = ImageLookup & {
@@ -111,7 +111,8 @@ function isFindings(value: unknown): value is ImageFindings {
 export function createLookupService(deps: LookupServiceDeps): LookupService {
   const { clock, options } = deps;
   const metrics = deps.metrics ?? noopLookupMetrics;
-  const parserVersion = deps.parserVersion ?? PARSER_VERSION;
+  const version = deps.parserVersion ?? PARSER_VERSION;
+  const keyVersion = typeof version === 'function' ? version : () => version;
   const mapError = deps.statusOfError ?? defaultStatusOfError;
   const statusOfError = (err: unknown): LookupStatus => {
     try {
@@ -146,11 +147,11 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
 
   function digestKey(pinned: ImageReference, identity: string | undefined): string {
     // Repository included: referrers and cosign tags live per repository, not per digest alone.
-    return [parserVersion, identity ?? '', `${pinned.registry}/${pinned.repository}@${pinned.digest}`].join(SEP);
+    return [keyVersion(), identity ?? '', `${pinned.registry}/${pinned.repository}@${pinned.digest}`].join(SEP);
   }
 
   function tagKey(ref: ImageReference, identity: string | undefined): string {
-    return [parserVersion, identity ?? '', `${ref.registry}/${ref.repository}:${ref.tag}`].join(SEP);
+    return [keyVersion(), identity ?? '', `${ref.registry}/${ref.repository}:${ref.tag}`].join(SEP);
   }
 
   /** Starts (or joins) the findings work for a pinned reference. */
@@ -161,7 +162,8 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
       if (!isFindings(found)) return failure('error:invalid', 'the underlying lookup returned no findings', digest);
       return found.digest ? found : { ...found, digest };
     }, keep, (findings) => {
-      const ttl = ttlMsOf(findings.status);
+      // Findings whose signatures could not all be read are kept no longer than an error.
+      const ttl = findings.incomplete ? Math.min(ttlMsOf(findings.status), options.errorTtlSeconds * 1000) : ttlMsOf(findings.status);
       if (ttl > 0) findingsCache.set(key, findings, ttl, estimateBytes(findings));
     });
   }

@@ -1,7 +1,8 @@
 // What the lookup service reports. The prom-client implementation lives in metrics/lookup-metrics.ts;
 // the CLI uses the no-op one below, so it never loads prom-client. Label values are closed sets:
 // never an image name or a digest.
-import type { BomSource, LookupOptions, LookupStatus } from '../admission/lookup.js';
+import type { BomSource, LookupOptions, LookupStatus } from '../contracts/lookup.js';
+import type { SignatureFormat, TrustState } from '../contracts/trust.js';
 
 export type LookupPurpose = NonNullable<LookupOptions['purpose']>;
 /** How one caller's answer was produced: from the caches, by joining in-flight work, or by new work. */
@@ -32,6 +33,8 @@ export interface LookupMetrics {
   backgroundLoad(running: number, queued: number): void;
   /** For underlying lookups: one attachment source probed (referrers, cosign tags, …). */
   sourceProbed(source: BomSource, outcome: ProbeOutcome, seconds: number): void;
+  /** One BOM's signatures judged (a first verification: cached findings are not verified again). */
+  trustVerified?(format: SignatureFormat | 'none', trust: TrustState, seconds: number): void;
 }
 
 const ignore = (): void => undefined;
@@ -49,4 +52,5 @@ export const noopLookupMetrics: LookupMetrics = {
   backgroundDetached: ignore,
   backgroundLoad: ignore,
   sourceProbed: ignore,
+  trustVerified: ignore,
 };

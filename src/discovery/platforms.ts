@@ -3,8 +3,8 @@
 // a variant matches every variant. BuildKit attestation entries (`unknown/unknown`,
 // `vnd.docker.reference.type: attestation-manifest`) are never platforms, and neither are nested
 // indexes. The webhook cannot know which node will run the pod, so the default is all of them.
-import type { Descriptor, Manifest, Platform } from '../oci/manifest.js';
-import { baseMediaType, INDEX_TYPES } from '../oci/manifest.js';
+import type { Descriptor, Manifest, Platform } from '../contracts/oci-manifest.js';
+import { baseMediaType, INDEX_TYPES } from '../contracts/oci-manifest.js';
 import { isAttestationEntry } from './sources/buildkit.js';
 
 export class PlatformFilterError extends Error {

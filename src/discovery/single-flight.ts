@@ -8,11 +8,11 @@
 //   the next request for the key queues it again; slots go to work someone waits for.
 // - running, and some waiter wanted background completion (mutate/validate): it goes on (detached).
 // - running, and every waiter was a CLI call: it is aborted, nobody would read the result.
-import type { LookupStatus } from '../admission/lookup.js';
+import type { LookupStatus } from '../contracts/lookup.js';
 import type { Clock } from './clock.js';
 import type { DropReason, LookupMetrics, WorkKind } from './metrics-port.js';
 import type { QueueTicket, WorkLimiter } from './work-limiter.js';
-import { onAbort } from '../util/abort.js';
+import { onAbort } from '../contracts/abort.js';
 
 /** What `wait` answers when the caller's signal fired first. */
 export const GAVE_UP: unique symbol = Symbol('gave-up');
@@ -125,7 +125,7 @@ export class FlightGroup<T> {
       return Promise.resolve(GAVE_UP);
     }
     return new Promise<T | typeof GAVE_UP>((resolve) => {
-      // One listener on the caller's signal for all its waits (src/util/abort.ts): one admission
+      // One listener on the caller's signal for all its waits (src/contracts/abort.ts): one admission
       // waits on as many flights as it has images, and EventTarget listeners cost O(listeners) each.
       const unsubscribe = onAbort(signal, () => {
         this.#leave(state);

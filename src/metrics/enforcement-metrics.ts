@@ -3,8 +3,8 @@
 // the policy name (bounded by the policy set, capped below), the namespace of admitted AI workloads
 // (bounded by the cluster's namespaces) and the policy-set hash (one series at a time: reset on change).
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { AuditRecord } from '../audit/record.js';
-import { isWorkloadKind } from '../admission/workload.js';
+import type { AuditRecord } from '../audit/index.js';
+import { isWorkloadKind } from '../contracts/workload.js';
 
 /** Distinct policy names kept as label values; the rest count as `other`. */
 export const MAX_POLICY_LABELS = 100;

@@ -3,7 +3,7 @@
 // replicas. Label values are closed sets; never image names or digests.
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { LookupMetrics } from '../discovery/metrics-port.js';
+import type { LookupMetrics } from '../discovery/index.js';
 
 /** Seconds: from a cache hit (sub-millisecond) to the background deadline. */
 const LOOKUP_BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -64,6 +64,20 @@ export function createLookupMetrics(registry: Registry): LookupMetrics {
     registers,
   });
 
+  const verifications = new Counter({
+    name: 'aibom_trust_verifications_total',
+    help: 'BOM signature verifications (first verifications; cached findings are not verified again), by signature format and result (verified, unsigned, invalid).',
+    labelNames: ['format', 'result'] as const,
+    registers,
+  });
+  const verificationDuration = new Histogram({
+    name: 'aibom_trust_verification_duration_seconds',
+    help: 'Time to judge one BOM: reading its signatures and verifying them, by signature format.',
+    labelNames: ['format'] as const,
+    buckets: LOOKUP_BUCKETS,
+    registers,
+  });
+
   return {
     lookupCompleted(purpose, served, status, seconds) {
       duration.observe({ purpose, served }, seconds);
@@ -88,5 +102,9 @@ export function createLookupMetrics(registry: Registry): LookupMetrics {
       queued.set(q);
     },
     sourceProbed: (source, outcome, seconds) => sourceDuration.observe({ source, outcome }, seconds),
+    trustVerified(format, result, seconds) {
+      verifications.inc({ format, result });
+      verificationDuration.observe({ format }, seconds);
+    },
   };
 }

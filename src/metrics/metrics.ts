@@ -2,8 +2,8 @@
 // so tests and several servers in one process do not share counters). Typed recorders keep label
 // values to closed sets: no image, pod or namespace names ever become label values.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Endpoint } from '../admission/admit.js';
-import { isWorkloadKind } from '../admission/workload.js';
+import type { Endpoint } from '../admission/index.js';
+import { isWorkloadKind } from '../contracts/workload.js';
 
 /** How an admission request ended. */
 export type AdmissionOutcomeLabel = 'allowed' | 'denied' | 'skipped' | 'bad-request' | 'error' | 'deadline';

@@ -4,7 +4,7 @@
 // as `data` components, and `metadata.component` naming the scanned image (with digest) or folder.
 // Deterministic for the same inputs and clock.
 import { createHash } from 'node:crypto';
-import { atLeast, type MetaValue } from '../formats/types.js';
+import { atLeast, type MetaValue } from '../formats/index.js';
 import type { ScannedFile, ScannedModel } from './models.js';
 import type { ScanSummary, ScanTarget } from './target.js';
 import { PROPERTY } from './properties.js';

@@ -2,8 +2,7 @@
 // snapshot with its shards, config.json and model card, a Triton model, an MLflow model, an .mlpackage,
 // an Orbax checkpoint, an OpenVINO/MXNet/Caffe/NNEF pair) become one model; any other weights file is a
 // model of its own. Pure: src/scan walks, hashes and detects; this module only groups and merges.
-import type { CardFacts, Confidence, Detection, FormatFinding, MetaValue } from '../formats/types.js';
-import { hubLocation } from '../formats/huggingface.js';
+import { type CardFacts, type Confidence, type Detection, type FormatFinding, type MetaValue, hubLocation } from '../formats/index.js';
 
 export interface ScannedFile {
   /** Path relative to the scan target, `/`-separated (for a single file: its name). */

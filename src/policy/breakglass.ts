@@ -1,9 +1,10 @@
 // Break-glass: an emergency bypass of AI policy, written as an annotation whose value is a ticket link
 // (`<prefix>/break-glass`, and StackRox's `admission.stackrox.io/break-glass` when enabled), on the object
 // or its pod template. Honoured only for the users, groups and namespaces the configuration names. Pure.
-import type { AdmissionRequest, KubeObject } from '../admission/review.js';
-import { getPath, podMetadataOf, stringMap, type WorkloadKind } from '../admission/workload.js';
-import { matchesAny } from '../util/glob.js';
+import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
+import { getPath, podMetadataOf, stringMap, type WorkloadKind } from '../contracts/workload.js';
+import { matchesAny } from '../contracts/glob.js';
+import type { BreakGlassRefusal, BreakGlassResult } from '../contracts/policy.js';
 
 export const STACKROX_BREAK_GLASS = 'admission.stackrox.io/break-glass';
 
@@ -17,14 +18,6 @@ export interface BreakGlassSettings {
   /** Regular expression the annotation value (the ticket) must match. */
   valuePattern: string;
 }
-
-export type BreakGlassResult =
-  | { requested: false }
-  | { requested: true; honoured: true; key: string; ticket: string }
-  | { requested: true; honoured: false; key: string; ticket: string; reason: string; refusal: BreakGlassRefusal };
-
-/** Why a break-glass was refused: `user` is the only refusal a well-formed, permitted request gets. */
-export type BreakGlassRefusal = 'disabled' | 'namespace' | 'config' | 'value' | 'user';
 
 export function breakGlassKeys(prefix: string, settings: BreakGlassSettings): string[] {
   const keys = [`${prefix}/break-glass`];

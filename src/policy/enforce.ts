@@ -3,15 +3,16 @@
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
 // `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
-import type { AdmitDependencies, PolicyContext } from '../admission/admit.js';
-import type { AdmissionRequest, KubeObject } from '../admission/review.js';
-import { imageSignature } from '../admission/images.js';
-import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../admission/workload.js';
-import { evaluateBreakGlass, type BreakGlassResult, type BreakGlassSettings } from './breakglass.js';
-import { decide, evaluatePolicies, type VerdictDecision } from './evaluate.js';
-import { exceptionUses, type ExceptionUse } from './exceptions.js';
+import type { BreakGlassResult, Bypass, DecisionResult, PolicyContext, PolicyDecision, RequestWaiver, Verdict, Waiver } from '../contracts/policy.js';
+import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
+import { imageSignature } from '../contracts/pod-images.js';
+import { runSliced, runSync, type Slicer, type Slices } from '../contracts/slices.js';
+import { getPath, ownerReferences, podSpecOf, WORKLOAD_GROUPS, type OwnerReference, type WorkloadKind } from '../contracts/workload.js';
+import { evaluateBreakGlass, type BreakGlassSettings } from './breakglass.js';
+import { decideCollected, verdictSlices, type VerdictDecision } from './evaluate.js';
+import { ExceptionUseCounter } from './exceptions.js';
+import { DEFAULT_MAX_VERDICTS, VerdictCollector } from './verdict-collector.js';
 import type { PolicySet } from './policy-set.js';
-import type { Verdict, Waiver } from './verdict.js';
 
 export interface EnforcementSettings {
   /** Label and annotation prefix (`aibom.io`): the break-glass key is `<prefix>/break-glass`. */
@@ -21,30 +22,8 @@ export interface EnforcementSettings {
   ignoreBreakGlass?: boolean;
   /** How many denials a message spells out. */
   maxListed?: number;
-}
-
-/** What one validating decision was, as counted in metrics and written to the audit log. */
-export type DecisionResult = 'allowed' | 'denied' | 'warned' | 'audited' | 'bypassed';
-
-/** Why no verdict of this request may deny or warn (break-glass is reported separately). */
-export interface RequestWaiver {
-  reason: Exclude<Waiver, 'break-glass'>;
-  detail: string;
-}
-
-export interface EnforcementDecision extends VerdictDecision {
-  result: DecisionResult;
-  /** `sha256:…` of the policy set the decision was made with. */
-  policySet: string;
-  waiver?: RequestWaiver;
-  breakGlass: BreakGlassResult;
-  /** An honoured break-glass turned at least one denial into an audited verdict. */
-  bypassed: boolean;
-  exceptions: ExceptionUse[];
-}
-
-export function isEnforcementDecision(value: unknown): value is EnforcementDecision {
-  return typeof value === 'object' && value !== null && 'policySet' in value && 'result' in value && 'breakGlass' in value;
+  /** Verdicts kept per decision (`limits.maxVerdicts`). */
+  maxVerdicts?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,35 +106,46 @@ function subjectOf(ctx: PolicyContext): string {
   return `${ctx.kind} ${ns ? `${ns}/` : ''}${ctx.name || '(unnamed)'}`;
 }
 
-function waive(verdicts: readonly Verdict[], reason: Waiver, which: (v: Verdict) => boolean): Verdict[] {
-  return verdicts.map((v) => (which(v) ? { ...v, effect: 'audit', originalEffect: v.effect, waived: reason } : v));
+function waived(v: Verdict, reason: Waiver): Verdict {
+  return { ...v, effect: 'audit', originalEffect: v.effect, waived: reason };
 }
 
 function resultOf(decision: VerdictDecision, bypassed: boolean): DecisionResult {
   if (!decision.allowed) return 'denied';
   if (bypassed) return 'bypassed';
-  if (decision.verdicts.some((v) => v.effect === 'warn')) return 'warned';
-  return decision.verdicts.length > 0 ? 'audited' : 'allowed';
+  if (decision.counts.warn > 0) return 'warned';
+  return decision.counts.deny + decision.counts.warn + decision.counts.audit > 0 ? 'audited' : 'allowed';
 }
 
 /** The validating decision for one request. */
-export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): EnforcementDecision {
-  const raw = evaluatePolicies(set.policies, ctx, now);
+export function enforce(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): PolicyDecision {
+  return runSync(enforcementSlices(ctx, set, settings, now));
+}
+
+/** enforce(), in slices (src/contracts/slices.ts): the webhook runs it with runSliced. */
+export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<PolicyDecision> {
   const waiver = waiverOf(ctx, settings);
   const breakGlass: BreakGlassResult = settings.ignoreBreakGlass ? { requested: false } : evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
-  let verdicts = raw;
-  let bypassed = false;
-  if (waiver) {
-    verdicts = waive(raw, waiver.reason, (v) => v.effect !== 'audit');
-  } else if (breakGlass.requested && breakGlass.honoured) {
-    bypassed = raw.some((v) => v.effect === 'deny');
-    verdicts = waive(raw, 'break-glass', (v) => v.effect === 'deny');
-  }
+  const glass = !waiver && breakGlass.requested && breakGlass.honoured;
+  const collected = new VerdictCollector(settings.maxVerdicts ?? DEFAULT_MAX_VERDICTS);
+  const exceptionCounter = new ExceptionUseCounter();
+  // Denials before waivers: what an honoured break-glass admitted despite them.
+  let rawDenials = 0;
+  yield* verdictSlices(set.policies, ctx, now, (raw) => {
+    if (raw.effect === 'deny') rawDenials++;
+    let v = raw;
+    if (waiver) {
+      if (raw.effect !== 'audit') v = waived(raw, waiver.reason);
+    } else if (glass && raw.effect === 'deny') v = waived(raw, 'break-glass');
+    exceptionCounter.add(v);
+    collected.add(v);
+  });
+  const bypassed = glass && rawDenials > 0;
   const subject = subjectOf(ctx);
   const decisionOptions = { breakGlassAnnotation: `${settings.prefix}/break-glass`, subject, ...(settings.maxListed !== undefined ? { maxListed: settings.maxListed } : {}) };
-  const base = decide(verdicts, decisionOptions);
-  const exceptions = exceptionUses(base.verdicts);
-  const decision: EnforcementDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
+  const base = decideCollected(collected, decisionOptions);
+  const exceptions = exceptionCounter.uses();
+  const decision: PolicyDecision = { ...base, result: 'allowed', policySet: set.hash, breakGlass, bypassed, exceptions };
   if (waiver) decision.waiver = waiver;
 
   const audit = decision.auditAnnotations;
@@ -179,8 +169,7 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
     decision.message = `break-glass refused (${subject}): ${breakGlass.reason}.${rest}`;
   }
   if (bypassed && breakGlass.requested) {
-    const n = raw.filter((v) => v.effect === 'deny').length;
-    decision.warnings = [`aibom: break-glass ${breakGlass.ticket} admitted this despite ${n} policy denial(s); recorded for audit`, ...decision.warnings];
+    decision.warnings = [`aibom: break-glass ${breakGlass.ticket} admitted this despite ${rawDenials} policy denial(s); recorded for audit`, ...decision.warnings];
   }
   for (const e of exceptions) {
     if (e.status !== 'expired' || waiver) continue;
@@ -195,11 +184,17 @@ export function enforce(ctx: PolicyContext, set: PolicySet, settings: Enforcemen
  * break-glass is what admits it: the policies would deny it without one (waivers aside), and the
  * annotation is honoured for the requester — or inherited: copied by a built-in controller from the
  * owner it judged, or left unchanged by an UPDATE (both were judged when set; a refusal denies).
+ * The break-glass behind the label, or undefined when there is none to write.
  */
-export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): boolean {
-  if (settings.ignoreBreakGlass) return false;
+export function bypassOf(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Bypass | undefined {
+  return runSync(bypassSlices(ctx, set, settings, now));
+}
+
+/** bypassOf(), in slices; it stops at the first denial. */
+export function* bypassSlices(ctx: PolicyContext, set: PolicySet, settings: EnforcementSettings, now: Date): Slices<Bypass | undefined> {
+  if (settings.ignoreBreakGlass) return undefined;
   const bg = evaluateBreakGlass(ctx.request, ctx.kind, ctx.object, settings.prefix, settings.breakGlass);
-  if (!bg.requested) return false;
+  if (!bg.requested) return undefined;
   let authorised = bg.honoured;
   if (!bg.honoured && bg.refusal === 'user') {
     const req = ctx.request;
@@ -209,20 +204,30 @@ export function isBypassedBy(ctx: PolicyContext, set: PolicySet, settings: Enfor
       breakGlassAnnotation(ctx.kind, req.oldObject, settings, req) === breakGlassAnnotation(ctx.kind, ctx.object, settings, req);
     authorised = inheritedFromOwner || keptByUpdate;
   }
-  if (!authorised) return false;
-  return evaluatePolicies(set.policies, ctx, now).some((v) => v.effect === 'deny');
+  if (!authorised) return undefined;
+  let denied = false;
+  const evaluation = verdictSlices(set.policies, ctx, now, (v) => {
+    if (v.effect === 'deny') denied = true;
+  });
+  for (let step = evaluation.next(); !step.done && !denied; step = evaluation.next()) yield;
+  return denied ? { ticket: bg.ticket, result: bg.honoured ? 'honoured' : 'inherited' } : undefined;
 }
 
 /** The policy ports of `admit()` for both endpoints, over a (possibly changing) policy set. */
 export interface EnforcementPorts {
-  evaluatePolicy: (ctx: PolicyContext) => EnforcementDecision;
-  isBypassed: NonNullable<AdmitDependencies['isBypassed']>;
+  evaluatePolicy: (ctx: PolicyContext) => PolicyDecision;
+  bypass: (ctx: PolicyContext) => Bypass | undefined;
+  /** The same decisions in slices, giving the event loop a turn between them (the webhook). */
+  evaluatePolicyInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<PolicyDecision>;
+  bypassInSlices: (ctx: PolicyContext, slice: Slicer) => Promise<Bypass | undefined>;
 }
 
 export function enforcementDependencies(options: { policies: () => PolicySet; settings: EnforcementSettings; clock: () => Date }): EnforcementPorts {
   const { policies, settings, clock } = options;
   return {
     evaluatePolicy: (ctx) => enforce(ctx, policies(), settings, clock()),
-    isBypassed: (ctx) => isBypassedBy(ctx, policies(), settings, clock()),
+    bypass: (ctx) => bypassOf(ctx, policies(), settings, clock()),
+    evaluatePolicyInSlices: (ctx, slice) => runSliced(enforcementSlices(ctx, policies(), settings, clock()), slice),
+    bypassInSlices: (ctx, slice) => runSliced(bypassSlices(ctx, policies(), settings, clock()), slice),
   };
 }

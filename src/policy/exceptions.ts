@@ -4,9 +4,9 @@
 // a verdict an expired exception would have matched says so (`expiredException`), for the audit trail.
 // Matching rules (README.md "Enforcement at admission", "Exceptions"): every matcher the exception names must match
 // (AND); within one matcher any pattern may match (OR).
-import { matchesAny } from './glob.js';
+import { matchesAny } from '../contracts/glob.js';
 import type { AIModelPolicy, PolicyException } from './schema.js';
-import type { ExceptionRef, Verdict } from './verdict.js';
+import type { ExceptionRef, ExceptionUse, Verdict } from '../contracts/policy.js';
 
 /** The workload a verdict is about, as exceptions see it. */
 export interface ExceptionTarget {
@@ -71,42 +71,51 @@ export function exceptionRef(policy: AIModelPolicy, index: number): ExceptionRef
 
 /** The policy's verdicts with its exceptions applied: the first active matching exception wins. */
 export function applyExceptions(policy: AIModelPolicy, verdicts: readonly Verdict[], target: ExceptionTarget, now: Date): Verdict[] {
+  if (policy.spec.exceptions.length === 0) return [...verdicts];
+  return verdicts.map((v) => applyException(policy, v, target, now));
+}
+
+/** One verdict of the policy with its exceptions applied (the verdict itself when none matches). */
+export function applyException(policy: AIModelPolicy, v: Verdict, target: ExceptionTarget, now: Date): Verdict {
   const exceptions = policy.spec.exceptions;
-  if (exceptions.length === 0) return [...verdicts];
-  return verdicts.map((v) => {
-    let expired: number | undefined;
-    for (let i = 0; i < exceptions.length; i++) {
-      const e = exceptions[i]!;
-      if (!exceptionMatches(e, v, target)) continue;
-      if (isExpired(e, now)) {
-        expired ??= i;
-        continue;
-      }
-      return { ...v, effect: 'audit', originalEffect: v.effect, exception: exceptionRef(policy, i) };
+  let expired: number | undefined;
+  for (let i = 0; i < exceptions.length; i++) {
+    const e = exceptions[i]!;
+    if (!exceptionMatches(e, v, target)) continue;
+    if (isExpired(e, now)) {
+      expired ??= i;
+      continue;
     }
-    return expired === undefined ? v : { ...v, expiredException: exceptionRef(policy, expired) };
-  });
+    return { ...v, effect: 'audit', originalEffect: v.effect, exception: exceptionRef(policy, i) };
+  }
+  return expired === undefined ? v : { ...v, expiredException: exceptionRef(policy, expired) };
 }
 
 /** One exception's use in one decision: `applied` exempted verdicts, `expired` would have. */
-export interface ExceptionUse extends ExceptionRef {
-  status: 'applied' | 'expired';
-  /** How many verdicts it exempted (or would have). */
-  verdicts: number;
-}
-
 /** The distinct exceptions a decision used, in a stable order (policy, index, status). */
 export function exceptionUses(verdicts: readonly Verdict[]): ExceptionUse[] {
-  const uses = new Map<string, ExceptionUse>();
-  const add = (ref: ExceptionRef, status: ExceptionUse['status']): void => {
-    const key = `${status}\u0000${ref.policy}\u0000${ref.index}`;
-    const use = uses.get(key);
-    if (use) use.verdicts++;
-    else uses.set(key, { ...ref, status, verdicts: 1 });
-  };
-  for (const v of verdicts) {
-    if (v.exception) add(v.exception, 'applied');
-    if (v.expiredException) add(v.expiredException, 'expired');
+  const counter = new ExceptionUseCounter();
+  for (const v of verdicts) counter.add(v);
+  return counter.uses();
+}
+
+/** exceptionUses, one verdict at a time (the verdicts of a decision are not all kept). */
+export class ExceptionUseCounter {
+  readonly #uses = new Map<string, ExceptionUse>();
+
+  add(v: Verdict): void {
+    if (v.exception) this.#count(v.exception, 'applied');
+    if (v.expiredException) this.#count(v.expiredException, 'expired');
   }
-  return [...uses.values()].sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.index - b.index || (a.status < b.status ? -1 : 1)));
+
+  uses(): ExceptionUse[] {
+    return [...this.#uses.values()].sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.index - b.index || (a.status < b.status ? -1 : 1)));
+  }
+
+  #count(ref: ExceptionRef, status: ExceptionUse['status']): void {
+    const key = `${status}\u0000${ref.policy}\u0000${ref.index}`;
+    const use = this.#uses.get(key);
+    if (use) use.verdicts++;
+    else this.#uses.set(key, { ...ref, status, verdicts: 1 });
+  }
 }

@@ -1,7 +1,7 @@
 // Model-card completeness (PEERS.md §5 item 5; BSI/G7 minimum elements, sbomqs#439): the fields a
 // policy may require, where each comes from in CycloneDX (SPECS.md §3.3, §3.5) and SPDX 3 (§4.1), and
 // how presence is read off the normalised ModelRecord. README.md "AIModelPolicy" prints this table.
-import type { ModelRecord } from '../bom/inventory.js';
+import type { ModelRecord } from '../contracts/inventory.js';
 
 export const MODEL_CARD_FIELDS = [
   'task', 'license', 'datasets', 'supplier', 'version', 'purl', 'downloadLocation', 'hashes', 'format',

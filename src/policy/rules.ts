@@ -1,18 +1,19 @@
 // The rules of an AIModelPolicy, one function each: what a workload or a model must satisfy, and the
 // finding (rule, reason, severity, subject, message, fix) when it does not. Pure; time is passed in.
 // README.md "AIModelPolicy" states the semantics these implement.
-import type { ModelRecord } from '../bom/inventory.js';
-import type { PolicyContext } from '../admission/admit.js';
-import type { ImageResult } from '../admission/annotations.js';
-import { dedupeModels } from '../admission/annotations.js';
-import { isLookupFailure } from '../admission/lookup.js';
-import { parseImageReference } from '../oci/reference.js';
-import { matchesAny } from './glob.js';
+import type { ModelRecord } from '../contracts/inventory.js';
+import type { PolicyContext } from '../contracts/policy.js';
+import type { ImageResult } from '../contracts/lookup.js';
+import { dedupeModels } from '../contracts/model-identity.js';
+import { isLookupFailure } from '../contracts/lookup.js';
+import { parseImageReference } from '../contracts/image-reference.js';
+import { matchesAny } from '../contracts/glob.js';
 import { evaluateLicense } from './licenses/evaluate.js';
 import { hasModelCardField } from './model-card.js';
 import type { MissingAction, PolicyRules } from './schema.js';
 import { SAFETY_RISK_LEVELS } from './schema.js';
-import type { RuleFinding, Severity } from './verdict.js';
+import type { RuleFinding, Severity } from '../contracts/policy.js';
+import { modelLabel } from '../contracts/model-identity.js';
 
 export type { RuleFinding };
 
@@ -32,11 +33,6 @@ export function modelSubjects(results: readonly ImageResult[]): ModelSubject[] {
   return out;
 }
 
-export function modelLabel(m: ModelRecord): string {
-  const name = m.group && !m.name.startsWith(`${m.group}/`) ? `${m.group}/${m.name}` : m.name;
-  return m.version ? `${name}@${m.version}` : name;
-}
-
 function aboutModel(s: ModelSubject): Pick<RuleFinding, 'container' | 'image' | 'model' | 'modelPurl'> {
   const out: Pick<RuleFinding, 'container' | 'image' | 'model' | 'modelPurl'> = { container: s.container, image: s.image, model: modelLabel(s.model) };
   if (s.model.purl) out.modelPurl = s.model.purl;
@@ -52,6 +48,19 @@ const BOM_FIX = 'attach an AI BOM to the image (`aibom attach IMAGE BOMFILE`; `a
 
 // ---------------------------------------------------------------------------------------------
 // Workload-level rules
+
+/**
+ * limits (every policy): the admission reached a cap (`limits.*`) and left part of the workload
+ * unchecked — images not looked up, models not examined, a BOM not read whole. A policy cannot vouch
+ * for what it did not see, so this is a violation whatever `onLookupFailure` says.
+ */
+export function limitsRule(ctx: PolicyContext): RuleFinding[] {
+  return (ctx.limits ?? []).map((l) => ({
+    rule: 'limits', reason: l.limit.replace(/^limits\./, ''), severity: 'violation',
+    message: `${l.message}; the rest of the workload was not checked`,
+    fix: `make the workload or its BOMs smaller, or raise ${l.limit} in the webhook configuration (docs/limits.md)`,
+  }));
+}
 
 /** requireBOM: a workload that looks like AI by pod-spec heuristics alone must carry a BOM. */
 export function requireBomRule(ctx: PolicyContext): RuleFinding[] {

@@ -2,15 +2,13 @@
 // typo is an error rather than a silently ignored rule. deploy/aimodelpolicy.schema.json is generated
 // from it (scripts/gen-policy-schema.ts) for editors. Semantics: README.md "AIModelPolicy".
 import { z } from 'zod';
-import { WORKLOAD_KINDS } from '../admission/workload.js';
+import { WORKLOAD_KINDS } from '../contracts/workload.js';
 import { MODEL_CARD_FIELDS } from './model-card.js';
-import { RULE_NAMES } from './verdict.js';
+import { RULE_NAMES } from '../contracts/policy.js';
+import { POLICY_MODES } from '../contracts/policy.js';
 
 export const POLICY_API_VERSION = 'aibom.io/v1alpha1';
 export const POLICY_KIND = 'AIModelPolicy';
-
-export const POLICY_MODES = ['Enforce', 'Warn', 'Audit'] as const;
-export type PolicyMode = (typeof POLICY_MODES)[number];
 
 /** What an absent value means for a rule that needs it. */
 export const MISSING_ACTIONS = ['allow', 'deny', 'warn'] as const;
@@ -57,6 +55,21 @@ const safetyRule = z
   })
   .strict();
 
+// Who may sign the BOMs a policy accepts (docs/trust.md). `key` and `trustedRoot` name files
+// (relative to the policy file) or hold the PEM / JSON inline; the policy loader reads the files.
+const trustedSignerSchema = z.union([
+  z.object({ key: nonEmpty.describe('public key: a PEM file path (relative to the policy file) or the PEM itself') }).strict(),
+  z
+    .object({
+      issuer: nonEmpty.describe('OIDC issuer of the keyless certificate, exact (as cosign --certificate-oidc-issuer)'),
+      subjectRegExp: nonEmpty.describe('regular expression searched in the certificate subject (as cosign --certificate-identity-regexp; anchor with ^…$)'),
+      trustedRoot: nonEmpty.optional().describe('Sigstore trusted_root.json (a path relative to the policy file, or the JSON) the certificate must chain to; default: any configured root'),
+    })
+    .strict(),
+  z.object({ notaryTrustPolicy: nonEmpty.describe('name of a policy of the configured Notary trust policy') }).strict(),
+]);
+export type TrustedSignerEntry = z.infer<typeof trustedSignerSchema>;
+
 const rulesSchema = z
   .object({
     requireBOM: z.boolean().default(false).describe('workloads that look like AI by pod-spec heuristics must carry a BOM'),
@@ -69,6 +82,17 @@ const rulesSchema = z
     requireDigest: z.boolean().default(false).describe('every image reference must be pinned by digest'),
     maxBomAgeDays: z.number().int().positive().optional().describe('BOMs created longer ago than this are refused'),
     onLookupFailure: z.enum(['allow', 'deny']).default('allow').describe('validating path only: what a failed BOM lookup (timeout, error) means'),
+    requireProvenance: z
+      .object({
+        builders: patternList.default([]).describe('globs on the SLSA builder id, e.g. https://github.com/actions/runner/*; empty: any'),
+        sources: patternList.default([]).describe('globs on the source repository, e.g. https://github.com/acme/*; empty: any'),
+        signed: z.boolean().default(false).describe('the provenance attestation must be verified (signed by a trusted signer)'),
+      })
+      .strict()
+      .optional()
+      .describe('every matched image has SLSA provenance (discovery.provenance: true) from these builders and sources'),
+    requireSignedBOM: z.boolean().default(false).describe('every matched image carries a BOM, and every BOM is verified (signed by a trusted signer)'),
+    trustedSigners: z.array(trustedSignerSchema).min(1).max(100).optional().describe('who may sign BOMs: keys, keyless identities, Notary trust policies; a BOM verified by anyone else is refused'),
   })
   .strict();
 
@@ -77,6 +101,7 @@ const matchSchema = z
     namespaces: patternList.default(['*']).describe('namespace globs the policy applies to'),
     excludeNamespaces: patternList.default([]).describe('namespace globs it never applies to'),
     kinds: z.array(z.enum(WORKLOAD_KINDS)).default([...WORKLOAD_KINDS]).describe('workload kinds it applies to'),
+    registries: patternList.default(['*']).describe('globs on the image repository (registry/path, e.g. registry.corp/ml/*): image rules apply to matching images only'),
   })
   .strict();
 
@@ -136,7 +161,7 @@ export const policySchema = z
     spec: z
       .object({
         mode: z.enum(POLICY_MODES).describe('Enforce denies, Warn admits with warnings, Audit only records'),
-        match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...WORKLOAD_KINDS] }),
+        match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...WORKLOAD_KINDS], registries: ['*'] }),
         rules: rulesSchema,
         exceptions: z.array(exceptionSchema).max(1000).default([]).describe('planned exemptions, each with a ticket and an expiry'),
       })

@@ -3,7 +3,7 @@
 // between listing a directory and opening the file is refused, never followed.
 import { close, constants, fstat, open, read } from 'node:fs';
 import { promisify } from 'node:util';
-import type { ByteSource } from '../formats/source.js';
+import type { ByteSource } from '../formats/index.js';
 
 const openFd = promisify(open);
 const closeFd = promisify(close);

@@ -11,10 +11,8 @@ import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as fzstd from 'fzstd';
 import tar from 'tar-stream';
-import { detectFile, HEAD_BYTES, isCandidate } from '../formats/detect.js';
-import { bufferSource } from '../formats/source.js';
-import type { FormatLimits } from '../formats/types.js';
-import type { ScannedFile } from '../mlbom/models.js';
+import { detectFile, HEAD_BYTES, isCandidate, bufferSource, type FormatLimits } from '../formats/index.js';
+import type { ScannedFile } from '../mlbom/index.js';
 import { openFileSource } from './file-source.js';
 
 export interface LayerScanOptions {

@@ -3,8 +3,8 @@
 // blobs/<alg>/<hex>, streamed through src/scan/layers.ts.
 import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isIndex, parseManifest, type Descriptor, type Manifest } from '../oci/manifest.js';
-import type { ScanTarget } from '../mlbom/target.js';
+import { isIndex, parseManifest, type Descriptor, type Manifest } from '../contracts/oci-manifest.js';
+import type { ScanTarget } from '../mlbom/index.js';
 import { scanLayers, type LayerScan, type LayerScanOptions } from './layers.js';
 import { pickPlatform } from './platform.js';
 

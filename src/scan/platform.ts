@@ -1,6 +1,6 @@
 // Which manifest of an index to scan: `--platform os/arch[/variant]`, else linux/amd64, else the only
 // image manifest (attestation manifests, platform unknown/unknown, are never picked).
-import type { Descriptor } from '../oci/manifest.js';
+import type { Descriptor } from '../contracts/oci-manifest.js';
 
 export class PlatformError extends Error {
   override name = 'PlatformError';

@@ -3,10 +3,10 @@
 // src/scan/layers.ts, which checks each layer's digest as it goes. Uses the shared registry client
 // (auth, egress policy, redirects).
 import type { Readable } from 'node:stream';
-import { RegistryError, type RegistryClient } from '../oci/registry-client.js';
-import { isIndex, parseManifest } from '../oci/manifest.js';
-import { parseImageReference } from '../oci/reference.js';
-import type { ScanTarget } from '../mlbom/target.js';
+import { RegistryError, type RegistryClient } from '../registry/index.js';
+import { isIndex, parseManifest } from '../contracts/oci-manifest.js';
+import { parseImageReference } from '../contracts/image-reference.js';
+import type { ScanTarget } from '../mlbom/index.js';
 import { scanLayers, type LayerScan, type LayerScanOptions } from './layers.js';
 import { pickPlatform } from './platform.js';
 

@@ -4,12 +4,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { DEFAULT_FORMAT_LIMITS, atLeast, type FormatLimits, type Severity } from '../formats/types.js';
-import { groupModels, type ScannedFile, type ScannedModel } from '../mlbom/models.js';
-import { buildCycloneDx, type BomContext } from '../mlbom/cyclonedx.js';
-import { buildSpdx3 } from '../mlbom/spdx3.js';
-import { cycloneDxXml } from '../mlbom/cyclonedx-xml.js';
-import type { ScanTarget } from '../mlbom/target.js';
+import { DEFAULT_FORMAT_LIMITS, atLeast, type FormatLimits, type Severity } from '../formats/index.js';
+import { groupModels, type ScannedFile, type ScannedModel, buildCycloneDx, type BomContext, buildSpdx3, cycloneDxXml, type ScanTarget } from '../mlbom/index.js';
 import { scanPath } from './scan-files.js';
 import type { LayerScanOptions } from './layers.js';
 

@@ -12,10 +12,8 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
-import { detectFile, HEAD_BYTES, mayExpand } from '../formats/detect.js';
-import { bufferSource } from '../formats/source.js';
-import type { FormatLimits } from '../formats/types.js';
-import type { ScannedFile } from '../mlbom/models.js';
+import { bufferSource, detectFile, HEAD_BYTES, mayExpand, type FormatLimits } from '../formats/index.js';
+import type { ScannedFile } from '../mlbom/index.js';
 import { closeFd, fdSource, fstatFd, openFd, readInto } from './file-source.js';
 import { HASH_CHUNK, sha256OfFd } from './hash.js';
 

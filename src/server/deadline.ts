@@ -4,8 +4,8 @@
 //   lookupMs   — the signal passed into admit() aborts: pending lookups count as `timeout`;
 //   answerMs   — the safety net: if the core has still not answered, a fallback response goes out,
 //                so the apiserver never waits for its own timeout.
-import type { Endpoint } from '../admission/admit.js';
-import type { Config } from '../config/schema.js';
+import type { Endpoint } from '../admission/index.js';
+import type { Config } from '../config/index.js';
 
 export interface RequestDeadline {
   /** The apiserver's timeout for this call. */

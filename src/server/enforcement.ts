@@ -1,16 +1,12 @@
 // Composition of enforcement for the server: the watched policy set (policies.dir), the policy ports of
 // both endpoints, one audit line per decision through the server's logger, the enforcement metrics on
 // the server's registry, and the `/readyz` detail about policies.
-import type { AdmissionOutcome, Endpoint } from '../admission/admit.js';
-import type { AdmissionRequest } from '../admission/review.js';
-import { auditRecord, isAudited } from '../audit/record.js';
-import { loggerAuditSink } from '../audit/writer.js';
-import { PolicyWatcher, type PolicyWatchState } from '../config/policy-watch.js';
-import type { Config } from '../config/schema.js';
-import { enforcementSettings } from '../config/settings.js';
-import { createEnforcementMetrics, type EnforcementMetrics } from '../metrics/enforcement-metrics.js';
-import { enforcementDependencies, type EnforcementPorts } from '../policy/enforce.js';
-import { EMPTY_POLICY_SET, type PolicySet } from '../policy/policy-set.js';
+import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
+import type { AdmissionRequest } from '../contracts/admission-review.js';
+import { auditRecord, isAudited, loggerAuditSink } from '../audit/index.js';
+import { PolicyWatcher, type PolicyWatchState, type Config, enforcementSettings } from '../config/index.js';
+import { createEnforcementMetrics, type EnforcementMetrics } from '../metrics/index.js';
+import { enforcementDependencies, type EnforcementPorts, EMPTY_POLICY_SET, type PolicySet } from '../policy/index.js';
 import type { Registry } from 'prom-client';
 import type { Logger } from './log.js';
 
@@ -46,7 +42,7 @@ export function createEnforcement(options: { config: Config; log: Logger; regist
     current,
     onDecision(endpoint, request, outcome, ms) {
       if (!isAudited(endpoint, outcome)) return;
-      const record = auditRecord({ webhook: endpoint, request, outcome, durationMs: ms, now: clock(), policySet: current().hash, enforcement: settings });
+      const record = auditRecord({ webhook: endpoint, request, outcome, durationMs: ms, now: clock(), policySet: current().hash });
       sink(record);
       metrics.decision(record);
     },

@@ -6,11 +6,11 @@
 // The Deployment's preStop sleep matches the delay (deploy/deployment.yaml).
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import type { AdmitDependencies } from '../admission/admit.js';
-import type { ImageLookup } from '../admission/lookup.js';
-import type { Config } from '../config/schema.js';
-import { admissionSettings } from '../config/settings.js';
-import { createWebhookMetrics, type WebhookMetrics } from '../metrics/metrics.js';
+import type { AdmitDependencies } from '../admission/index.js';
+import type { ImageLookup } from '../contracts/lookup.js';
+import { type Config, admissionSettings } from '../config/index.js';
+import { createWebhookMetrics, type WebhookMetrics } from '../metrics/index.js';
+import type { AIModelPolicy } from '../policy/index.js';
 import { createAdminServer, type Readiness } from './admin-server.js';
 import { CertificateWatcher, loadTlsMaterial } from './certificates.js';
 import type { Logger } from './log.js';
@@ -26,10 +26,12 @@ export interface ServiceOptions {
   registry?: Registry;
   /** Overrides the policy engine (tests); default: the policies of `policies.dir` (src/server/enforcement.ts). */
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
-  isBypassed?: AdmitDependencies['isBypassed'];
+  bypass?: AdmitDependencies['bypass'];
   clock?: () => Date;
   /** Extra `/readyz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
+  /** Told how to read the active policy set (the trust source follows its trustedSigners). */
+  onPolicies?: (current: () => readonly AIModelPolicy[]) => void;
 }
 
 export interface RunningService {
@@ -49,10 +51,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const metrics = createWebhookMetrics(registry);
   const tls = await loadTlsMaterial(options.tlsCertFile, options.tlsKeyFile);
   const enforcement = createEnforcement({ config, log, registry, ...(options.clock ? { clock: options.clock } : {}) });
+  options.onPolicies?.(() => enforcement.current().policies);
   const webhook = createWebhookServer({
     config, tls, lookup: options.lookup, settings: admissionSettings(config), log, metrics,
-    evaluatePolicy: options.evaluatePolicy ?? enforcement.ports.evaluatePolicy,
-    isBypassed: options.isBypassed ?? enforcement.ports.isBypassed,
+    evaluatePolicy: options.evaluatePolicy ?? ((ctx, slice) => (slice ? enforcement.ports.evaluatePolicyInSlices(ctx, slice) : enforcement.ports.evaluatePolicy(ctx))),
+    bypass: options.bypass ?? ((ctx, slice) => (slice ? enforcement.ports.bypassInSlices(ctx, slice) : enforcement.ports.bypass(ctx))),
     onDecision: enforcement.onDecision,
   });
   const certificates = new CertificateWatcher(tls, {

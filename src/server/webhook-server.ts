@@ -6,13 +6,14 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { admit, wrap, type AdmissionOutcome, type AdmissionSettings, type AdmitDependencies, type Endpoint } from '../admission/admit.js';
-import type { ImageLookup } from '../admission/lookup.js';
-import { parseAdmissionReview, peekRequestUid, ReviewParseError, type AdmissionReview, type AdmissionReviewResponse } from '../admission/review.js';
-import type { Config } from '../config/schema.js';
-import type { AdmissionOutcomeLabel, WebhookMetrics } from '../metrics/metrics.js';
+import { admit, wrap, type AdmissionOutcome, type AdmissionSettings, type AdmitDependencies, type Endpoint, parseAdmissionReview, peekRequestUid, ReviewParseError } from '../admission/index.js';
+import type { ImageLookup } from '../contracts/lookup.js';
+import { type AdmissionReview, type AdmissionReviewResponse } from '../contracts/admission-review.js';
+import type { Config } from '../config/index.js';
+import type { AdmissionOutcomeLabel, WebhookMetrics } from '../metrics/index.js';
 import { secureContextOptions, type TlsMaterial } from './certificates.js';
 import { requestDeadline, type RequestDeadline } from './deadline.js';
+import { eventLoopSlicer } from './slicing.js';
 import type { Logger } from './log.js';
 
 export interface WebhookServerOptions {
@@ -23,7 +24,7 @@ export interface WebhookServerOptions {
   log: Logger;
   metrics: WebhookMetrics;
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
-  isBypassed?: AdmitDependencies['isBypassed'];
+  bypass?: AdmitDependencies['bypass'];
   /** Called after each answer the core decided (audit log, enforcement metrics). Must not throw. */
   onDecision?: (endpoint: Endpoint, request: AdmissionReview['request'], outcome: AdmissionOutcome, ms: number) => void;
 }
@@ -48,6 +49,8 @@ class HttpError extends Error {
 }
 
 const ROUTES: Record<string, Endpoint> = { '/mutate': 'mutate', '/validate': 'validate' };
+/** Longest run of admission work without a turn of the event loop (src/server/slicing.ts). */
+const SLICE_MS = 10;
 
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const { config, log, metrics } = options;
@@ -197,13 +200,20 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const controller = new AbortController();
     const lookupTimer = setTimeout(() => controller.abort(), Math.max(0, deadline.lookupMs - elapsed));
     let netTimer: NodeJS.Timeout | undefined;
-    const deps: AdmitDependencies = { lookup: options.lookup, settings: options.settings, signal: controller.signal };
-    if (endpoint === 'validate' && options.evaluatePolicy) deps.evaluatePolicy = options.evaluatePolicy;
-    if (endpoint === 'mutate' && options.isBypassed) deps.isBypassed = options.isBypassed;
-    const net = new Promise<Answer>((resolve) => {
-      netTimer = setTimeout(() => resolve(fallback(review, endpoint)), Math.max(0, deadline.answerMs - elapsed));
-    });
     let decided = false;
+    let answered = false;
+    // Long policy work gives the event loop a turn every SLICE_MS, so the deadline timer below
+    // fires on time however big the review; it stops once the fallback has answered.
+    const slice = eventLoopSlicer({ budgetMs: SLICE_MS, abandoned: () => answered });
+    const deps: AdmitDependencies = { lookup: options.lookup, settings: options.settings, signal: controller.signal, slice };
+    if (endpoint === 'validate' && options.evaluatePolicy) deps.evaluatePolicy = options.evaluatePolicy;
+    if (endpoint === 'mutate' && options.bypass) deps.bypass = options.bypass;
+    const net = new Promise<Answer>((resolve) => {
+      netTimer = setTimeout(() => {
+        answered = true;
+        resolve(fallback(review, endpoint));
+      }, Math.max(0, deadline.answerMs - elapsed));
+    });
     try {
       const core = admit(review, endpoint, deps).then((o): Answer => {
         decided = true;

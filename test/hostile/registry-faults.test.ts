@@ -6,8 +6,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { decodePatch, metadataFromPatch } from '../../scripts/lib/admission-client.js';
-import type { LookupStatus } from '../../src/admission/lookup.js';
-import { buildLookup } from '../../src/server/compose.js';
+import type { LookupStatus } from '../../src/contracts/lookup.js';
 import { pushImagesWithBom, type BomImage } from '../support/bom-images.js';
 import { startCountingProxy, type CountingProxy, type Fault, type FaultMatch } from '../support/counting-proxy.js';
 import { sha256, startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
@@ -71,7 +70,7 @@ describe('hostile world: a faulty registry behind the webhook', function () {
     proxy = await startCountingProxy(registry.url);
     server = await startHostileServer((config) => {
       stack = registryLookupService(config);
-      return buildLookup(config, { registry: () => stack.lookup });
+      return stack.chain;
     }, { discovery: { sources: ['registry'] }, registries: { insecure: [proxy.host] } });
     images = new Map();
     const seed = `${Date.now()}`;

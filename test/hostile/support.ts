@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { Agent } from 'node:https';
 import { Registry } from 'prom-client';
 import { decodePatch, post, type HttpsReply } from '../../scripts/lib/admission-client.js';
-import type { ImageLookup } from '../../src/admission/lookup.js';
+import type { ImageLookup } from '../../src/contracts/lookup.js';
 import type { Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/server/log.js';
 import { startService, type RunningService } from '../../src/server/service.js';

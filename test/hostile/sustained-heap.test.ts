@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { FoundBom } from '../../src/admission/lookup.js';
+import type { FoundBom } from '../../src/contracts/lookup.js';
 import { readBom } from '../../src/bom/read.js';
 import { monotonicClock } from '../../src/discovery/clock.js';
 import { createLookupService } from '../../src/discovery/lookup-service.js';

@@ -3,8 +3,8 @@
 // registry client: cosign `.sbom`/`.att` tags, in-toto statements in DSSE envelopes and Sigstore
 // bundles, referrers (oras style) published through the referrers tag schema, BuildKit attestation
 // manifests, multi-platform OCI indexes.
-import type { Descriptor } from '../../src/oci/manifest.js';
-import { MT } from '../../src/oci/manifest.js';
+import type { Descriptor } from '../../src/contracts/oci-manifest.js';
+import { MT } from '../../src/contracts/oci-manifest.js';
 import type { PushTarget } from './local-registry.js';
 import { pushBlob, pushManifest, pushTinyImage, referrersTagOf, sha256 } from './local-registry.js';
 

@@ -2,8 +2,8 @@
 // docker-registry): per image one config blob, the image manifest, the BOM artifact manifest (with
 // `subject`) and the referrers index under the `sha256-<hex>` tag (distribution spec "Referrers tag
 // schema"). The layer, the empty config and the BOM blob are shared, so they are uploaded once.
-import type { Descriptor } from '../../src/oci/manifest.js';
-import { MT } from '../../src/oci/manifest.js';
+import type { Descriptor } from '../../src/contracts/oci-manifest.js';
+import { MT } from '../../src/contracts/oci-manifest.js';
 import { CDX } from './attachments.js';
 import { imageConfig, pushBlob, pushImageManifest, pushManifest, referrersTagOf } from './local-registry.js';
 

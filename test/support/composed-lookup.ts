@@ -1,15 +1,15 @@
-// The product's registry lookup (buildImageLookup: the lookup service over every attachment source),
-// either around a client a test built itself (retries, timeouts, CA, resolver, mirrors), or exactly
-// as `aibom serve` composes it, with the client built from the config too. A new one per call:
-// nothing cached by an earlier call can hide what the registry does now.
+// The product's lookup exactly as `aibom serve` composes it (discovery/compose.ts), either around a
+// client a test built itself (retries, timeouts, CA, resolver, mirrors), or with the client built
+// from the config too. A new one per call: nothing cached by an earlier call can hide what the
+// registry does now.
 import type { Registry } from 'prom-client';
-import { buildRegistryClient } from '../../src/cli/registry-flags.js';
+import type { ImageLookup } from '../../src/contracts/lookup.js';
 import type { Config } from '../../src/config/schema.js';
 import { defaultConfig } from '../../src/config/schema.js';
-import { buildImageLookup } from '../../src/discovery/build-lookup.js';
+import { composeLookup } from '../../src/discovery/compose.js';
 import type { LookupService } from '../../src/discovery/lookup-service.js';
 import { createLookupMetrics } from '../../src/metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../src/oci/registry-client.js';
+import type { RegistryClient } from '../../src/registry/client.js';
 
 export interface ComposedLookupOptions {
   /** Overrides of `limits.*` (maxReferrers, maxLookupBytes, …). */
@@ -17,13 +17,17 @@ export interface ComposedLookupOptions {
   onNote?: (image: string, note: string) => void;
 }
 
+/** The registry lookup service of the default configuration, around `client`. */
 export function composedLookup(client: RegistryClient, options: ComposedLookupOptions = {}): LookupService {
   const config = defaultConfig();
   Object.assign(config.limits, options.limits);
-  return buildImageLookup(config, options.onNote ? { client, onNote: options.onNote } : { client });
+  return composeLookup(config, { client, ...(options.onNote ? { onNote: options.onNote } : {}) }).registry!;
 }
 
 export interface RegistryLookupStack {
+  /** The whole chain, as the server gets it. */
+  chain: ImageLookup;
+  /** Its registry lookup service (caches, `whenIdle`). */
   lookup: LookupService;
   client: RegistryClient;
   close(): Promise<void>;
@@ -31,7 +35,6 @@ export interface RegistryLookupStack {
 
 /** The admission-grade lookup as `aibom serve` builds it from `config` (client included). */
 export function registryLookupService(config: Config, options: { metricsRegistry?: Registry } = {}): RegistryLookupStack {
-  const client = buildRegistryClient(config);
-  const lookup = buildImageLookup(config, { client, ...(options.metricsRegistry ? { metrics: createLookupMetrics(options.metricsRegistry) } : {}) });
-  return { lookup, client, close: () => client.close() };
+  const composed = composeLookup(config, options.metricsRegistry ? { metrics: createLookupMetrics(options.metricsRegistry) } : {});
+  return { chain: composed.lookup, lookup: composed.registry!, client: composed.client!, close: () => composed.close() };
 }

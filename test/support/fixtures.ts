@@ -3,15 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AdmissionReview, AdmissionReviewResponse, KubeObject } from '../../src/admission/review.js';
+import type { AdmissionReview, AdmissionReviewResponse, KubeObject } from '../../src/contracts/admission-review.js';
 import { parseAdmissionReview } from '../../src/admission/review.js';
-import type { FoundBom, ImageFindings, ImageLookup, LookupStatus } from '../../src/admission/lookup.js';
+import type { FoundBom, ImageFindings, ImageLookup, LookupStatus } from '../../src/contracts/lookup.js';
 import type { AdmissionSettings } from '../../src/admission/admit.js';
-import type { AiInventory } from '../../src/bom/inventory.js';
+import type { AiInventory } from '../../src/contracts/inventory.js';
 import { readBom } from '../../src/bom/read.js';
 import { admissionSettings } from '../../src/config/settings.js';
 import { defaultConfig } from '../../src/config/schema.js';
-import { parseImageReference } from '../../src/oci/reference.js';
+import { parseImageReference } from '../../src/contracts/image-reference.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const textCache = new Map<string, string>();

@@ -9,12 +9,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Descriptor } from '../../src/oci/manifest.js';
-import { MT } from '../../src/oci/manifest.js';
+import { requireExecutable } from '../../scripts/lib/missing-component.js';
+import type { Descriptor } from '../../src/contracts/oci-manifest.js';
+import { MT } from '../../src/contracts/oci-manifest.js';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
-/** The gzip layer media type of a runnable image (src/oci/manifest.ts `MT` has only the plain tar one). */
+/** The gzip layer media type of a runnable image (src/contracts/oci-manifest.ts `MT` has only the plain tar one). */
 export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
 export interface LocalRegistry {
@@ -51,6 +52,18 @@ export function referrersTagOf(digest: string): string {
   return digest.replace(':', '-');
 }
 
+/** The docker-registry configuration (TOOLCHAIN.md's minimal one): quiet, deletes on, `extra` lines added. */
+export function dockerRegistryConfig(host: string, dataDir: string, extra: string[] = []): string {
+  return [
+    'version: 0.1',
+    'log: { level: error, accesslog: { disabled: true } }',
+    `storage: { filesystem: { rootdirectory: ${JSON.stringify(dataDir)} }, delete: { enabled: true } }`,
+    `http: { addr: ${JSON.stringify(host)} }`,
+    ...extra,
+    '',
+  ].join('\n');
+}
+
 /** A loopback port that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,6 +95,8 @@ async function waitReady(url: string, child: ChildProcess, deadlineMs: number): 
 
 /** Starts `docker-registry serve` on a free loopback port (retries if the port was taken meanwhile). */
 export async function startLocalRegistry(options: RegistryOptions = {}): Promise<LocalRegistry> {
+  const binary = requireExecutable(options.binary ?? REGISTRY_BIN, 'docker-registry (Debian)', 'npm run test:setup (or: apt-get install docker-registry)');
+  if (options.htpasswd) requireExecutable('/usr/bin/htpasswd', 'htpasswd', 'npm run test:setup (or: apt-get install apache2-utils)');
   const dir = await mkdtemp(path.join(tmpdir(), 'aibom-registry-'));
   const auth: string[] = [];
   let authorization: string | undefined;
@@ -97,16 +112,13 @@ export async function startLocalRegistry(options: RegistryOptions = {}): Promise
     const port = await freePort();
     const host = `127.0.0.1:${port}`;
     const config = path.join(dir, 'config.yml');
-    await writeFile(config, [
-      'version: 0.1',
-      'log: { level: error, accesslog: { disabled: true } }',
-      `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'data'))} }, delete: { enabled: true } }`,
-      `http: { addr: ${JSON.stringify(host)} }`,
-      ...auth,
-      '',
-    ].join('\n'));
-    const child = spawn(options.binary ?? REGISTRY_BIN, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await writeFile(config, dockerRegistryConfig(host, path.join(dir, 'data'), auth));
+    const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    // A spawn failure (e.g. not executable after all) is reported as its exit, not as an unhandled error.
+    child.once('error', (err) => {
+      stderr += String(err);
+    });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });

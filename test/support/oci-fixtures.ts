@@ -1,6 +1,6 @@
 // Builders for images and BOM referrers inside the in-process OciServer (synchronous; the real
 // registry's raw-HTTP pushers are in local-registry.ts and attachments.ts).
-import { MT } from '../../src/oci/manifest.js';
+import { MT } from '../../src/contracts/oci-manifest.js';
 import { CDX } from './attachments.js';
 import { imageManifest } from './local-registry.js';
 import type { OciServer } from './oci-server.js';

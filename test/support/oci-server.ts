@@ -4,7 +4,7 @@
 // path. `intercept` lets a test answer any request itself (faults, redirects, huge bodies).
 import http from 'node:http';
 import type net from 'node:net';
-import { MT } from '../../src/oci/manifest.js';
+import { MT } from '../../src/contracts/oci-manifest.js';
 import { sha256 } from './local-registry.js';
 
 export interface StoredManifest {

@@ -40,6 +40,8 @@ export interface ServeOptions {
   logLevel?: string;
   /** More AIBOM_* settings (they win over the defaults set here). */
   env?: Record<string, string>;
+  /** More `aibom serve` flags (e.g. `--key FILE`). */
+  args?: string[];
 }
 
 /** CPU (user, system) and RSS of a process, from /proc/<pid>/stat and /proc/<pid>/status. */
@@ -55,6 +57,7 @@ export function procStats(pid: number): Omit<ServerStats, 'deadlineMisses'> {
 export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   const args = [...(options.entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? []), options.entry, 'serve', '--tls-cert', options.certFile, '--tls-key', options.keyFile, '--port', '0', '--admin-port', '0'];
   for (const host of options.insecureRegistries) args.push('--insecure-registry', host);
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0', AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: options.logLevel ?? 'info', ...options.env },

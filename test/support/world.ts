@@ -1,6 +1,6 @@
 // The standard "registry state" the admission tests run against: which BOMs hang off which
 // fixture image. Built from our BOM fixtures through the real (first) BOM reader.
-import type { ImageFindings } from '../../src/admission/lookup.js';
+import type { ImageFindings } from '../../src/contracts/lookup.js';
 import { bomFixture, findings, foundBom, inventoryOf, tableLookup, type RecordingLookup } from './fixtures.js';
 import { IMAGES } from './images.js';
 

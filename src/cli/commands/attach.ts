@@ -1,14 +1,14 @@
 // `aibom attach IMAGE BOMFILE [--artifact-type T]`: push a BOM as an OCI 1.1 artifact referring to
-// the image (src/oci/attach.ts). Exit 0 on success, 2 on bad input, 3 when the registry fails.
+// the image (src/registry/attach.ts). Exit codes (src/cli/exit.ts): 0 attached, 2 bad input, 3 the
+// registry refused or failed the push.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { imageArgument, readInputFile } from '../input.js';
-import { readBom } from '../../bom/read.js';
-import { loadConfig } from '../../config/load.js';
-import { artifactTypeForFormat, attachBom } from '../../oci/attach.js';
-import { lookupStatusOf, RegistryError } from '../../oci/registry-client.js';
-import { EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { readBom } from '../../bom/index.js';
+import { loadConfig } from '../../config/index.js';
+import { artifactTypeForFormat, attachBom, RegistryError, registryClientFromConfig } from '../../registry/index.js';
+import { type CliIO, EXIT, type ExitCode, UsageError } from '../exit.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 
 interface AttachCliOptions extends RegistryFlagValues {
   artifactType?: string;
@@ -18,7 +18,7 @@ interface AttachCliOptions extends RegistryFlagValues {
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 
-export function registerAttach(program: Command, io: CliIO, setExit: (code: number) => void, now: () => Date = () => new Date()): void {
+export function registerAttach(program: Command, io: CliIO, setExit: (code: ExitCode) => void, now: () => Date = () => new Date()): void {
   const cmd = program
     .command('attach')
     .description('attach a BOM to an image as an OCI 1.1 referrer (referrers API, or the sha256-<hex> tag index)')
@@ -40,16 +40,16 @@ export function registerAttach(program: Command, io: CliIO, setExit: (code: numb
       artifactType = artifactTypeForFormat(read.inventory.format);
       if (!artifactType) throw new UsageError(`${file}: unknown BOM format; pass --artifact-type`);
     }
-    const client = buildRegistryClient(config);
+    const client = registryClientFromConfig(config);
     try {
       const result = await attachBom(client, ref, bytes, { artifactType, fileName: basename(file), created: now().toISOString() }, AbortSignal.timeout(Math.max(30_000, config.registries.requestTimeoutMs * 10)));
       if (options.json) io.stdout(JSON.stringify(result, null, 2) + '\n');
       else io.stdout(`attached ${result.manifestDigest} (${result.artifactType}) to ${ref.registry}/${ref.repository}@${result.subject.digest} via ${result.via === 'api' ? 'the referrers API' : `tag ${result.tag}`}\n`);
-      setExit(EXIT_OK);
+      setExit(EXIT.ok);
     } catch (err) {
       if (!(err instanceof RegistryError)) throw err;
-      io.stderr(`aibom: attach failed (${lookupStatusOf(err)}): ${err.message}\n`);
-      setExit(EXIT_LOOKUP_FAILED);
+      io.stderr(`aibom: attach failed: the registry refused or failed (${err.kind}): ${err.message}\n`);
+      setExit(EXIT.lookupFailed);
     } finally {
       await client.close();
     }

@@ -1,22 +1,21 @@
 // `aibom check FILE… [--policy FILE|DIR]… [--bom IMAGE=FILE]… [--json | --sarif]`: what the validating
-// webhook would say about each workload in some manifests, before they reach a cluster. Exit codes:
-// 0 admitted (warnings included), 1 something would be denied in Enforce mode, 2 bad input,
-// 3 only a failed lookup under `onLookupFailure: deny` would deny.
+// webhook would say about each workload in some manifests, before they reach a cluster. Exit codes
+// (src/cli/exit.ts): 0 admitted (warnings and failed lookups that deny nothing included, printed),
+// 1 something would be denied in Enforce mode, 2 bad input, 3 only failed lookups would deny.
 import type { Command } from 'commander';
 import { readInputFile } from '../input.js';
-import { loadConfig } from '../../config/load.js';
-import { loadPolicyFiles } from '../../config/policy-files.js';
-import { admissionSettings } from '../../config/settings.js';
-import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
+import { loadConfig, loadPolicyFiles, admissionSettings } from '../../config/index.js';
+import { composeLookup } from '../../discovery/index.js';
+import { bomMappingsFor, workloadImages } from '../bom-mappings.js';
 import { checkExitCode, checkWorkloads } from '../check-run.js';
 import { renderJson, renderSarif, renderTable } from '../check-report.js';
-import { collect, UsageError, type CliIO } from '../exit.js';
-import { parseManifests, type ManifestObject } from '../manifests.js';
+import { type CliIO, collect, type ExitCode, UsageError } from '../exit.js';
+import { parseManifests, workloadKindOf, type ManifestObject } from '../manifests.js';
 import { packageVersion } from '../version.js';
-import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../oci/registry-client.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 
-interface CheckOptions extends RegistryFlagValues {
+interface CheckOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   /** `--registry`: look images not mapped by --bom up in their registries (off by default: CI runs offline). */
   registry?: boolean;
   policy: string[];
@@ -27,7 +26,7 @@ interface CheckOptions extends RegistryFlagValues {
   namespace: string;
 }
 
-export function registerCheck(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerCheck(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('check')
     .description('evaluate AIModelPolicy documents on the workloads in Kubernetes manifests, as the validating webhook would')
@@ -39,12 +38,11 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
     .option('--json', 'print JSON')
     .option('--sarif', 'print SARIF 2.1.0')
     .option('--registry', 'look images not mapped by --bom up in their registries (every attachment source, as the webhook does)');
-  addRegistryFlags(cmd).action(async (files: string[], options: CheckOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (files: string[], options: CheckOptions) => {
       if (options.json && options.sarif) throw new UsageError('--json and --sarif exclude each other');
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
       const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
       const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
-      const mappings = options.bom.map(parseBomMapping);
       const objects: ManifestObject[] = [];
       let stdinUsed = false;
       for (const file of files) {
@@ -56,21 +54,27 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
           objects.push(...parseManifests(readInputFile(file).toString('utf8'), file));
         }
       }
-      let client: RegistryClient | undefined;
-      if (options.registry) client = buildRegistryClient(config);
+      const images = objects.flatMap((m) => {
+        const kind = workloadKindOf(m.object);
+        return kind ? workloadImages(kind, m.object) : [];
+      });
+      const mappings = bomMappingsFor(options.bom, images);
+      // The webhook's lookup chain; registries only with --registry (CI runs offline).
+      const composed = composeLookup(config, { bomMappings: mappings, registry: options.registry === true });
       let workloads;
       try {
-        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
+        // The policies' trustedSigners are verified against too.
+        composed.trust.follow(() => policies);
         workloads = await checkWorkloads(objects, {
           policies,
-          lookup,
+          lookup: composed.lookup,
           settings: admissionSettings(config),
           clock: () => new Date(),
           timeoutMs: config.validate.timeoutSeconds * 1000,
           namespace: options.namespace,
         });
       } finally {
-        await client?.close();
+        await composed.close();
       }
       if (workloads.length === 0) io.stderr('aibom: no workload (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, …) found in the manifests\n');
       if (policies.length === 0) io.stderr('aibom: no AIModelPolicy given (--policy, or policies.dir in the configuration): nothing can be denied\n');

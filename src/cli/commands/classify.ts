@@ -3,11 +3,12 @@
 // it is a CLI-only check, never on the admission path (DESIGN.md "Budgets": no schema validation there).
 import type { Command } from 'commander';
 import { readInputFile, readInputText } from '../input.js';
-import { readBom } from '../../bom/read.js';
-import type { AiInventory, Finding } from '../../bom/inventory.js';
-import { classifyInventory, type BomClassification } from '../../classify/inventory.js';
-import { loadConfig } from '../../config/load.js';
-import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { readBom } from '../../bom/index.js';
+import type { AiInventory, Finding } from '../../contracts/inventory.js';
+import { classifyInventory } from '../../classify/index.js';
+import { type BomClassification } from '../../contracts/classification.js';
+import { loadConfig } from '../../config/index.js';
+import { type CliIO, EXIT, type ExitCode, UsageError } from '../exit.js';
 
 interface ClassifyOptions {
   json?: boolean;
@@ -30,7 +31,7 @@ export interface ClassifyReport {
   attestation?: AiInventory['attestation'];
 }
 
-export function registerClassify(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerClassify(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command('classify')
     .description('read a BOM file (CycloneDX, SPDX 3, SPDX 2, or an in-toto attestation) and classify the AI it describes')
@@ -44,7 +45,7 @@ export function registerClassify(program: Command, io: CliIO, setExit: (code: nu
       const config = loadConfig({ file: options.config, env: io.env });
       const result = readBom(bytes, {
         ...(options.mediaType ? { mediaType: options.mediaType } : {}),
-        limits: { maxBytes: config.limits.maxBomBytes, maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength },
+        limits: { maxBytes: config.limits.maxBomBytes, maxDepth: config.limits.maxJsonDepth, maxArrayLength: config.limits.maxArrayLength, maxElements: config.limits.maxArrayLength, maxModels: config.limits.maxModelsPerBom },
       });
       if (!result.ok) throw new UsageError(`${file}: ${result.error}`);
       const inv = result.inventory;
@@ -66,7 +67,7 @@ export function registerClassify(program: Command, io: CliIO, setExit: (code: nu
       if (inv.attestation) report.attestation = inv.attestation;
       io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : humanSummary(report));
       // --strict turns schema errors into bad input (exit 2); without it they cannot occur.
-      setExit(findings.some((f) => f.code === 'schema-invalid') ? EXIT_BAD_INPUT : EXIT_OK);
+      setExit(findings.some((f) => f.code === 'schema-invalid') ? EXIT.badInput : EXIT.ok);
     });
 }
 

@@ -2,18 +2,19 @@
 // Exit 0 when the lookup completed (BOMs or not), 3 when it failed, 2 on a bad reference.
 import type { Command } from 'commander';
 import { imageArgument } from '../input.js';
-import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../admission/lookup.js';
-import { classifyImage } from '../../classify/image.js';
-import { loadConfig } from '../../config/load.js';
-import { withDigest, type ImageReference } from '../../oci/reference.js';
-import { isIndex } from '../../oci/manifest.js';
-import { platformName } from '../../discovery/platforms.js';
-import { isAttestationEntry } from '../../discovery/sources/buildkit.js';
-import { lookupStatusOf, type RegistryClient } from '../../oci/registry-client.js';
-import { EXIT_LOOKUP_FAILED, EXIT_OK, type CliIO } from '../exit.js';
-import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../contracts/lookup.js';
+import { classifyImage } from '../../classify/index.js';
+import { loadConfig } from '../../config/index.js';
+import { withDigest, type ImageReference } from '../../contracts/image-reference.js';
+import { isIndex } from '../../contracts/oci-manifest.js';
+import { composeLookup, platformName, isAttestationEntry } from '../../discovery/index.js';
+import { lookupStatusOf, registryClientFromConfig, type RegistryClient } from '../../registry/index.js';
+import { type CliIO, EXIT, type ExitCode } from '../exit.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
+import { describeSigner, type Signer } from '../../contracts/trust.js';
 
-interface InspectOptions extends RegistryFlagValues {
+interface InspectOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   json?: boolean;
   config?: string;
 }
@@ -27,27 +28,32 @@ export interface InspectReport {
   detail?: string;
   outcome: string;
   /** Every BOM with its source; `platform` when it hangs off a platform manifest of an index. */
-  boms: { source: string; mediaType: string; digest: string; size?: number; trust: string; subjectDigest?: string; platform?: string; format: string; models: string[] }[];
+  boms: { source: string; mediaType: string; digest: string; size?: number; trust: string; signer?: string; signers?: Signer[]; trustReason?: string; subjectDigest?: string; platform?: string; format: string; models: string[] }[];
   models: { name: string; version?: string; purl?: string; bom: string }[];
+  /** SLSA provenance (with discovery.provenance: true): builder, source repository, trust. */
+  provenance?: { predicateType: string; builder?: string; sourceRepository?: string; sourceDigest?: string; source: string; digest: string; trust: string; signer?: string; trustReason?: string; platform?: string }[];
 }
 
-export function registerInspect(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerInspect(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('inspect')
     .description('resolve an image and list the AI BOMs attached to it, with the models they name')
     .argument('<image>', 'image reference')
     .option('--json', 'print a JSON report')
     .option('--config <file>', 'configuration file (YAML)');
-  addRegistryFlags(cmd).action(async (image: string, options: InspectOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (image: string, options: InspectOptions) => {
     const ref = imageArgument(image);
-    const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-    const client = buildRegistryClient(config);
+    const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
+    // The image is resolved in its registry; its BOMs are looked up through the webhook's chain.
+    const composed = composeLookup(config);
+    const client = composed.client ?? registryClientFromConfig(config);
     try {
-      const report = await inspectImage(client, ref, buildCliLookup(config, client), config.validate.timeoutSeconds * 1000);
+      const report = await inspectImage(client, ref, composed.lookup, config.validate.timeoutSeconds * 1000);
       io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : humanInspect(report));
-      setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT_LOOKUP_FAILED : EXIT_OK);
+      setExit(isLookupFailure(report.status as ImageFindings['status']) ? EXIT.lookupFailed : EXIT.ok);
     } finally {
-      await client.close();
+      await composed.close();
+      if (client !== composed.client) await client.close();
     }
   });
 }
@@ -75,7 +81,7 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
   report.status = findings.status;
   if (findings.detail) report.detail = findings.detail;
   report.outcome = classifyImage(findings);
-  for (const bom of findings.boms) {
+  for (const bom of [...findings.boms, ...(findings.invalidBoms ?? [])]) {
     const entry: InspectReport['boms'][number] = {
       source: bom.source,
       mediaType: bom.mediaType,
@@ -85,15 +91,32 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
       models: bom.inventory.models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)),
     };
     if (bom.size !== undefined) entry.size = bom.size;
+    if (bom.signers?.length) {
+      entry.signer = describeSigner(bom.signers[0]!);
+      entry.signers = bom.signers;
+    }
+    if (bom.trustReason) entry.trustReason = bom.trustReason;
     if (bom.subjectDigest) entry.subjectDigest = bom.subjectDigest;
     if (bom.platform) entry.platform = bom.platform;
     report.boms.push(entry);
+    // An invalid BOM is listed, but its models do not count (docs/trust.md).
+    if (bom.trust === 'invalid') continue;
     for (const m of bom.inventory.models) {
       const model: InspectReport['models'][number] = { name: m.name, bom: bom.digest };
       if (m.version) model.version = m.version;
       if (m.purl) model.purl = m.purl;
       report.models.push(model);
     }
+  }
+  for (const p of findings.provenance ?? []) {
+    const entry: NonNullable<InspectReport['provenance']>[number] = { predicateType: p.predicateType, source: p.source, digest: p.digest, trust: p.trust };
+    if (p.builder) entry.builder = p.builder;
+    if (p.sourceRepository) entry.sourceRepository = p.sourceRepository;
+    if (p.sourceDigest) entry.sourceDigest = p.sourceDigest;
+    if (p.signers?.[0]) entry.signer = describeSigner(p.signers[0]);
+    if (p.trustReason) entry.trustReason = p.trustReason;
+    if (p.platform) entry.platform = p.platform;
+    (report.provenance ??= []).push(entry);
   }
   return report;
 }
@@ -104,7 +127,7 @@ function humanInspect(r: InspectReport): string {
   lines.push(`lookup:   ${r.status}   outcome: ${r.outcome}`);
   if (r.detail) lines.push(`detail:   ${r.detail}`);
   const bomLine = (b: InspectReport['boms'][number], indent: string): string =>
-    `${indent}bom:      ${b.digest}  ${b.mediaType}  ${b.size ?? '?'} B  source=${b.source}  trust=${b.trust}${b.models.length ? `  models: ${b.models.join(', ')}` : ''}`;
+    `${indent}bom:      ${b.digest}  ${b.mediaType}  ${b.size ?? '?'} B  source=${b.source}  trust=${b.trust}${b.signer ? `  signer: ${b.signer}` : ''}${b.models.length ? `  models: ${b.models.join(', ')}${b.trust === 'invalid' ? ' (ignored)' : ''}` : ''}${b.trustReason ? `\n${indent}          ${b.trust === 'invalid' ? 'invalid' : 'note'}: ${b.trustReason}` : ''}`;
   if (r.platforms.length === 0) {
     for (const b of r.boms) lines.push(bomLine(b, ''));
   } else {
@@ -117,5 +140,6 @@ function humanInspect(r: InspectReport): string {
     }
   }
   if (r.boms.length === 0 && !r.detail) lines.push('bom:      none attached');
+  for (const p of r.provenance ?? []) lines.push(`provenance: builder ${p.builder ?? '?'}  source ${p.sourceRepository ?? '?'}${p.platform ? `  platform ${p.platform}` : ''}  trust=${p.trust}${p.signer ? `  signer: ${p.signer}` : ''}`);
   return lines.join('\n') + '\n';
 }

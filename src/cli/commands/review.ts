@@ -1,22 +1,18 @@
 // `aibom review REVIEW.json`: run the admission core offline on an AdmissionReview file.
 import type { Command } from 'commander';
-import { admit, type AdmissionOutcome } from '../../admission/admit.js';
-import { parseAdmissionReview, ReviewParseError } from '../../admission/review.js';
-import { isLookupFailure } from '../../admission/lookup.js';
-import { loadConfig } from '../../config/load.js';
-import { admissionSettings, enforcementSettings } from '../../config/settings.js';
-import { fileLookup, noSourceLookup, parseBomMapping } from '../../discovery/file-lookup.js';
-import { addRegistryFlags, applyRegistryFlags, buildCliLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
-import type { RegistryClient } from '../../oci/registry-client.js';
-import { loadPolicyFiles } from '../../config/policy-files.js';
-import type { VerdictDecision } from '../../policy/evaluate.js';
-import { enforcementDependencies } from '../../policy/enforce.js';
-import { policySet } from '../../policy/policy-set.js';
-import { formatVerdict } from '../../policy/verdict.js';
+import { admit, type AdmissionOutcome, parseAdmissionReview, ReviewParseError } from '../../admission/index.js';
+import { workloadKindOf } from '../../contracts/workload.js';
+import { loadConfig, admissionSettings, enforcementSettings, loadPolicyFiles } from '../../config/index.js';
+import { composeLookup } from '../../discovery/index.js';
+import { bomMappingsFor, workloadImages } from '../bom-mappings.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
+import type { PolicyDecision } from '../../contracts/policy.js';
+import { enforcementDependencies, policySet, formatVerdict } from '../../policy/index.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 import { readInputText } from '../input.js';
-import { collect, EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { type CliIO, collect, decisionExitCode, type ExitCode, UsageError } from '../exit.js';
 
-interface ReviewOptions extends RegistryFlagValues {
+interface ReviewOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   bom: string[];
   /** `--no-registry` sets it to false: only `--bom` mappings are used. */
   registry: boolean;
@@ -26,7 +22,7 @@ interface ReviewOptions extends RegistryFlagValues {
   policy: string[];
 }
 
-export function registerReview(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerReview(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   const cmd = program
     .command('review')
     .description('run the admission decision on an AdmissionReview file and print the response')
@@ -37,7 +33,7 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
     .option('--policy <file|dir>', 'AIModelPolicy file or directory evaluated on the validating path (repeatable; needs --validate)', collect, [])
     .option('--json', 'print the AdmissionReview response as JSON only')
     .option('--no-registry', 'do not look images up in registries (only --bom mappings)');
-  addRegistryFlags(cmd).action(async (file: string, options: ReviewOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (file: string, options: ReviewOptions) => {
       if (options.policy.length > 0 && !options.validate) throw new UsageError('--policy needs --validate: policies are evaluated on the validating path only');
       const text = await readInputText(file, io);
       let parsed: unknown;
@@ -53,47 +49,34 @@ export function registerReview(program: Command, io: CliIO, setExit: (code: numb
         if (err instanceof ReviewParseError) throw new UsageError(`${file}: ${err.message}`);
         throw err;
       }
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-      const policies = options.policy.length > 0 ? loadPolicyFiles(options.policy).map((p) => p.policy) : [];
-      const mappings = options.bom.map(parseBomMapping);
-      // Images not mapped by --bom are looked up in their registry (egress policy applies), unless
-      // --no-registry or the configuration's discovery sources leave the registry out.
-      let client: RegistryClient | undefined;
-      if (options.registry && config.discovery.sources.includes('registry')) client = buildRegistryClient(config);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options), options);
+      // The webhook's policies: --policy, else the configured policies.dir (as `aibom serve` loads it).
+      const policyPaths = options.policy.length > 0 ? options.policy : config.policies.dir ? [config.policies.dir] : [];
+      const policies = loadPolicyFiles(policyPaths).map((p) => p.policy);
+      // The webhook's lookup chain (--bom files, then discovery.sources); --no-registry leaves the registry out.
+      const kind = workloadKindOf(review.request.kind);
+      const bomMappings = bomMappingsFor(options.bom, kind ? workloadImages(kind, review.request.object) : []);
+      const composed = composeLookup(config, { bomMappings, registry: options.registry });
+      // The policies' trustedSigners are verified against too.
+      composed.trust.follow(() => policies);
       try {
-        const lookup = fileLookup(mappings, client ? buildCliLookup(config, client) : noSourceLookup, config.limits.maxBomBytes);
         // The webhook's own enforcement (break-glass against the review's userInfo, exceptions, waivers).
         const set = policySet(policies);
         const ports = enforcementDependencies({ policies: () => set, settings: enforcementSettings(config), clock: () => new Date() });
-        let decision: VerdictDecision | undefined;
         const outcome = await admit(review, options.validate ? 'validate' : 'mutate', {
-          lookup,
+          lookup: composed.lookup,
           settings: admissionSettings(config),
           signal: AbortSignal.timeout(config.validate.timeoutSeconds * 1000),
-          isBypassed: ports.isBypassed,
-          ...(policies.length > 0 ? { evaluatePolicy: (ctx) => (decision = ports.evaluatePolicy(ctx)) } : {}),
+          bypass: ports.bypass,
+          ...(policies.length > 0 ? { evaluatePolicy: ports.evaluatePolicy } : {}),
         });
-        io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome) + verdictReport(decision));
-        setExit(exitCodeOf(outcome, decision));
+        io.stdout(options.json ? JSON.stringify(outcome.review) + '\n' : humanReport(outcome) + verdictReport(outcome.policy));
+        setExit(decisionExitCode(outcome.policy));
       } finally {
-        await client?.close();
+        await composed.close();
       }
     });
 }
-
-/**
- * 1 denied; 3 a lookup failed (or the only denials come from `onLookupFailure: deny`, as in
- * `aibom check`); 0 otherwise.
- */
-export function exitCodeOf(outcome: AdmissionOutcome, decision?: VerdictDecision): number {
-  if (!outcome.review.response.allowed) {
-    const denials = decision?.verdicts.filter((v) => v.effect === 'deny') ?? [];
-    return denials.length > 0 && denials.every((v) => v.rule === 'onLookupFailure') ? EXIT_LOOKUP_FAILED : EXIT_DENIED;
-  }
-  if (outcome.results.some((r) => isLookupFailure(r.findings.status))) return EXIT_LOOKUP_FAILED;
-  return EXIT_OK;
-}
-
 
 export function humanReport(outcome: AdmissionOutcome): string {
   const r = outcome.review.response;
@@ -125,7 +108,7 @@ function abbreviate(text: string, max: number): string {
 }
 
 /** The policy verdicts behind a validating decision, one line each. */
-function verdictReport(decision: VerdictDecision | undefined): string {
+function verdictReport(decision: PolicyDecision | undefined): string {
   if (!decision) return '';
   if (decision.verdicts.length === 0) return 'policy:     pass\n';
   return decision.verdicts.map((v) => `${`${v.effect}:`.padEnd(12)}${formatVerdict(v)}\n`).join('');

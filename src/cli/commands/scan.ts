@@ -1,34 +1,27 @@
 // `aibom scan PATH|IMAGE [-o FILE] [--format cyclonedx-json|cyclonedx-xml|spdx-json] [--attach]`:
-// generate an ML-BOM from model files (src/scan, src/formats, src/mlbom). Exit 0 when no finding
-// reaches --fail-on (default high), 1 when one does (unsafe model files), 2 on bad input, 3 when the
-// registry fails. Progress on stderr for long scans, a --json summary on stdout.
+// generate an ML-BOM from model files (src/scan, src/formats, src/mlbom). Exit codes (src/cli/exit.ts):
+// 0 when no finding reaches --fail-on (default high), 1 when one does (unsafe model files), 2 on bad
+// input, 3 when the registry fails. Progress on stderr for long scans, a --json summary on stdout.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EXIT_DENIED, EXIT_LOOKUP_FAILED, EXIT_OK, UsageError, type CliIO } from '../exit.js';
-import { addRegistryFlags, type RegistryFlagValues } from '../registry-options.js';
+import type { Config } from '../../config/index.js';
+import type { RegistryClient } from '../../registry/index.js';
+import { imageArgument } from '../input.js';
+import { EXIT, UsageError, type CliIO, type ExitCode } from '../exit.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 import { packageVersion } from '../version.js';
-import { renderBom, runScan, ScanTargetError, worstFindings, type OutputFormat } from '../../scan/run-scan.js';
-import { PlatformError } from '../../scan/platform.js';
-import { DEFAULT_FORMAT_LIMITS, SEVERITY_ORDER, type Severity } from '../../formats/types.js';
-import { metaString } from '../../mlbom/cyclonedx.js';
-import type { Config } from '../../config/schema.js';
-import type { RegistryClient } from '../../oci/registry-client.js';
+import { renderBom, runScan, ScanTargetError, worstFindings, type OutputFormat, scanRegistryImage, PlatformError } from '../../scan/index.js';
+import { DEFAULT_FORMAT_LIMITS, SEVERITY_ORDER, type Severity } from '../../formats/index.js';
+import { metaString } from '../../mlbom/index.js';
 
 /**
- * The registry side of a scan (configuration, client, attach, image streaming), loaded only when an
- * image is scanned or attached to: a scan of local files loads no network code (docs/model-scan.md
- * "Throughput").
+ * The registry side of a scan (configuration, client, attach), loaded only for an image target,
+ * --attach or an explicit --config: a scan of local files loads no network code and no config
+ * schema (docs/model-scan.md "Throughput").
  */
 async function registryEdge() {
-  const [load, flags, client, attach, image, input] = await Promise.all([
-    import('../../config/load.js'),
-    import('../registry-flags.js'),
-    import('../../oci/registry-client.js'),
-    import('../../oci/attach.js'),
-    import('../../scan/registry-image.js'),
-    import('../input.js'),
-  ]);
-  return { loadConfig: load.loadConfig, applyRegistryFlags: flags.applyRegistryFlags, buildRegistryClient: flags.buildRegistryClient, RegistryError: client.RegistryError, lookupStatusOf: client.lookupStatusOf, attachBom: attach.attachBom, scanRegistryImage: image.scanRegistryImage, imageArgument: input.imageArgument };
+  const [config, registry] = await Promise.all([import('../../config/index.js'), import('../../registry/index.js')]);
+  return { loadConfig: config.loadConfig, RegistryError: registry.RegistryError, registryClientFromConfig: registry.registryClientFromConfig, attachBom: registry.attachBom };
 }
 
 interface ScanCliOptions extends RegistryFlagValues {
@@ -47,7 +40,7 @@ interface ScanCliOptions extends RegistryFlagValues {
 const FORMATS: readonly OutputFormat[] = ['cyclonedx-json', 'cyclonedx-xml', 'spdx-json'];
 const MEDIA: Record<OutputFormat, string> = { 'cyclonedx-json': 'application/vnd.cyclonedx+json', 'cyclonedx-xml': 'application/vnd.cyclonedx+xml', 'spdx-json': 'application/spdx3+json' };
 
-export function registerScan(program: Command, io: CliIO, setExit: (code: number) => void, now: () => Date = () => new Date()): void {
+export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCode) => void, now: () => Date = () => new Date()): void {
   const cmd = program
     .command('scan')
     .description('generate an ML-BOM from model files: a file, a directory, an OCI layout, or an image streamed from its registry')
@@ -75,17 +68,15 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
     let signal: AbortSignal | undefined;
     const configured = async () => {
       edge ??= await registryEdge();
-      config ??= edge.applyRegistryFlags(edge.loadConfig({ file: options.config, env: io.env }), options);
+      config ??= applyRegistryFlags(edge.loadConfig({ file: options.config, env: io.env }), options);
       return { edge, config };
     };
     const registry = async () => {
       const r = await configured();
-      client ??= r.edge.buildRegistryClient(r.config);
+      client ??= r.edge.registryClientFromConfig(r.config);
       signal ??= AbortSignal.timeout(Math.max(600_000, r.config.registries.requestTimeoutMs * 100));
       return { ...r, client, signal };
     };
-    // An explicit --config is checked even when no registry is needed.
-    if (options.config) await configured();
     let lastProgress = 0;
     const progress = options.progress
       ? (e: { file: string; done: number; bytes: number }): void => {
@@ -96,6 +87,8 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
         }
       : undefined;
     try {
+      // An explicit --config is checked even when no registry is needed.
+      if (options.config) await configured();
       const result = await runScan({
         target: targetArg,
         hash: options.hash,
@@ -106,9 +99,9 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
         toolVersion: packageVersion(),
         ...(progress ? { onProgress: progress } : {}),
         scanImage: async (ref, layerOptions) => {
+          imageArgument(ref);
           const r = await registry();
-          r.edge.imageArgument(ref);
-          return r.edge.scanRegistryImage(r.client, ref, layerOptions, r.signal);
+          return scanRegistryImage(r.client, ref, layerOptions, r.signal);
         },
       });
       if (options.attach && result.target.kind !== 'image') throw new UsageError('--attach needs an image reference as the target');
@@ -118,7 +111,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       let attached: Awaited<ReturnType<Awaited<ReturnType<typeof registryEdge>>['attachBom']>> | undefined;
       if (options.attach) {
         const r = await registry();
-        attached = await r.edge.attachBom(r.client, r.edge.imageArgument(result.target.digest ? `${result.target.repository}@${result.target.digest}` : targetArg), Buffer.from(bom), { artifactType: MEDIA[format], fileName: `aibom-scan.${format.endsWith('xml') ? 'cdx.xml' : format === 'spdx-json' ? 'spdx.json' : 'cdx.json'}`, created: now().toISOString() }, r.signal);
+        attached = await r.edge.attachBom(r.client, imageArgument(result.target.digest ? `${result.target.repository}@${result.target.digest}` : targetArg), Buffer.from(bom), { artifactType: MEDIA[format], fileName: `aibom-scan.${format.endsWith('xml') ? 'cdx.xml' : format === 'spdx-json' ? 'spdx.json' : 'cdx.json'}`, created: now().toISOString() }, r.signal);
       }
       const findings = options.failOn === 'never' ? [] : worstFindings(result.models, options.failOn as Severity);
       if (options.json) {
@@ -133,12 +126,12 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       }
       if (options.progress) io.stderr(`aibom scan: ${result.models.length} model(s) in ${result.context.summary.files} file(s)${findings.length ? `; ${findings.length} finding(s) at ${options.failOn} or worse` : ''}${attached ? `; attached ${attached.manifestDigest}` : ''}\n`);
       for (const f of findings.slice(0, 20)) io.stderr(`aibom scan: ${f.severity}: ${f.file}: ${f.message}\n`);
-      setExit(findings.length > 0 ? EXIT_DENIED : EXIT_OK);
+      setExit(findings.length > 0 ? EXIT.denied : EXIT.ok);
     } catch (err) {
       if (err instanceof ScanTargetError || err instanceof PlatformError) throw new UsageError(err.message);
       if (edge && err instanceof edge.RegistryError) {
-        io.stderr(`aibom: scan failed (${edge.lookupStatusOf(err)}): ${err.message}\n`);
-        setExit(EXIT_LOOKUP_FAILED);
+        io.stderr(`aibom: scan failed: the registry refused or failed (${err.kind}): ${err.message}\n`);
+        setExit(EXIT.lookupFailed);
         return;
       }
       throw err;

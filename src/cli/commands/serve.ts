@@ -2,23 +2,16 @@
 // shuts down gracefully (src/server/service.ts) and exits 0. Without a certificate it makes a
 // development CA and serving certificate with openssl and says where they are.
 import type { Command } from 'commander';
-import type { ImageLookup } from '../../admission/lookup.js';
-import { loadConfig, type DeepPartial } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
-import { parseBomMapping } from '../../discovery/file-lookup.js';
-import { CertificateError } from '../../server/certificates.js';
-import { PolicyError } from '../../policy/parse.js';
-import { buildLookup } from '../../server/compose.js';
-import { defaultServingNames, generateDevCertificates } from '../../server/dev-certs.js';
-import { createLogger } from '../../server/log.js';
-import { startService } from '../../server/service.js';
-import { collect, EXIT_OK, UsageError, type CliIO } from '../exit.js';
+import { loadConfig, type DeepPartial, type Config } from '../../config/index.js';
+import { composeLookup, createBomWorkerPool, parseBomMapping } from '../../discovery/index.js';
+import { defaultServingNames, generateDevCertificates, createLogger, startService } from '../../server/index.js';
+import { CliError, type CliIO, collect, EXIT, type ExitCode, UsageError } from '../exit.js';
 import { Registry } from 'prom-client';
-import { createLookupMetrics } from '../../metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../oci/registry-client.js';
-import { addRegistryFlags, applyRegistryFlags, buildConfiguredLookup, buildRegistryClient, type RegistryFlagValues } from '../registry-flags.js';
+import { createLookupMetrics } from '../../metrics/index.js';
+import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
+import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
 
-interface ServeOptions extends RegistryFlagValues {
+interface ServeOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   tlsCert?: string;
   tlsKey?: string;
   port?: number;
@@ -29,13 +22,15 @@ interface ServeOptions extends RegistryFlagValues {
 }
 
 export interface ServeWiring {
-  /** The registry lookup (with its cache) for `discovery.sources: [registry]`. */
-  registry?: (config: Config) => ImageLookup;
   /** Calls `handler` on a shutdown request; defaults to SIGTERM and SIGINT. Returns an unsubscribe. */
   onShutdownSignal?: (handler: (signal: string) => void) => () => void;
 }
 
 export const SERVICE_NAME = 'aibom-webhook';
+/** BOMs smaller than this are parsed on the main thread: a worker round trip costs more (docs/limits.md). */
+export const PARSE_IN_THREAD_BELOW_BYTES = 64 * 1024;
+/** Heap of a BOM parser worker: a BOM that needs more is `error:too-large`, the webhook lives on. */
+export const PARSER_HEAP_MB = 192;
 
 function processSignals(handler: (signal: string) => void): () => void {
   const on = (signal: NodeJS.Signals): void => handler(signal);
@@ -53,7 +48,7 @@ function portNumber(value: string): number {
   return n;
 }
 
-export function registerServe(program: Command, io: CliIO, setExit: (code: number) => void, wiring: ServeWiring = {}): void {
+export function registerServe(program: Command, io: CliIO, setExit: (code: ExitCode) => void, wiring: ServeWiring = {}): void {
   const cmd = program
     .command('serve')
     .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz)')
@@ -64,7 +59,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
     .option('--config <file>', 'configuration file (YAML)')
     .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
     .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])');
-  addRegistryFlags(cmd).action(async (options: ServeOptions) => {
+  addTrustFlags(addRegistryFlags(cmd)).action(async (options: ServeOptions) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
       const flags: DeepPartial<Config> = { server: {} };
       if (options.port !== undefined) flags.server!.port = options.port;
@@ -72,20 +67,20 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
       if (options.tlsCert) flags.server!.tlsCert = options.tlsCert;
       if (options.tlsKey) flags.server!.tlsKey = options.tlsKey;
       if (options.layout) flags.discovery = { sources: ['layout'], layoutDir: options.layout };
-      const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options);
+      const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options), options);
       const log = createLogger({ level: config.log.level });
       // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
       const promRegistry = new Registry();
-      let client: RegistryClient | undefined;
-      const registryLookup = wiring.registry ?? ((cfg: Config): ImageLookup => {
-        client = buildRegistryClient(cfg);
-        return buildConfiguredLookup(cfg, {
-          client,
-          metrics: createLookupMetrics(promRegistry),
-          onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
-        });
+      // Big BOMs are parsed on worker threads: the event loop stays free for /healthz and deadlines.
+      const parser = config.discovery.parserWorkers > 0 ? createBomWorkerPool({ workers: config.discovery.parserWorkers, inThreadBelowBytes: PARSE_IN_THREAD_BELOW_BYTES, maxHeapMb: PARSER_HEAP_MB }) : undefined;
+      const composed = composeLookup(config, {
+        bomMappings: options.bom.map(parseBomMapping),
+        // The lookup metrics exist where a registry is looked up.
+        ...(config.discovery.sources.includes('registry') ? { metrics: createLookupMetrics(promRegistry) } : {}),
+        onNote: (image, note) => log.debug({ image, note }, 'lookup note'),
+        ...(parser ? { parseBom: parser.parse } : {}),
       });
-      const lookup = buildLookup(config, { bomMappings: options.bom.map(parseBomMapping), registry: registryLookup });
+      const lookup = composed.lookup;
 
       let certFile = config.server.tlsCert;
       let keyFile = config.server.tlsKey;
@@ -104,13 +99,12 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
 
       let service;
       try {
-        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry });
+        service = await startService({ config, tlsCertFile: certFile, tlsKeyFile: keyFile, lookup, log, registry: promRegistry, onPolicies: (current) => composed.trust.follow(current) });
       } catch (err) {
-        await client?.close();
-        if (err instanceof CertificateError) throw new UsageError(err.message);
-        if (err instanceof PolicyError) throw new UsageError(err.message);
+        await composed.close();
+        await parser?.close();
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
-          throw new UsageError(`cannot listen: ${(err as Error).message}`);
+          throw new CliError(`cannot listen: ${(err as Error).message}`, EXIT.cannotServe);
         }
         throw err;
       }
@@ -126,9 +120,10 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: numbe
           });
         });
       });
-      await client?.close();
+      await composed.close();
+      await parser?.close();
       io.stdout('aibom: stopped\n');
-      setExit(EXIT_OK);
+      setExit(EXIT.ok);
     });
 }
 

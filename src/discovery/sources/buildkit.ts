@@ -4,8 +4,8 @@
 // at the platform manifest they describe; their layers are in-toto statements
 // (`application/vnd.in-toto+json`) annotated `in-toto.io/predicate-type`. Only BOM predicates are
 // downloaded, and a statement counts only if it names the platform manifest it is filed under.
-import type { Descriptor, Manifest } from '../../oci/manifest.js';
-import { isDigest, isIndex } from '../../oci/manifest.js';
+import type { Descriptor, Manifest } from '../../contracts/oci-manifest.js';
+import { isDigest, isIndex } from '../../contracts/oci-manifest.js';
 import { eachLimited, emptyResult, fetchManifest, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
 import { dsseLayers } from './referrers.js';
 

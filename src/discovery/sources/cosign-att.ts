@@ -2,7 +2,7 @@
 // SPECS.md §2.4) — an image under `sha256-<hex>.att` whose layers are DSSE envelopes
 // (`application/vnd.dsse.envelope.v1+json`, annotated `predicateType`), each a base64 in-toto
 // statement. Only BOM predicates are downloaded; a statement about another digest is rejected.
-import type { RepoRef } from '../../oci/registry-client.js';
+import type { RepoRef } from '../../registry/index.js';
 import { emptyResult, type ProbeContext, type ProbeResult } from './probe.js';
 import { cosignTagManifest } from './cosign-tag.js';
 import { dsseLayers } from './referrers.js';

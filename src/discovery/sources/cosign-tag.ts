@@ -1,9 +1,9 @@
 // Reading a cosign legacy tag `<alg>-<hex>.<suffix>` (SPECS.md §2.3–2.4: sigstore/cosign
 // pkg/oci/remote/remote.go `normalize`), in the image's repository or in COSIGN_REPOSITORY
 // (`discovery.cosignRepository`). A missing tag means nothing is attached: not a problem.
-import { parseImageReference, ReferenceError } from '../../oci/reference.js';
-import { isIndex, referrersTag, type Manifest } from '../../oci/manifest.js';
-import { RegistryError, type RepoRef } from '../../oci/registry-client.js';
+import { parseImageReference, ReferenceError } from '../../contracts/image-reference.js';
+import { isIndex, referrersTag, type Manifest } from '../../contracts/oci-manifest.js';
+import { RegistryError, type RepoRef } from '../../registry/index.js';
 import { fetchManifest, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
 
 export type CosignSuffix = 'sbom' | 'att';
@@ -26,6 +26,11 @@ export function parseCosignRepository(value: string | null | undefined): RepoRef
 
 /** The manifest under the cosign tag for the subject, or undefined (none attached, or a problem recorded). */
 export async function cosignTagManifest(ctx: ProbeContext, repo: RepoRef, suffix: CosignSuffix, out: ProbeResult): Promise<Manifest | undefined> {
+  return (await cosignTagResult(ctx, repo, suffix, out))?.manifest;
+}
+
+/** The same, with the manifest's digest and size (what a signature of the attachment names). */
+export async function cosignTagResult(ctx: ProbeContext, repo: RepoRef, suffix: CosignSuffix, out: ProbeResult): Promise<{ manifest: Manifest; digest: string; size: number } | undefined> {
   const tag = cosignTag(ctx.subjectDigest, suffix);
   try {
     const res = await fetchManifest(ctx, repo, tag, out, `${repo.repository}:${tag}`);
@@ -34,7 +39,7 @@ export async function cosignTagManifest(ctx: ProbeContext, repo: RepoRef, suffix
       out.notes.push(`${repo.repository}:${tag} is an index, not a cosign image`);
       return undefined;
     }
-    return res.manifest;
+    return { manifest: res.manifest, digest: res.digest, size: res.bytes.length };
   } catch (err) {
     // 404 (MANIFEST_UNKNOWN or NAME_UNKNOWN): nothing attached this way.
     if (err instanceof RegistryError && err.kind === 'not-found') return undefined;

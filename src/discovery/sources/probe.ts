@@ -2,12 +2,12 @@
 // and byte budget), what a probe reports back, and the two steps every source ends with — fetching
 // a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
 // in-toto statement names the subject, SPECS.md §2.6 step 5).
-import type { BomSource, FoundBom, LookupStatus } from '../../admission/lookup.js';
-import { predicateKind } from '../../bom/attestation.js';
-import type { BomLimits } from '../../bom/limits.js';
-import { readBom } from '../../bom/read.js';
-import type { Descriptor } from '../../oci/manifest.js';
-import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../oci/registry-client.js';
+import type { BomSource, FoundBom, LookupStatus, ProvenanceRecord } from '../../contracts/lookup.js';
+import { predicateKind, type BomLimits } from '../../bom/index.js';
+import { parseInThread, type BomParser } from '../bom-parser.js';
+import type { Descriptor } from '../../contracts/oci-manifest.js';
+import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../registry/index.js';
+import { applyVerdict, envelopeVerdict, misdirectedVerdict, type TrustContext } from './verdicts.js';
 
 /** Shared per lookup: what is left of the byte budget (manifests and blobs together). */
 export interface ByteBudget {
@@ -28,6 +28,8 @@ export interface ProbeLimits {
   concurrency: number;
   /** Parser caps (limits.maxJsonDepth, limits.maxArrayLength). */
   bom?: Partial<BomLimits>;
+  /** Read SLSA provenance attestations too (discovery.provenance). */
+  provenance?: boolean;
 }
 
 export interface ProbeContext {
@@ -41,6 +43,10 @@ export interface ProbeContext {
   signal: AbortSignal;
   budget: ByteBudget;
   limits: ProbeLimits;
+  /** Where BOM bytes are parsed (src/discovery/bom-parser.ts); default: on this thread. */
+  parseBom?: BomParser;
+  /** Set when trust is configured: BOMs get `verified` / `invalid` instead of `unsigned` (docs/trust.md). */
+  trust?: TrustContext;
 }
 
 /** What one probe of one source found. */
@@ -52,6 +58,10 @@ export interface ProbeResult {
   rejected: string[];
   /** Log-only remarks (a skipped referrer, a sniffed layer that is not a BOM). */
   notes: string[];
+  /** A signature could not be read: the findings are cached only briefly. */
+  incomplete?: boolean;
+  /** SLSA provenance of the subject (discovery.provenance). */
+  provenance?: ProvenanceRecord[];
 }
 
 export function emptyResult(): ProbeResult {
@@ -63,6 +73,8 @@ export function mergeInto(target: ProbeResult, from: ProbeResult): void {
   target.problems.push(...from.problems);
   target.rejected.push(...from.rejected);
   target.notes.push(...from.notes);
+  if (from.incomplete) target.incomplete = true;
+  if (from.provenance) (target.provenance ??= []).push(...from.provenance);
 }
 
 export function problemOf(err: unknown, what: string, signal: AbortSignal): Problem {
@@ -118,7 +130,7 @@ function found(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, mediaType: s
     digest: layer.digest,
     mediaType,
     source,
-    // Nothing is verified yet: every BOM is a claim (SPECS.md §2.6 step 5).
+    // A claim until its signature is verified (SPECS.md §2.6 step 5; src/trust).
     trust: 'unsigned',
     subjectDigest: ctx.subjectDigest,
     size: bytes.length,
@@ -132,14 +144,17 @@ function found(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, mediaType: s
  * A plain BOM layer. `declaredType`: the layer (or its artifact) says it is a BOM, so unreadable
  * bytes are a finding (`error:invalid`, e.g. CycloneDX XML); otherwise the layer was only sniffed.
  */
-export function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, declaredType: string | undefined, source: BomSource, out: ProbeResult): void {
-  const read = readBom(bytes, { mediaType: declaredType ?? layer.mediaType, limits: bomLimitsOf(ctx) });
+export async function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, declaredType: string | undefined, source: BomSource, out: ProbeResult): Promise<FoundBom | undefined> {
+  const read = await (ctx.parseBom ?? parseInThread)(bytes, { mediaType: declaredType ?? layer.mediaType, limits: bomLimitsOf(ctx) }, ctx.signal);
   if (!read.ok) {
-    if (declaredType) out.problems.push({ status: 'error:invalid', detail: `BOM ${layer.digest} (${declaredType}): ${read.error}` });
+    if (read.code === 'too-large') out.problems.push({ status: 'error:too-large', detail: `BOM ${layer.digest}: ${read.error}` });
+    else if (declaredType) out.problems.push({ status: 'error:invalid', detail: `BOM ${layer.digest} (${declaredType}): ${read.error}` });
     else out.notes.push(`layer ${layer.digest} (${layer.mediaType}) is not a BOM: ${read.error}`);
-    return;
+    return undefined;
   }
-  out.boms.push(found(ctx, layer, bytes, declaredType ?? mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory));
+  const bom = found(ctx, layer, bytes, declaredType ?? mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory);
+  out.boms.push(bom);
+  return bom;
 }
 
 /**
@@ -147,12 +162,12 @@ export function plainBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, de
  * when its statement names `subjectDigest` (or `mustCover`, e.g. the platform a BuildKit
  * attestation describes): a statement about another image is rejected, never counted.
  */
-export function attestedBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, source: BomSource, out: ProbeResult, mustCover = ctx.subjectDigest): void {
-  const read = readBom(bytes, { mediaType: layer.mediaType, limits: bomLimitsOf(ctx) });
+export async function attestedBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, source: BomSource, out: ProbeResult, mustCover = ctx.subjectDigest): Promise<void> {
+  const read = await (ctx.parseBom ?? parseInThread)(bytes, { mediaType: layer.mediaType, limits: bomLimitsOf(ctx) }, ctx.signal);
   if (!read.ok) {
     // A predicate that is not a BOM (provenance, vulnerability scans): not our business.
     if (read.code === 'not-a-bom') out.notes.push(`attestation ${layer.digest}: ${read.error}`);
-    else out.problems.push({ status: 'error:invalid', detail: `attestation ${layer.digest}: ${read.error}` });
+    else out.problems.push({ status: read.code === 'too-large' ? 'error:too-large' : 'error:invalid', detail: `attestation ${layer.digest}: ${read.error}` });
     return;
   }
   const attestation = read.inventory.attestation;
@@ -163,9 +178,17 @@ export function attestedBom(ctx: ProbeContext, layer: Descriptor, bytes: Buffer,
   if (!attestation.subjectDigests.includes(mustCover.toLowerCase())) {
     const named = attestation.subjectDigests.slice(0, 3).join(', ') || 'no digest';
     out.rejected.push(`${source} statement ${layer.digest} is about ${named}, not ${mustCover}: rejected`);
+    // With trust on, it is shown as invalid (and never classified), not only noted.
+    if (ctx.trust) {
+      const bom = found(ctx, layer, bytes, mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory);
+      applyVerdict(bom, misdirectedVerdict(attestation.subjectDigests, mustCover));
+      out.boms.push(bom);
+    }
     return;
   }
-  out.boms.push(found(ctx, layer, bytes, mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory));
+  const bom = found(ctx, layer, bytes, mediaTypeOfFormat(read.inventory.format, layer.mediaType), source, read.inventory);
+  if (ctx.trust) applyVerdict(bom, envelopeVerdict(ctx.trust, layer, bytes, [mustCover.toLowerCase()]));
+  out.boms.push(bom);
 }
 
 /** A predicate type (annotation) worth downloading: CycloneDX, SPDX 2 or SPDX 3; absent = unknown, download. */

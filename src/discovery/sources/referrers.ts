@@ -7,10 +7,15 @@
 // - in-toto / DSSE attestations (cosign attest --registry-referrers-mode=oci-1-1, artifactType
 //   `application/vnd.in-toto+json`) → `cosign-att`, the same DSSE layers as the legacy `.att` tag.
 // A referrer counts only if its manifest names this subject; an attestation only if its statement does.
-import type { BomSource } from '../../admission/lookup.js';
-import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../oci/manifest.js';
-import { judgeReferrer, listReferrers } from '../../oci/referrers.js';
+import type { BomSource } from '../../contracts/lookup.js';
+import { baseMediaType, isIndex, type Descriptor, type Manifest } from '../../contracts/oci-manifest.js';
+import { judgeReferrer, listReferrers } from '../../registry/index.js';
+import type { FoundBom } from '../../contracts/lookup.js';
 import { attestedBom, eachLimited, emptyResult, fetchLayer, fetchManifest, plainBom, predicateMayBeBom, problemOf, type ProbeContext, type ProbeResult } from './probe.js';
+import { carrierVerdict } from './signatures.js';
+import { applyVerdict } from './verdicts.js';
+import { isProvenancePredicate } from '../../bom/index.js';
+import { provenanceLayer } from './provenance.js';
 
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 export const IN_TOTO = 'application/vnd.in-toto+json';
@@ -65,13 +70,17 @@ export async function probeReferrers(ctx: ProbeContext): Promise<ReferrersProbe>
 async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSource: BomSource, out: ProbeResult): Promise<void> {
   // The list copies the referrer's annotations (distribution-spec §Listing Referrers): a bundle whose
   // predicate is not a BOM (provenance, vulnerability reports) costs no download at all.
-  if (referrerKind(descriptor.artifactType) === 'sigstore-bundle' && !predicateMayBeBom(descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION])) {
+  const listedPredicate = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+  if (referrerKind(descriptor.artifactType) === 'sigstore-bundle' && !predicateMayBeBom(listedPredicate) && !wantsProvenance(ctx, listedPredicate)) {
     out.notes.push(`referrer ${descriptor.digest}: Sigstore bundle of predicate ${descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION]}, not a BOM`);
     return;
   }
   let manifest: Manifest | undefined;
+  let size = 0;
   try {
-    manifest = (await fetchManifest(ctx, ctx.repo, descriptor.digest, out, `referrer ${descriptor.digest}`))?.manifest;
+    const res = await fetchManifest(ctx, ctx.repo, descriptor.digest, out, `referrer ${descriptor.digest}`);
+    manifest = res?.manifest;
+    size = res?.bytes.length ?? 0;
   } catch (err) {
     out.problems.push(problemOf(err, `referrer ${descriptor.digest}`, ctx.signal));
     return;
@@ -91,23 +100,36 @@ async function oneReferrer(ctx: ProbeContext, descriptor: Descriptor, plainSourc
   if (kind === 'in-toto') return dsseLayers(ctx, manifest.layers, 'cosign-att', out);
   const judgement = judgeReferrer(manifest);
   if (judgement.skip) out.notes.push(`referrer ${descriptor.digest}: ${judgement.skip}`);
+  // The artifact's signatures are read while its layers download (docs/trust.md).
+  const verdict = ctx.trust && judgement.layers.length > 0 ? carrierVerdict(ctx, ctx.trust, { digest: descriptor.digest, size, repo: ctx.repo }, out) : undefined;
+  const boms: FoundBom[] = [];
   for (const { layer, declaredType } of judgement.layers) {
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
-    if (bytes) plainBom(ctx, layer, bytes, declaredType, plainSource, out);
+    const bom = bytes ? await plainBom(ctx, layer, bytes, declaredType, plainSource, out) : undefined;
+    if (bom) boms.push(bom);
+  }
+  if (verdict) {
+    const v = await verdict;
+    for (const bom of boms) applyVerdict(bom, v);
   }
 }
 
 async function bundleLayers(ctx: ProbeContext, digest: string, manifest: Manifest, out: ProbeResult): Promise<void> {
   const predicateType = manifest.annotations[BUNDLE_PREDICATE_ANNOTATION];
-  if (!predicateMayBeBom(predicateType)) {
+  const provenance = wantsProvenance(ctx, predicateType);
+  if (!predicateMayBeBom(predicateType) && !provenance) {
     out.notes.push(`referrer ${digest}: Sigstore bundle of predicate ${predicateType}, not a BOM`);
     return;
   }
   for (const layer of manifest.layers) {
     if (referrerKind(layer.mediaType) !== 'sigstore-bundle') continue;
+    if (provenance) {
+      await provenanceLayer(ctx, ctx.repo, layer, 'sigstore-bundle', out);
+      continue;
+    }
     const bytes = await fetchLayer(ctx, ctx.repo, layer, out);
     // Signatures are not verified (yet): the BOM stays `trust: unsigned`.
-    if (bytes) attestedBom(ctx, layer, bytes, 'sigstore-bundle', out);
+    if (bytes) await attestedBom(ctx, layer, bytes, 'sigstore-bundle', out);
   }
 }
 
@@ -123,12 +145,22 @@ export async function dsseLayers(ctx: ProbeContext, layers: readonly Descriptor[
       continue;
     }
     const predicateType = layerPredicateType(layer);
+    if (wantsProvenance(ctx, predicateType)) {
+      if (ctx.signal.aborted) return;
+      await provenanceLayer(ctx, repo, layer, source, out);
+      continue;
+    }
     if (!predicateMayBeBom(predicateType)) {
       out.notes.push(`attestation layer ${layer.digest}: predicate ${predicateType} is not a BOM`);
       continue;
     }
     if (ctx.signal.aborted) return;
     const bytes = await fetchLayer(ctx, repo, layer, out);
-    if (bytes) attestedBom(ctx, layer, bytes, source, out);
+    if (bytes) await attestedBom(ctx, layer, bytes, source, out);
   }
+}
+
+/** A SLSA provenance predicate, and provenance is read (discovery.provenance). */
+function wantsProvenance(ctx: ProbeContext, predicateType: string | undefined): boolean {
+  return ctx.limits.provenance === true && isProvenancePredicate(predicateType);
 }

@@ -1,7 +1,7 @@
 // Hugging Face Hub licence identifiers (the `license:` key of a model card) as the policy engine sees
 // them. The Hub id → SPDX id mapping itself lives in src/bom/license.ts, shared with the BOM parsers;
 // this module adds what only policy needs: which Hub ids have no SPDX equivalent.
-import { normalizeLicenseId } from '../../bom/license.js';
+import { normalizeLicenseId } from '../../bom/index.js';
 
 /**
  * Hub ids with no SPDX equivalent (model licences such as Llama's, RAIL licences, vendor research

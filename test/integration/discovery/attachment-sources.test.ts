@@ -1,12 +1,12 @@
 // Every attachment convention on the real Debian registry, found through the composed lookup
 // (buildImageLookup: lookup service over all sources) exactly as the server and the CLI build it.
 import { expect } from 'chai';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
-import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
+import { registryClientFromConfig } from '../../../src/registry/from-config.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../../src/discovery/lookup-service.js';
 import { defaultConfig, type Config } from '../../../src/config/schema.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
+import type { RegistryClient } from '../../../src/registry/client.js';
 import type { CountingProxy } from '../../support/counting-proxy.js';
 import { startCountingProxy } from '../../support/counting-proxy.js';
 import type { LocalRegistry } from '../../support/local-registry.js';
@@ -46,7 +46,7 @@ describe('attachment sources on the real registry (composed lookup)', function (
   }
 
   function lookupFor(config = configWith()): LookupService {
-    const client = buildRegistryClient(config);
+    const client = registryClientFromConfig(config);
     open.push(client);
     return buildImageLookup(config, { client });
   }

@@ -3,16 +3,16 @@
 // counted where the requests arrive.
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import type { LookupOptions } from '../../../src/admission/lookup.js';
-import { buildRegistryClient } from '../../../src/cli/registry-flags.js';
+import type { LookupOptions } from '../../../src/contracts/lookup.js';
+import { registryClientFromConfig } from '../../../src/registry/from-config.js';
 import { buildImageLookup } from '../../../src/discovery/build-lookup.js';
 import type { LookupService } from '../../../src/discovery/lookup-service.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
+import type { RegistryClient } from '../../../src/registry/client.js';
 import type { CountingProxy } from '../../support/counting-proxy.js';
 import { startCountingProxy } from '../../support/counting-proxy.js';
-import type { Descriptor } from '../../../src/oci/manifest.js';
+import type { Descriptor } from '../../../src/contracts/oci-manifest.js';
 import type { LocalRegistry } from '../../support/local-registry.js';
 import { pushTinyImage, startLocalRegistry } from '../../support/local-registry.js';
 import { CDX_PREDICATE, dsseEnvelope, modelBom, publishReferrersTag, pushBomReferrer, pushCosignAtt, statement } from '../../support/attachments.js';
@@ -41,7 +41,7 @@ describe('buildImageLookup on the real registry (counting proxy)', function () {
     proxy.clearFaults();
     const config = defaultConfig();
     config.registries.insecure = [proxy.host];
-    client = buildRegistryClient(config);
+    client = registryClientFromConfig(config);
     prom = new Registry();
     lookup = buildImageLookup(config, { client, metrics: createLookupMetrics(prom) });
   });

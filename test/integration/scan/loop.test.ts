@@ -8,10 +8,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { Registry } from 'prom-client';
-import { buildConfiguredLookup, buildRegistryClient } from '../../../src/cli/registry-flags.js';
+import { composeLookup, type ComposedLookup } from '../../../src/discovery/compose.js';
 import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
-import { buildLookup } from '../../../src/server/compose.js';
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post } from '../../../scripts/lib/admission-client.js';
@@ -34,7 +32,7 @@ describe('aibom scan IMAGE --attach closes the loop with the webhook', function 
   const tmp = tempDir('scan-loop');
   let registry: LocalRegistry;
   let service: RunningService;
-  let client: RegistryClient | undefined;
+  let composed: ComposedLookup | undefined;
   let ca: Buffer;
 
   before(async () => {
@@ -43,18 +41,14 @@ describe('aibom scan IMAGE --attach closes the loop with the webhook', function 
     ca = certs.caBytes;
     const config = testConfig({ registries: { insecure: [registry.host] } });
     const prom = new Registry();
-    const lookup = buildLookup(config, {
-      registry: (cfg) => {
-        client = buildRegistryClient(cfg);
-        return buildConfiguredLookup(cfg, { client, metrics: createLookupMetrics(prom) });
-      },
-    });
-    service = await startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup, log: silentLogger(), registry: prom });
+    // As `aibom serve` wires it (src/cli/commands/serve.ts).
+    composed = composeLookup(config, { metrics: createLookupMetrics(prom) });
+    service = await startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: composed.lookup, log: silentLogger(), registry: prom });
   });
 
   after(async () => {
     await service?.shutdown('test over', 0);
-    await client?.close();
+    await composed?.close();
     await registry?.stop();
     tmp.remove();
   });

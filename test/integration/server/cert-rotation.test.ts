@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFi
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { buildLookup } from '../../../src/server/compose.js';
+import { composeLookup } from '../../../src/discovery/compose.js';
 import { createCa, defaultServingNames, issueServingCertificate, type CertificatePaths } from '../../../src/server/dev-certs.js';
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
@@ -39,7 +39,7 @@ describe('TLS certificate rotation', function () {
     symlinkSync('..data/tls.key', join(volume, 'tls.key'));
     const config = testConfig({ server: { certPollSeconds: 0.2 } });
     registry = new Registry();
-    service = await startService({ config, tlsCertFile: join(volume, 'tls.crt'), tlsKeyFile: join(volume, 'tls.key'), lookup: buildLookup(config), log: silentLogger(), registry });
+    service = await startService({ config, tlsCertFile: join(volume, 'tls.crt'), tlsKeyFile: join(volume, 'tls.key'), lookup: composeLookup(config, { registry: false }).lookup, log: silentLogger(), registry });
   });
   after(async () => {
     await service?.shutdown('test over', 0);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import { buildLookup } from '../../../src/server/compose.js';
+import { composeLookup } from '../../../src/discovery/compose.js';
 import { createLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post } from '../../../scripts/lib/admission-client.js';
@@ -101,7 +101,7 @@ describe('enforcement over TLS', function () {
   async function start(dir = cm.dir): Promise<RunningService> {
     const config = testConfig({ policies: { dir, pollSeconds: 0.2 }, breakGlass: { allowedUsers: ['alice'] }, log: { level: 'info' } });
     const log = createLogger({ level: 'info', destination: { write: (line: string) => logLines.push(line) } });
-    return startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: buildLookup(config, { bomMappings: BOMS }), log, registry: new Registry() });
+    return startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: composeLookup(config, { bomMappings: BOMS, registry: false }).lookup, log, registry: new Registry() });
   }
 
   before(async () => {
@@ -282,7 +282,8 @@ describe('enforcement over TLS', function () {
       for (const c of cases) {
         const r = review(c);
         const online = await call('/validate', r, fresh);
-        const cli = await runCli(['review', '-', '--validate', '--json', '--no-registry', '--config', configFile, '--policy', offline.dir, ...BOMS.flatMap((b) => ['--bom', `${b.image}=${b.file}`])], { stdin: r.body });
+        const image = c.image ?? MIT;
+        const cli = await runCli(['review', '-', '--validate', '--json', '--no-registry', '--config', configFile, '--policy', offline.dir, ...BOMS.filter((b) => b.image === image).flatMap((b) => ['--bom', `${b.image}=${b.file}`])], { stdin: r.body });
         expect(cli.stderr).to.equal('');
         const offlineResponse = (JSON.parse(cli.stdout) as { response: Response }).response;
         expect(offlineResponse, JSON.stringify(c)).to.deep.equal(online);

@@ -3,10 +3,8 @@
 // server's registry. A Pod whose image carries a cosign attestation on the real registry is labelled.
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import { buildConfiguredLookup, buildRegistryClient } from '../../../src/cli/registry-flags.js';
 import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
-import type { RegistryClient } from '../../../src/oci/registry-client.js';
-import { buildLookup } from '../../../src/server/compose.js';
+import { composeLookup, type ComposedLookup } from '../../../src/discovery/compose.js';
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post } from '../../../scripts/lib/admission-client.js';
@@ -20,7 +18,7 @@ describe('webhook with the composed registry lookup', function () {
   const tmp = tempDir('wiring');
   let registry: LocalRegistry;
   let service: RunningService;
-  let client: RegistryClient | undefined;
+  let composed: ComposedLookup | undefined;
   let prom: Registry;
   let ca: Buffer;
 
@@ -30,18 +28,14 @@ describe('webhook with the composed registry lookup', function () {
     ca = certs.caBytes;
     const config = testConfig({ registries: { insecure: [registry.host] } });
     prom = new Registry();
-    const lookup = buildLookup(config, {
-      registry: (cfg) => {
-        client = buildRegistryClient(cfg);
-        return buildConfiguredLookup(cfg, { client, metrics: createLookupMetrics(prom) });
-      },
-    });
-    service = await startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup, log: silentLogger(), registry: prom });
+    // As `aibom serve` wires it (src/cli/commands/serve.ts).
+    composed = composeLookup(config, { metrics: createLookupMetrics(prom) });
+    service = await startService({ config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: composed.lookup, log: silentLogger(), registry: prom });
   });
 
   after(async () => {
     await service?.shutdown('test over', 0);
-    await client?.close();
+    await composed?.close();
     await registry?.stop();
     tmp.remove();
   });

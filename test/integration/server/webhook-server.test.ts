@@ -4,8 +4,11 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Agent } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
-import type { ImageLookup } from '../../../src/admission/lookup.js';
-import { buildLookup } from '../../../src/server/compose.js';
+import type { ImageLookup } from '../../../src/contracts/lookup.js';
+import { enforcementSettings } from '../../../src/config/settings.js';
+import { enforcementDependencies } from '../../../src/policy/enforce.js';
+import { EMPTY_POLICY_SET } from '../../../src/policy/policy-set.js';
+import { composeLookup } from '../../../src/discovery/compose.js';
 import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post, type HttpsReply } from '../../../scripts/lib/admission-client.js';
@@ -47,14 +50,15 @@ describe('webhook server over TLS', function () {
       slowCalls++;
       return new Promise((resolve) => setTimeout(() => resolve({ status: 'none', boms: [] }), 5000).unref());
     };
-    const lookup = buildLookup(config, { bomMappings: [{ image: MODEL, file: fileURLToPath(new URL('../../fixtures/server/model.cdx.json', import.meta.url)) }] });
+    const { lookup } = composeLookup(config, { registry: false, bomMappings: [{ image: MODEL, file: fileURLToPath(new URL('../../fixtures/server/model.cdx.json', import.meta.url)) }] });
     const withSlow: ImageLookup = (image, options) => (image === SLOW ? slow(image, options) : lookup(image, options));
     registry = new Registry();
+    const noPolicies = enforcementDependencies({ policies: () => EMPTY_POLICY_SET, settings: enforcementSettings(config), clock: () => new Date() });
     service = await startService({
       config, tlsCertFile: certs.serving.cert, tlsKeyFile: certs.serving.key, lookup: withSlow, log: silentLogger(), registry,
       evaluatePolicy: (ctx) => {
         if (ctx.name === 'explode') throw new Error('policy bug');
-        return { allowed: true, warnings: [], auditAnnotations: {} };
+        return noPolicies.evaluatePolicy(ctx);
       },
     });
   });

@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { applyPatch } from 'rfc6902';
 import { admit, type AdmitDependencies, type Endpoint } from '../../../src/admission/admit.js';
-import type { AdmissionReview, KubeObject } from '../../../src/admission/review.js';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
+import type { AdmissionReview, KubeObject } from '../../../src/contracts/admission-review.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
 import { parseAdmissionReview } from '../../../src/admission/review.js';
 import { bomFixture, decodePatch, defaultSettings, findings, foundBom, inventoryOf, loadReview, loadReviewJson, REVIEW_FIXTURES, type JsonPatchOp } from '../../support/fixtures.js';
 import { annotationsSize, metadataProblems, TOTAL_ANNOTATION_SIZE_LIMIT } from '../../support/k8s-syntax.js';
@@ -279,7 +279,7 @@ describe('admission/admit', () => {
 
     it('the bypassed label is written only when the break-glass check says so', async () => {
       const review = loadReview('pod-create-forged');
-      const outcome = await run(review, 'mutate', { isBypassed: () => true });
+      const outcome = await run(review, 'mutate', { bypass: () => ({ ticket: 'https://tickets.example.invalid/INC-4711', result: 'honoured' }) });
       const after = patched(review.request.object!, decodePatch(outcome.review));
       expect((after.metadata as { labels: Record<string, string> }).labels['aibom.io/bypassed']).to.equal('true');
     });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { bomEntries, desiredMetadata, lookupMap, modelEntries, ownedKeys, utf8Length, type ImageResult } from '../../../src/admission/annotations.js';
-import type { ModelRecord } from '../../../src/bom/inventory.js';
+import { bomEntries, desiredMetadata, lookupMap, modelEntries, ownedKeys, utf8Length } from '../../../src/admission/annotations.js';
+import { type ImageResult } from '../../../src/contracts/lookup.js';
+import type { ModelRecord } from '../../../src/contracts/inventory.js';
 import { classifyWorkload } from '../../../src/classify/workload.js';
 import { findings, foundBom } from '../../support/fixtures.js';
 

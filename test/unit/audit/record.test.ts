@@ -36,7 +36,7 @@ async function record(user: string, annotations: Record<string, string> = {}, en
   const r = review(user, annotations, dryRun);
   const lookup = mapLookup({ [LLM]: found(inventory([model({ name: 'granite', version: '3.1', license: 'MIT' })])) });
   const outcome = await admit(r, endpoint, { lookup, settings, signal: new AbortController().signal, ...ports });
-  return { outcome, record: auditRecord({ webhook: endpoint, request: r.request, outcome, durationMs: 12.345, now: NOW, policySet: set.hash, enforcement }) };
+  return { outcome, record: auditRecord({ webhook: endpoint, request: r.request, outcome, durationMs: 12.345, now: NOW, policySet: set.hash }) };
 }
 
 describe('audit/record', () => {
@@ -48,7 +48,7 @@ describe('audit/record', () => {
       verdict: 'denied', policy: 'licences', rule: 'licenses', models: ['granite@3.1'], policySet: set.hash, durationMs: 12.3,
       aiBearing: 'true', aiKind: 'model',
     });
-    expect(rec.images).to.deep.equal([{ image: LLM, digest: `sha256:${'d'.repeat(64)}`, status: 'found', containers: ['llm'], models: ['granite@3.1'] }]);
+    expect(rec.images).to.deep.equal([{ image: LLM, digest: `sha256:${'d'.repeat(64)}`, status: 'found', containers: ['llm'], models: ['granite@3.1'], boms: [{ digest: `sha256:${'0'.repeat(64)}`, source: 'referrers', trust: 'unsigned' }] }]);
     expect(rec.message).to.match(/^denied by AI model policy \(Deployment ml\/chat\)/);
     expect(rec.user).to.deep.equal({ username: 'bob', uid: 'uid-42', groups: ['system:authenticated'], extraKeys: ['authentication.kubernetes.io/credential-id', 'token'] });
   });

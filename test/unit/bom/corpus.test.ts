@@ -1,8 +1,9 @@
 // Every document of the shared corpus, with the facts of corpus/EXPECTED.md and our classification.
 import { expect } from 'chai';
 import { readBom } from '../../../src/bom/read.js';
-import type { AiInventory } from '../../../src/bom/inventory.js';
-import { classifyInventory, type BomClassification } from '../../../src/classify/inventory.js';
+import type { AiInventory } from '../../../src/contracts/inventory.js';
+import { classifyInventory } from '../../../src/classify/inventory.js';
+import { type BomClassification } from '../../../src/contracts/classification.js';
 import { corpusAvailable, corpusBytes, corpusDir, corpusFiles, removeTrailingCommas } from '../../support/corpus.js';
 
 interface ModelFact {

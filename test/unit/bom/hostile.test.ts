@@ -88,4 +88,50 @@ describe('bom/read: hostile input', () => {
       expect(codes(r)).to.include('findings-truncated');
     }
   });
+
+  describe('limits.maxModelsPerBom', () => {
+    const models = (n: number): Record<string, unknown>[] => Array.from({ length: n }, (_, i) => ({ type: 'machine-learning-model', 'bom-ref': `m${i}`, name: `model-${i}`, version: '1' }));
+
+    it('CycloneDX: reads the first N models and says how many more there were', () => {
+      const r = readBom(JSON.stringify(base({ components: [...models(1200), { type: 'machine-learning-model', name: 'model-3', version: '1', purl: 'pkg:huggingface/x/y' }] })), { limits: { maxModels: 1000 } });
+      expect(r.ok).to.equal(true);
+      if (!r.ok) return;
+      expect(r.inventory.models).to.have.length(1000);
+      expect(r.inventory.models.at(-1)!.name).to.equal('model-999');
+      const cap = r.inventory.findings.find((f) => f.code === 'too-many-models');
+      expect(cap?.message).to.match(/more than 1000 models \(limits\.maxModelsPerBom\): 201 more were not read/);
+    });
+
+    it('a further description of a listed model is still merged at the cap', () => {
+      const list = [...models(3), { type: 'machine-learning-model', name: 'model-1', version: '1', description: 'again' }];
+      const r = readBom(JSON.stringify(base({ components: list })), { limits: { maxModels: 3 } });
+      expect(r.ok && r.inventory.models.map((m) => m.name)).to.deep.equal(['model-0', 'model-1', 'model-2']);
+      expect(r.ok && r.inventory.models[1]!.description).to.equal('again');
+      expect(codes(r)).to.not.include('too-many-models');
+    });
+
+    it('SPDX 3 and SPDX 2 readers stop at the cap too', () => {
+      const spdx3 = {
+        '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld',
+        '@graph': Array.from({ length: 30 }, (_, i) => ({ type: 'ai_AIPackage', spdxId: `urn:m${i}`, name: `m${i}`, software_packageVersion: '1' })),
+      };
+      const r3 = readBom(JSON.stringify(spdx3), { limits: { maxModels: 10 } });
+      expect(r3.ok && r3.inventory.models).to.have.length(10);
+      expect(codes(r3)).to.include('too-many-models');
+      const spdx2 = {
+        spdxVersion: 'SPDX-2.3',
+        packages: Array.from({ length: 30 }, (_, i) => ({ SPDXID: `SPDXRef-m${i}`, name: `m${i}`, externalRefs: [{ referenceType: 'purl', referenceLocator: `pkg:huggingface/org/m${i}` }] })),
+      };
+      const r2 = readBom(JSON.stringify(spdx2), { limits: { maxModels: 10 } });
+      expect(r2.ok && r2.inventory.models).to.have.length(10);
+      expect(codes(r2)).to.include('too-many-models');
+    });
+
+    it('a flood of other findings cannot push the limit finding out', () => {
+      const nameless = Array.from({ length: 300 }, () => ({ type: 'machine-learning-model' }));
+      const r = readBom(JSON.stringify(base({ components: [...nameless, ...models(50)] })), { limits: { maxModels: 20, maxFindings: 10 } });
+      expect(codes(r)).to.include('findings-truncated');
+      expect(codes(r)).to.include('too-many-models');
+    });
+  });
 });

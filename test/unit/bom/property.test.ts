@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { readBom } from '../../../src/bom/read.js';
-import type { AiInventory } from '../../../src/bom/inventory.js';
+import type { AiInventory } from '../../../src/contracts/inventory.js';
 import { classifyInventory } from '../../../src/classify/inventory.js';
 import { corpusBytes, corpusFiles, removeTrailingCommas } from '../../support/corpus.js';
 

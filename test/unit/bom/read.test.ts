@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { readBom, sniffFormat } from '../../../src/bom/read.js';
 import { unwrapStatement, statementCoversDigest, predicateKind } from '../../../src/bom/attestation.js';
-import type { AiInventory } from '../../../src/bom/inventory.js';
+import type { AiInventory } from '../../../src/contracts/inventory.js';
 import { classifyInventory } from '../../../src/classify/inventory.js';
 
 function inv(doc: unknown, mediaType?: string): AiInventory {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { classifyImage, type ImageOutcome } from '../../../src/classify/image.js';
-import { LOOKUP_STATUSES, type ImageFindings, type LookupStatus } from '../../../src/admission/lookup.js';
-import type { AiInventory } from '../../../src/bom/inventory.js';
+import { classifyImage } from '../../../src/classify/image.js';
+import { type ImageOutcome } from '../../../src/contracts/classification.js';
+import { LOOKUP_STATUSES, type ImageFindings, type LookupStatus } from '../../../src/contracts/lookup.js';
+import type { AiInventory } from '../../../src/contracts/inventory.js';
 import { bomFixture, findings, foundBom, inventoryOf } from '../../support/fixtures.js';
 
 function inv(parts: Partial<Pick<AiInventory, 'models' | 'datasets' | 'agents'>>): AiInventory {

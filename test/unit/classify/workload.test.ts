@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { classifyWorkload, type WorkloadClassification } from '../../../src/classify/workload.js';
-import type { ImageOutcome } from '../../../src/classify/image.js';
+import { classifyWorkload } from '../../../src/classify/workload.js';
+import { type WorkloadClassification } from '../../../src/contracts/classification.js';
+import type { ImageOutcome } from '../../../src/contracts/classification.js';
 
 const NO_HEURISTICS = { aiBearing: false, reasons: [] };
 const HEURISTIC_AI = { aiBearing: true, reasons: ['serving image'] };

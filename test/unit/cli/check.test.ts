@@ -9,11 +9,11 @@ const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', '
 const M = 'test/fixtures/manifests';
 const P = 'test/fixtures/policy';
 const GRANITE_IMAGE = '127.0.0.1:5000/ml/granite-docling@sha256:3f1a5c0d8e2b7a6f4c9d1e0b5a7c3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a';
-const BOMS = [
-  '--bom', `${GRANITE_IMAGE}=${join(CORPUS, 'rhtpa__ibm-granite_granite-docling-258M_aibom.json')}`,
-  '--bom', `127.0.0.1:5000/ml/canary-asr:1.0=${join(CORPUS, 'rhtpa__nvidia_canary-1b-v2_aibom.json')}`,
-  '--bom', `127.0.0.1:5000/tools/exporter:1.2.0=${join(CORPUS, 'guac__alpine-cyclonedx.json')}`,
-];
+const GRANITE = ['--bom', `${GRANITE_IMAGE}=${join(CORPUS, 'rhtpa__ibm-granite_granite-docling-258M_aibom.json')}`];
+const CANARY = ['--bom', `127.0.0.1:5000/ml/canary-asr:1.0=${join(CORPUS, 'rhtpa__nvidia_canary-1b-v2_aibom.json')}`];
+const EXPORTER = ['--bom', `127.0.0.1:5000/tools/exporter:1.2.0=${join(CORPUS, 'guac__alpine-cyclonedx.json')}`];
+/** The mappings for the Helm file and for list.yaml + pod.json together (each uses all three images). */
+const BOMS = [...GRANITE, ...CANARY, ...EXPORTER];
 
 
 const run = (args: string[], stdin?: string): Promise<CliRun> => runCli(args, { stdin });
@@ -51,10 +51,10 @@ describe('cli/check', () => {
     const r = await run(helmArgs);
     expect(r.code, r.stderr).to.equal(1);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).to.match(/^WORKLOAD\s+CONTAINER\s+MODEL\s+POLICY\s+RULE\s+VERDICT$/);
-    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^StatefulSet ml-serving\/doc-ai-asr\s+asr\s+(nvidia\/)?canary-1b-v2@1\.0\s+approved-sources\s+sources\s+DENY$/.test(l)));
-    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^Deployment ml-serving\/doc-ai\s+docling\s+(ibm-granite\/)?granite-docling-258M@1\.0\s+model-card-completeness\s+requireHashes\s+WARN$/.test(l)));
-    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^CronJob ml-serving\/doc-ai-reindex\s+-\s+-\s+-\s+-\s+pass$/.test(l)));
+    expect(lines[0]).to.match(/^WORKLOAD\s+AI\s+CONTAINER\s+MODEL\s+POLICY\s+RULE\s+VERDICT$/);
+    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^StatefulSet ml-serving\/doc-ai-asr\s+true \(model\)\s+asr\s+(nvidia\/)?canary-1b-v2@1\.0\s+approved-sources\s+sources\s+DENY$/.test(l)));
+    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^Deployment ml-serving\/doc-ai\s+true \(model\)\s+docling\s+(ibm-granite\/)?granite-docling-258M@1\.0\s+model-card-completeness\s+requireHashes\s+WARN$/.test(l)));
+    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^CronJob ml-serving\/doc-ai-reindex\s+false\s+-\s+-\s+-\s+-\s+pass$/.test(l)));
     // Service and ServiceAccount are not workloads.
     expect(r.stdout).not.to.contain('ServiceAccount');
     expect(r.stdout).to.match(/^denied {3}StatefulSet ml-serving\/doc-ai-asr: \[approved-sources\/sources\] container "asr", model (nvidia\/)?canary-1b-v2@1\.0: .*Fix: /m);
@@ -71,7 +71,7 @@ describe('cli/check', () => {
       ['StatefulSet', 'doc-ai-asr', 'deny', 'doc-ai/templates/asr-statefulset.yaml'],
       ['CronJob', 'doc-ai-reindex', 'pass', 'doc-ai/templates/reindex-cronjob.yaml'],
     ]);
-    expect(doc.summary).to.deep.equal({ workloads: 3, denied: 1, warned: 1, exitCode: 1 });
+    expect(doc.summary).to.deep.equal({ workloads: 3, denied: 1, warned: 1, lookupsFailed: 0, exitCode: 1 });
     const asr = doc.workloads[1]!;
     expect(asr.allowed).to.equal(false);
     expect(asr.message).to.contain('aibom.io/break-glass');
@@ -139,7 +139,7 @@ describe('cli/check', () => {
 
   it('reads manifests from stdin', async () => {
     const text = readFileSync(`${M}/pod.json`, 'utf8');
-    const r = await run(['check', '-', '--policy', `${P}/enforce-sources.yaml`, ...BOMS, '--namespace', 'ml-x', '--json'], text);
+    const r = await run(['check', '-', '--policy', `${P}/enforce-sources.yaml`, ...CANARY, '--namespace', 'ml-x', '--json'], text);
     const doc = JSON.parse(r.stdout) as { workloads: { file: string; namespace: string }[] };
     expect(doc.workloads.map((w) => [w.file, w.namespace])).to.deep.equal([['stdin', 'research']]);
     expect(r.code).to.equal(0); // research is outside the policy's ml-* namespaces
@@ -147,7 +147,7 @@ describe('cli/check', () => {
 
   it('uses --namespace for objects that name none', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: asr, image: "127.0.0.1:5000/ml/canary-asr:1.0"}\n';
-    const r = await run(['check', '-', '--policy', `${P}/enforce-sources.yaml`, ...BOMS, '--namespace', 'ml-x'], pod);
+    const r = await run(['check', '-', '--policy', `${P}/enforce-sources.yaml`, ...CANARY, '--namespace', 'ml-x'], pod);
     expect(r.code).to.equal(1);
     expect(r.stdout).to.contain('Pod ml-x/p');
   });
@@ -161,7 +161,7 @@ describe('cli/check', () => {
 
   it('exits 1, not 3, when a real violation comes with a failed lookup', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ml-a}\nspec:\n  containers:\n    - {name: asr, image: "127.0.0.1:5000/ml/canary-asr:1.0"}\n    - {name: other, image: "127.0.0.1:5000/x/unknown:1"}\n';
-    const r = await run(['check', '-', '--policy', `${P}/lookup-deny.yaml`, '--policy', `${P}/enforce-sources.yaml`, ...BOMS], pod);
+    const r = await run(['check', '-', '--policy', `${P}/lookup-deny.yaml`, '--policy', `${P}/enforce-sources.yaml`, ...CANARY], pod);
     expect(r.code).to.equal(1);
   });
 
@@ -169,7 +169,7 @@ describe('cli/check', () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: kube-system}\nspec:\n  containers:\n    - {name: c, image: "127.0.0.1:5000/x/unknown:1"}\n';
     const r = await run(['check', '-', '--policy', `${P}/lookup-deny.yaml`], pod);
     expect(r.code).to.equal(0);
-    expect(r.stdout).to.match(/Pod kube-system\/p\s+-\s+-\s+-\s+-\s+skipped/);
+    expect(r.stdout).to.match(/Pod kube-system\/p\s+-\s+-\s+-\s+-\s+-\s+skipped/);
   });
 
   describe('bad input → exit 2', () => {
@@ -189,5 +189,45 @@ describe('cli/check', () => {
         expect(r.stderr.split('\n').filter(Boolean)).to.have.length(1); // one line, no stack trace
       });
     }
+  });
+});
+
+describe('cli/check: nothing it could not look up is invisible', () => {
+  const vllm = 'apiVersion: v1\nkind: Pod\nmetadata: {name: llm, namespace: ml-a}\nspec:\n  containers:\n    - {name: server, image: "docker.io/vllm/vllm-openai:v0.6.0", args: ["--model", "ibm-granite/granite-3.1-8b"]}\n';
+
+  it('a --bom mapping that no workload uses (a mistyped image) is bad input, naming the images that are there', async () => {
+    const r = await run(['check', `${M}/pod.json`, '--policy', `${P}/dir`, '--bom', `127.0.0.1:5000/ml/canary-asr:1.1=${join(CORPUS, 'rhtpa__nvidia_canary-1b-v2_aibom.json')}`, '--sarif']);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal('aibom: --bom 127.0.0.1:5000/ml/canary-asr:1.1: no workload uses this image (the input has 127.0.0.1:5000/ml/canary-asr:1.0)\n');
+    expect(r.stdout).to.equal('');
+  });
+
+  it('a failed lookup that denies nothing shows in the table, the summary and SARIF, and the AI column says unknown', async () => {
+    const table = await run(['check', `${M}/pod.json`, '--policy', `${P}/dir`]);
+    expect(table.code, table.stderr).to.equal(0);
+    expect(table.stdout).to.match(/^Pod research\/asr-once\s+unknown\s+asr\s+-\s+digests-audit\s+requireDigest\s+AUDIT$/m);
+    expect(table.stdout).to.contain('lookup   Pod research/asr-once: image 127.0.0.1:5000/ml/canary-asr:1.0 (asr): BOM lookup error:not-found (registry lookups are off');
+    expect(table.stdout).to.match(/1 workload checked: 0 denied, 0 with warnings, 1 audit-only findings, 0 passed; 1 image lookup failed \(AI status unknown\)\n$/);
+
+    const sarif = JSON.parse((await run(['check', `${M}/pod.json`, '--policy', `${P}/dir`, '--sarif'])).stdout) as Log;
+    expect(sarifValidator()(sarif)).to.equal(undefined);
+    const results = sarif.runs[0]!.results!;
+    expect(results.map((x) => [x.ruleId, x.level])).to.deep.equal([['lookupFailed', 'warning'], ['requireDigest', 'note']]);
+    expect(sarif.runs[0]!.tool.driver.rules![results[0]!.ruleIndex!]!.id).to.equal('lookupFailed');
+    expect(results[0]!.locations![0]!.physicalLocation!.region!.startLine).to.equal(lineOf(`${M}/pod.json`, '"image": "127.0.0.1:5000/ml/canary-asr:1.0"'));
+
+    const json = JSON.parse((await run(['check', `${M}/pod.json`, '--policy', `${P}/dir`, '--json'])).stdout) as { summary: { lookupsFailed: number }; workloads: { images: { status: string; detail?: string }[] }[] };
+    expect(json.summary.lookupsFailed).to.equal(1);
+    expect(json.workloads[0]!.images[0]!.detail).to.match(/registry lookups are off/);
+  });
+
+  it('a lookup failure that an onLookupFailure verdict reports is one SARIF result, not two', async () => {
+    const sarif = JSON.parse((await run(['check', `${M}/pod.json`, '--policy', `${P}/lookup-deny.yaml`, '--sarif'])).stdout) as Log;
+    expect(sarif.runs[0]!.results!.map((x) => x.ruleId)).to.deep.equal(['onLookupFailure']);
+  });
+
+  it('the table shows the AI verdict of a serving Pod without a BOM (heuristics)', async () => {
+    const r = await run(['check', '-', '--policy', `${P}/dir`], vllm);
+    expect(r.stdout).to.match(/^Pod ml-a\/llm\s+true \(heuristic\)\s+/m);
   });
 });

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AdmissionReviewResponse } from '../../../src/admission/review.js';
+import type { AdmissionReviewResponse } from '../../../src/contracts/admission-review.js';
 import { runCli } from '../../support/cli.js';
 import { corpusDir } from '../../support/corpus.js';
 import { fixturePath } from '../../support/fixtures.js';

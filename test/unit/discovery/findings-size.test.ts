@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { emptyInventory } from '../../../src/bom/inventory.js';
+import { emptyInventory } from '../../../src/contracts/inventory.js';
 import { estimateBytes } from '../../../src/discovery/findings-size.js';
 
 describe('discovery/findings-size', () => {

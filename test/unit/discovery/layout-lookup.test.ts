@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageFindings, ImageLookup } from '../../../src/admission/lookup.js';
+import type { ImageFindings, ImageLookup } from '../../../src/contracts/lookup.js';
 import { layoutLookup } from '../../../src/discovery/layout-lookup.js';
 import { buildDemoLayout, CYCLONEDX_JSON } from '../../../scripts/build-demo-layout.js';
 import { OciLayoutWriter } from '../../../scripts/lib/oci-layout-writer.js';

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import type { ImageFindings, LookupOptions } from '../../../src/admission/lookup.js';
-import { emptyInventory } from '../../../src/bom/inventory.js';
+import type { ImageFindings, LookupOptions } from '../../../src/contracts/lookup.js';
+import { emptyInventory } from '../../../src/contracts/inventory.js';
 import type { LookupCacheOptions, LookupService, LookupServiceDeps, UnderlyingContext } from '../../../src/discovery/lookup-service.js';
 import { createLookupService } from '../../../src/discovery/lookup-service.js';
 import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
-import type { ImageReference } from '../../../src/oci/reference.js';
+import type { ImageReference } from '../../../src/contracts/image-reference.js';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import type { Deferred } from '../../support/deferred.js';

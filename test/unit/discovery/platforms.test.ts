@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { parsePlatformFilter, PlatformFilterError, selectPlatforms } from '../../../src/discovery/platforms.js';
 import { credentialIdentity } from '../../../src/discovery/build-lookup.js';
 import { parseCosignRepository } from '../../../src/discovery/sources/cosign-tag.js';
-import { parseManifest } from '../../../src/oci/manifest.js';
-import { CredentialStore } from '../../../src/oci/credentials.js';
-import { RegistryClient } from '../../../src/oci/registry-client.js';
+import { parseManifest } from '../../../src/contracts/oci-manifest.js';
+import { CredentialStore } from '../../../src/registry/credentials.js';
+import { RegistryClient } from '../../../src/registry/client.js';
 
 const d = (n: number): string => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const M = 'application/vnd.oci.image.manifest.v1+json';

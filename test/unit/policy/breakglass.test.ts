@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { evaluateBreakGlass, type BreakGlassSettings } from '../../../src/policy/breakglass.js';
-import type { AdmissionRequest, KubeObject } from '../../../src/admission/review.js';
+import type { AdmissionRequest, KubeObject } from '../../../src/contracts/admission-review.js';
 
 const settings: BreakGlassSettings = {
   enabled: true,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { modelCardTable } from '../../../src/policy/model-card.js';
-import { RULE_NAMES } from '../../../src/policy/verdict.js';
+import { RULE_NAMES } from '../../../src/contracts/policy.js';
 
 describe('policy docs (README.md "AIModelPolicy")', () => {
   const readme = readFileSync('README.md', 'utf8');

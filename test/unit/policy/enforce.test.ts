@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { admit } from '../../../src/admission/admit.js';
-import { parseAdmissionReview, type AdmissionReview } from '../../../src/admission/review.js';
-import type { WorkloadKind } from '../../../src/admission/workload.js';
-import { builtInControllerOwner, enforce, enforcementDependencies, isBypassedBy, type EnforcementSettings } from '../../../src/policy/enforce.js';
+import { parseAdmissionReview } from '../../../src/admission/review.js';
+import { type AdmissionReview } from '../../../src/contracts/admission-review.js';
+import type { WorkloadKind } from '../../../src/contracts/workload.js';
+import { builtInControllerOwner, enforce, enforcementDependencies, bypassOf, type EnforcementSettings } from '../../../src/policy/enforce.js';
 import { effectiveKinds, evaluatePolicies } from '../../../src/policy/evaluate.js';
 import { policySet } from '../../../src/policy/policy-set.js';
 import { contextForReview, found, inventory, mapLookup, model, NOW, policyDoc, settings as admissionSettings } from './support.js';
@@ -212,7 +213,7 @@ describe('policy/enforce', () => {
   describe('the bypassed label (mutating path)', () => {
     const glass = { 'aibom.io/break-glass': TICKET };
     async function bypassed(r: AdmissionReview, set = enforcing): Promise<boolean> {
-      return isBypassedBy(await contextForReview(r, FINDINGS), set, settings, NOW);
+      return (bypassOf(await contextForReview(r, FINDINGS), set, settings, NOW)) !== undefined;
     }
 
     it('only when an authorised break-glass is what admits the object', async () => {
@@ -235,13 +236,13 @@ describe('policy/enforce', () => {
     it('admit() labels the object through enforcementDependencies', async () => {
       const ports = enforcementDependencies({ policies: () => enforcing, settings, clock: () => NOW });
       const r = review('Deployment', object('Deployment', { annotations: glass }), 'alice');
-      const mutate = await admit(r, 'mutate', { lookup: mapLookup(FINDINGS), settings: admissionSettings, signal: new AbortController().signal, isBypassed: ports.isBypassed });
-      expect(mutate.bypassed).to.equal(true);
+      const mutate = await admit(r, 'mutate', { lookup: mapLookup(FINDINGS), settings: admissionSettings, signal: new AbortController().signal, bypass: ports.bypass });
+      expect(mutate.bypass).to.deep.equal({ ticket: TICKET, result: 'honoured' });
       expect(JSON.stringify(mutate.patch)).to.match(/aibom\.io(~1|\/)bypassed"?[:,]"?(value":)?"true"/);
       const validate = await admit(r, 'validate', { lookup: mapLookup(FINDINGS), settings: admissionSettings, signal: new AbortController().signal, evaluatePolicy: ports.evaluatePolicy });
       expect(validate.review.response.allowed).to.equal(true);
       expect(validate.review.response.auditAnnotations).to.include({ 'break-glass': TICKET });
-      const other = await admit(review('Deployment', object('Deployment', { annotations: glass }), 'bob'), 'mutate', { lookup: mapLookup(FINDINGS), settings: admissionSettings, signal: new AbortController().signal, isBypassed: ports.isBypassed });
+      const other = await admit(review('Deployment', object('Deployment', { annotations: glass }), 'bob'), 'mutate', { lookup: mapLookup(FINDINGS), settings: admissionSettings, signal: new AbortController().signal, bypass: ports.bypass });
       expect(JSON.stringify(other.patch)).not.to.contain('bypassed');
     });
   });

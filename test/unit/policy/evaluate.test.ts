@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { admit, type PolicyContext } from '../../../src/admission/admit.js';
+import { admit } from '../../../src/admission/admit.js';
+import type { PolicyContext } from '../../../src/contracts/policy.js';
 import { readBom } from '../../../src/bom/read.js';
-import { decide, evaluatePolicies, longestFittingList, policyEvaluator, policyMatches } from '../../../src/policy/evaluate.js';
-import type { AiInventory } from '../../../src/bom/inventory.js';
-import { contextFor, deployment, found, inventory, mapLookup, model, NOW, policy, reviewOf, settings } from './support.js';
+import { decide, evaluatePolicies, longestFittingList, policyMatches } from '../../../src/policy/evaluate.js';
+import type { AiInventory } from '../../../src/contracts/inventory.js';
+import { contextFor, deployment, evaluatorOf, found, inventory, mapLookup, model, NOW, policy, reviewOf, settings } from './support.js';
 
 const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
 function corpus(file: string): AiInventory {
@@ -174,7 +175,7 @@ describe('policy/evaluate', () => {
       policy('sources', 'Enforce', { sources: { purls: ['pkg:huggingface/ibm-granite/*'] } }),
       policy('hashes', 'Warn', { requireHashes: true }),
     ];
-    const evaluate = policyEvaluator(policies, () => NOW);
+    const evaluate = evaluatorOf(policies);
 
     it('denies with 403, the message and the warnings', async () => {
       const object = deployment('asr', 'ml', [{ name: 'asr', image: LLM }]);
@@ -214,7 +215,7 @@ describe('policy/evaluate', () => {
         signal: new AbortController().signal,
         evaluatePolicy: (ctx) => {
           called++;
-          return policyEvaluator([policy('l', 'Enforce', { onLookupFailure: 'deny' })], () => NOW)(ctx);
+          return evaluatorOf([policy('l', 'Enforce', { onLookupFailure: 'deny' })])(ctx);
         },
       });
       expect(called).to.equal(0);

@@ -50,7 +50,8 @@ describe('policy/parse', () => {
     const [loaded] = parsePolicyText('apiVersion: aibom.io/v1alpha1\nkind: AIModelPolicy\nmetadata: {name: min}\nspec: {mode: Audit, rules: {}}\n', 'm.yaml');
     expect(loaded!.policy.spec.match.namespaces).to.deep.equal(['*']);
     expect(loaded!.policy.spec.match.kinds).to.include('CronJob');
-    expect(loaded!.policy.spec.rules).to.deep.equal({ requireBOM: false, requireHashes: false, requireDigest: false, onLookupFailure: 'allow' });
+    expect(loaded!.policy.spec.rules).to.deep.equal({ requireBOM: false, requireHashes: false, requireDigest: false, onLookupFailure: 'allow', requireSignedBOM: false });
+    expect(loaded!.policy.spec.match.registries).to.deep.equal(['*']);
   });
 
   const refused: [string, string, RegExp][] = [

@@ -1,10 +1,10 @@
 // Table tests: every rule, every mode. Contexts come from the real admit() path (support.ts).
 import { expect } from 'chai';
-import type { ImageFindings } from '../../../src/admission/lookup.js';
-import type { ModelRecord } from '../../../src/bom/inventory.js';
+import type { ImageFindings } from '../../../src/contracts/lookup.js';
+import type { ModelRecord } from '../../../src/contracts/inventory.js';
 import { evaluatePolicies } from '../../../src/policy/evaluate.js';
 import type { AIModelPolicyInput } from '../../../src/policy/schema.js';
-import type { Effect, Severity } from '../../../src/policy/verdict.js';
+import type { Effect, Severity } from '../../../src/contracts/policy.js';
 import { contextFor, deployment, found, inventory, model, NOW, policy } from './support.js';
 
 type Rules = AIModelPolicyInput['spec']['rules'];

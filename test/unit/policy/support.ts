@@ -1,11 +1,14 @@
 // Builds real PolicyContexts: a real AdmissionReview goes through `admit()` with a lookup answering
 // from a map, and the context the validating path hands to the policy engine is captured.
-import { admit, type AdmissionSettings, type PolicyContext } from '../../../src/admission/admit.js';
-import type { FoundBom, ImageFindings, ImageLookup } from '../../../src/admission/lookup.js';
+import { admit, type AdmissionSettings } from '../../../src/admission/admit.js';
+import type { PolicyContext, PolicyDecision } from '../../../src/contracts/policy.js';
+import type { FoundBom, ImageFindings, ImageLookup } from '../../../src/contracts/lookup.js';
 import { parseAdmissionReview } from '../../../src/admission/review.js';
-import { emptyInventory, type AiInventory, type ModelRecord } from '../../../src/bom/inventory.js';
+import { emptyInventory, type AiInventory, type ModelRecord } from '../../../src/contracts/inventory.js';
 import { policySchema, type AIModelPolicy, type AIModelPolicyInput } from '../../../src/policy/schema.js';
-import { parseImageReference } from '../../../src/oci/reference.js';
+import { enforcementDependencies } from '../../../src/policy/enforce.js';
+import { policySet } from '../../../src/policy/policy-set.js';
+import { parseImageReference } from '../../../src/contracts/image-reference.js';
 
 export const settings: AdmissionSettings = {
   prefix: 'aibom.io',
@@ -94,7 +97,7 @@ export async function contextForReview(review: ReturnType<typeof parseAdmissionR
     signal: new AbortController().signal,
     evaluatePolicy: (ctx) => {
       captured = ctx;
-      return { allowed: true, warnings: [], auditAnnotations: {} };
+      return evaluatorOf([])(ctx);
     },
   });
   if (!captured) throw new Error('admit did not reach the policy engine');
@@ -104,4 +107,14 @@ export async function contextForReview(review: ReturnType<typeof parseAdmissionR
 /** A policy document with every field as written (exceptions included). */
 export function policyDoc(name: string, spec: AIModelPolicyInput['spec']): AIModelPolicy {
   return policySchema.parse({ apiVersion: 'aibom.io/v1alpha1', kind: 'AIModelPolicy', metadata: { name }, spec });
+}
+
+/** The validating webhook's policy port over `policies` (no break-glass users), at NOW. */
+export function evaluatorOf(policies: readonly AIModelPolicy[]): (ctx: PolicyContext) => PolicyDecision {
+  const set = policySet(policies);
+  return enforcementDependencies({
+    policies: () => set,
+    settings: { prefix: 'aibom.io', breakGlass: { enabled: false, stackroxKey: false, allowedUsers: [], allowedGroups: [], namespaces: [], valuePattern: '^$' } },
+    clock: () => NOW,
+  }).evaluatePolicy;
 }

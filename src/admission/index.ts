@@ -1,0 +1,3 @@
+// The public entry of admission/: what other rooms may use (scripts/lint/layers.js, docs/architecture.md).
+export { admit, wrap, type AdmissionOutcome, type AdmissionSettings, type AdmitDependencies, type Endpoint } from './admit.js';
+export { ReviewParseError, parseAdmissionReview, peekRequestUid } from './review.js';

@@ -1,2 +1,0 @@
-// Policy documents use the shared glob semantics.
-export { globMatch, matchesAny, type GlobOptions } from '../util/glob.js';

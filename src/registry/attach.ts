@@ -1,0 +1,114 @@
+// `aibom attach`: push a BOM as an OCI 1.1 artifact that refers to an image (SPECS.md §1.3, §1.5,
+// §2.2 — the shape `oras attach` produces): an image manifest with `artifactType`, the empty config
+// (with `data: "e30="`), one layer holding the BOM, and `subject` = the image. Registries with the
+// referrers API index it themselves (`OCI-Subject` on the PUT, or the API answering); for the others
+// (Debian's distribution 2.8) we maintain the `sha256-<hex>` tag index as ORAS and cosign do.
+import { createHash } from 'node:crypto';
+import { RegistryError } from './errors.js';
+import { type RegistryClient } from './client.js';
+import type { ImageReference } from '../contracts/image-reference.js';
+import { baseMediaType, EMPTY_BLOB, EMPTY_DIGEST, isIndex, MT, referrersTag, type Descriptor } from '../contracts/oci-manifest.js';
+
+export interface AttachOptions {
+  /** The manifest's `artifactType` (and the layer media type). */
+  artifactType: string;
+  /** File name recorded as `org.opencontainers.image.title`. */
+  fileName?: string;
+  /** `org.opencontainers.image.created` (RFC 3339); the caller passes the clock. */
+  created?: string;
+  /** Extra manifest annotations. */
+  annotations?: Record<string, string>;
+}
+
+export interface AttachResult {
+  subject: Descriptor;
+  /** Digest of the pushed artifact manifest. */
+  manifestDigest: string;
+  manifestSize: number;
+  artifactType: string;
+  bomDigest: string;
+  /** `api`: the registry indexes referrers itself; `tag`: we updated the `sha256-<hex>` index. */
+  via: 'api' | 'tag';
+  /** The fallback tag written, when `via` is `tag`. */
+  tag?: string;
+}
+
+/** The default artifact type for a BOM format (src/bom inventory `format`). */
+export function artifactTypeForFormat(format: string): string | undefined {
+  if (format === 'cyclonedx') return 'application/vnd.cyclonedx+json';
+  if (format === 'spdx3') return 'application/spdx3+json';
+  if (format === 'spdx2') return 'application/spdx+json';
+  return undefined;
+}
+
+export async function attachBom(client: RegistryClient, ref: ImageReference, bom: Buffer, options: AttachOptions, signal: AbortSignal): Promise<AttachResult> {
+  // The subject: what the reference resolves to, read from the registry itself (not a mirror).
+  const resolved = ref.digest ? await client.getManifest(ref, ref.digest, signal, { viaMirror: false }) : await client.getManifest(ref, ref.tag ?? 'latest', signal, { viaMirror: false });
+  const subject: Descriptor = { mediaType: resolved.mediaType, digest: resolved.digest, size: resolved.bytes.length };
+
+  await client.pushBlob(ref, EMPTY_BLOB, signal);
+  const bomDigest = await client.pushBlob(ref, bom, signal);
+  const layer: Descriptor = { mediaType: options.artifactType, digest: bomDigest, size: bom.length };
+  if (options.fileName) layer.annotations = { 'org.opencontainers.image.title': options.fileName };
+  const annotations: Record<string, string> = { ...(options.annotations ?? {}) };
+  if (options.created) annotations['org.opencontainers.image.created'] = options.created;
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MT.ociManifest,
+    artifactType: options.artifactType,
+    config: { mediaType: MT.ociEmpty, digest: EMPTY_DIGEST, size: 2, data: 'e30=' },
+    layers: [layer],
+    subject,
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const put = await client.putManifest(ref, resolvedDigestOf(bytes), bytes, MT.ociManifest, signal);
+  const result: AttachResult = { subject, manifestDigest: put.digest, manifestSize: bytes.length, artifactType: options.artifactType, bomDigest, via: 'api' };
+  if (put.ociSubject === subject.digest) return result;
+  // No OCI-Subject: ask the API itself, as go-containerregistry does after a push with subject.
+  if (await servesReferrersApi(client, ref, subject.digest, signal)) return result;
+  const entry: Descriptor = { mediaType: MT.ociManifest, digest: put.digest, size: bytes.length, artifactType: options.artifactType };
+  if (Object.keys(annotations).length > 0) entry.annotations = annotations;
+  result.tag = await addToReferrersTag(client, ref, subject.digest, entry, signal);
+  result.via = 'tag';
+  return result;
+}
+
+function resolvedDigestOf(bytes: Buffer): string {
+  // Push by digest: the registry keeps the bytes and nothing is tagged.
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+async function servesReferrersApi(client: RegistryClient, ref: ImageReference, digest: string, signal: AbortSignal): Promise<boolean> {
+  const res = await client.send(ref, { method: 'GET', path: `/v2/${ref.repository}/referrers/${digest}`, headers: { accept: MT.ociIndex }, signal, actions: 'pull' });
+  const ok = res.statusCode === 200 && baseMediaType(res.headers['content-type'] as string | undefined) === MT.ociIndex;
+  try {
+    for await (const _ of res.body) {
+      // discard
+    }
+  } catch {
+    // discarded
+  }
+  if (res.statusCode === 401 || res.statusCode === 403) throw new RegistryError('auth', `referrers API: HTTP ${res.statusCode}`, res.statusCode);
+  return ok;
+}
+
+/**
+ * Read-modify-write of the `sha256-<hex>` index (distribution-spec §Pushing Manifests with Subject):
+ * a missing tag starts an empty index; a descriptor already listed is not added twice. Writers race
+ * (the spec suggests ETag conditional requests, which distribution 2.8 does not offer).
+ */
+export async function addToReferrersTag(client: RegistryClient, ref: ImageReference, subjectDigest: string, entry: Descriptor, signal: AbortSignal): Promise<string> {
+  const tag = referrersTag(subjectDigest);
+  let manifests: Descriptor[] = [];
+  try {
+    const existing = await client.getManifest(ref, tag, signal, { accept: MT.ociIndex, viaMirror: false });
+    if (isIndex(existing.manifest)) manifests = existing.manifest.manifests;
+  } catch (err) {
+    if (!(err instanceof RegistryError && err.kind === 'not-found')) throw err;
+  }
+  if (manifests.some((d) => d.digest === entry.digest)) return tag;
+  const index = { schemaVersion: 2, mediaType: MT.ociIndex, manifests: [...manifests, entry] };
+  await client.putManifest(ref, tag, Buffer.from(JSON.stringify(index)), MT.ociIndex, signal);
+  return tag;
+}
