@@ -369,6 +369,15 @@ def malicious():
     lam2 = {"class_name": "Lambda", "config": {"name": "lambda", "function": [base64.b64encode(marshal.dumps(code.co_consts[0])).decode(), None, None], "function_type": "lambda"}}
     own.keras_h5(path("malicious/lambda.h5"), {"class_name": "Sequential", "config": {"name": "seq", "layers": [lam2]}}, h5py, np)
     add("malicious/lambda.h5", "keras", "Keras 2 HDF5 Lambda layer with marshalled os.system", unsafe=True, dangerous="keras.Lambda")
+    # An lzma-alone joblib over 256 KiB compressed: the payload sits after 1.25 MiB of random floats.
+    joblib.dump([rng().random(160_000), Reduce(os.system, ("echo pwned",))], path("malicious/payload-big.lzma.joblib"), compress="lzma")
+    add("malicious/payload-big.lzma.joblib", "joblib", "joblib lzma (> 256 KiB compressed), payload after a large array", unsafe=True, dangerous="os.system")
+    # A numpy object array: np.load(allow_pickle=True) unpickles its data.
+    np.save(path("malicious/object-array.npy"), np.array([1, Reduce(os.system, ("echo pwned",))], dtype=object), allow_pickle=True)
+    add("malicious/object-array.npy", "numpy", "numpy object array whose pickled data calls os.system", unsafe=True, dangerous="os.system")
+    # A legacy (pre-1.6) torch.save file whose object pickle carries the payload.
+    own.torch_legacy(path("malicious/legacy-torch.pth"), [("w", (2, 2))], object_pkl=pickle.dumps({"state_dict": Reduce(os.system, ("echo pwned",))}, protocol=2))
+    add("malicious/legacy-torch.pth", "pytorch", "legacy torch.save with a payload in the object pickle", unsafe=True, dangerous="os.system", variant="legacy")
 
 
 def benign(rf):
@@ -389,6 +398,85 @@ def benign(rf):
     with gzip_mod.open(path("benign/plain.pkl.gz"), "wb") as f:
         pickle.dump({"vocab": ["a", "b"], "sizes": (1, 2)}, f)
     add("benign/plain.pkl.gz", "pickle", "gzip of a plain pickle", unsafe=False)
+    # What real scikit-learn and numpy users save: pipelines, boosting (Cython losses, private
+    # classes such as _BinMapper, numpy Generators and SeedSequences), networks, text features.
+    import sklearn
+    from sklearn.compose import ColumnTransformer
+    from sklearn.decomposition import PCA
+    from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    import warnings
+    warnings.simplefilter("ignore")
+    X = rng().normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    sk = "scikit-learn " + sklearn.__version__
+    joblib.dump(make_pipeline(StandardScaler(), PCA(2), LogisticRegression()).fit(X, y), path("benign/sklearn-pipeline.joblib"))
+    add("benign/sklearn-pipeline.joblib", "sklearn", sk + " (joblib)", unsafe=False)
+    with open(path("benign/sklearn-histgb.pkl"), "wb") as f:
+        pickle.dump(HistGradientBoostingClassifier(max_iter=3, random_state=0).fit(X, y), f, protocol=5)
+    add("benign/sklearn-histgb.pkl", "sklearn", sk, unsafe=False)
+    joblib.dump(GradientBoostingClassifier(n_estimators=3, random_state=0).fit(X, y), path("benign/sklearn-gb.zlib.joblib"), compress=3)
+    add("benign/sklearn-gb.zlib.joblib", "sklearn", sk + " (joblib zlib)", unsafe=False)
+    with open(path("benign/sklearn-mlp.pkl"), "wb") as f:
+        pickle.dump(MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X, y), f, protocol=4)
+    add("benign/sklearn-mlp.pkl", "sklearn", sk, unsafe=False)
+    text = {"tfidf": TfidfVectorizer().fit(["apple banana cherry", "banana cherry date"]), "onehot": ColumnTransformer([("oh", OneHotEncoder(), [0])]).fit(np.array([["a"], ["b"]], dtype=object))}
+    with open(path("benign/sklearn-text.pkl"), "wb") as f:
+        pickle.dump(text, f, protocol=4)
+    add("benign/sklearn-text.pkl", "sklearn", sk, unsafe=False)
+    with open(path("benign/numpy-generator.pkl"), "wb") as f:
+        pickle.dump({"rng": np.random.default_rng(3), "legacy": np.random.RandomState(3), "x": np.float32(1.5), "n": np.int64(7)}, f, protocol=4)
+    add("benign/numpy-generator.pkl", "pickle", "numpy " + np.__version__, unsafe=False)
+    np.save(path("benign/object-array.npy"), np.array(["a", None, 1.5, ("t", 2)], dtype=object), allow_pickle=True)
+    add("benign/object-array.npy", "numpy", "numpy " + np.__version__ + " object array of plain values", unsafe=False)
+    # Over 256 KiB compressed (the old lzma-alone limit): a forest and its training data.
+    joblib.dump({"model": rf, "X": rng().normal(size=(40_000,))}, path("benign/big-forest.lzma.joblib"), compress="lzma")
+    add("benign/big-forest.lzma.joblib", "sklearn", "joblib lzma (> 256 KiB compressed)", unsafe=False)
+
+
+def streams():
+    """The same payload compressed by each codec joblib uses (streams/), with its SHA-256 and size in
+    streams/streams.json: the decoders must give it back byte for byte. The payload mixes random
+    bytes, text, long zero runs (bzip2's run-length step expands them ~50x within one block) and a
+    repeat 3 MiB back (past lz4's 64 KiB reach, inside lzma's window)."""
+    import bz2
+    import hashlib
+    import lzma
+    import zlib
+
+    import lz4.frame
+    r = rng()
+    head = r.bytes(512 * 1024)
+    payload = head + b"the quick brown fox jumps over the lazy dog\n" * 20000 + bytes(3 * 1024 * 1024) + r.bytes(1024 * 1024) + head
+    meta = {"sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload), "tail16": payload[-16:].hex(), "files": {}}
+    out = {
+        "zlib": zlib.compress(payload, 6),
+        "gzip": gzip_mod.compress(payload, 6, mtime=0),
+        "bz2": bz2.compress(payload, 9),
+        "xz": lzma.compress(payload, format=lzma.FORMAT_XZ, preset=3),
+        "lzma": lzma.compress(payload, format=lzma.FORMAT_ALONE, preset=6),
+        "lz4": lz4.frame.compress(payload),
+        "lz4-independent": lz4.frame.compress(payload, block_linked=False, block_size=lz4.frame.BLOCKSIZE_MAX256KB, content_checksum=True, block_checksum=True),
+    }
+    # A 64 MiB dictionary and a repeat 9 MiB back: past the 8 MiB window our decoder keeps.
+    far = r.bytes(1024 * 1024)
+    with open(path("streams/far-repeat.lzma"), "wb") as f:
+        f.write(lzma.compress(far + bytes(8 * 1024 * 1024) + far, format=lzma.FORMAT_ALONE, preset=9))
+    meta["farRepeat"] = {"file": "far-repeat.lzma", "size": 10 * 1024 * 1024}
+    for name, data in out.items():
+        with open(path(f"streams/payload.{name}"), "wb") as f:
+            f.write(data)
+        meta["files"][name] = f"payload.{name}"
+    # 40 MiB of zeros: bzip2's first run-length step packs them into one block whose output is 40 MiB.
+    with open(path("streams/zeros-40m.bz2"), "wb") as f:
+        f.write(bz2.compress(bytes(40 * 1024 * 1024), 9))
+    meta["zeros"] = {"file": "zeros-40m.bz2", "size": 40 * 1024 * 1024}
+    with open(path("streams/streams.json"), "w") as f:
+        json.dump(meta, f, indent=1, sort_keys=True)
 
 
 def main():
@@ -405,6 +493,7 @@ def main():
     huggingface_repo()
     malicious()
     benign(rf)
+    streams()
     for m in manifest:
         m["size"] = os.path.getsize(os.path.join(OUT, m["path"]))
     with open(os.path.join(OUT, "manifest.json"), "w") as f:

@@ -139,13 +139,13 @@ def torch_zip(path, shapes, data_pkl=None, torchscript=False):
         z.writestr("archive/.data/serialization_id", "0123456789")
 
 
-def torch_legacy(path, shapes):
+def torch_legacy(path, shapes, object_pkl=None):
     """Pre-1.6 torch.save: pickles of MAGIC_NUMBER, PROTOCOL_VERSION, sys_info, the object, the storage keys, then storages."""
     with open(path, "wb") as f:
         f.write(pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2))
         f.write(pickle.dumps(1001, protocol=2))
         f.write(pickle.dumps({"protocol_version": 1001, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 4}}, protocol=2))
-        f.write(torch_pickle(torch_state_dict(shapes)))
+        f.write(object_pkl if object_pkl is not None else torch_pickle(torch_state_dict(shapes)))
         f.write(pickle.dumps([str(i) for i in range(len(shapes))], protocol=2))
         for _, shape in shapes:
             f.write(struct.pack("<q", _numel(shape)))

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The Debian packages the tests use, installed when missing (needs root or passwordless sudo).
+# The Debian packages the tests use, installed when missing (needs root or passwordless sudo);
+# libxml2-utils gives xmllint, which validates the CycloneDX XML against the official XSD.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
@@ -7,6 +8,7 @@ need=()
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo -n"
   echo "setup: installing Debian packages: ${need[*]}"

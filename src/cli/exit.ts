@@ -1,12 +1,8 @@
 // The exit model of every command (docs/cli.md "Exit codes"): one table of codes, one error base that
-// carries its code, and the decisions of review and check mapped the same way.
-import { ReviewParseError } from '../admission/index.js';
-import { ConfigError } from '../config/index.js';
+// carries its code, and the decisions of review and check mapped the same way. Which other rooms'
+// errors mean bad input is failure.ts, imported on the error path only: every command imports this
+// file, and it must not load the rooms a command does not use (docs/model-scan.md "Throughput").
 import type { PolicyDecision } from '../contracts/policy.js';
-import { BomMappingError } from '../discovery/index.js';
-import { PolicyError } from '../policy/index.js';
-import { CredentialFileError } from '../registry/index.js';
-import { CertificateError } from '../server/index.js';
 
 export const EXIT = {
   /** Done: admitted (warnings and audit findings included), inspected, classified, attached, stopped. */
@@ -42,16 +38,6 @@ export class UsageError extends CliError {
   constructor(message: string) {
     super(message, EXIT.badInput);
   }
-}
-
-/** Errors of the other rooms that say the input was wrong: a file, a configuration, a policy, a mapping. */
-const BAD_INPUT: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, BomMappingError, PolicyError, CredentialFileError, CertificateError, ReviewParseError];
-
-/** The exit code and the one line a failed command prints. */
-export function failureOf(err: unknown): { exitCode: ExitCode; line: string } {
-  if (err instanceof CliError) return { exitCode: err.exitCode, line: `aibom: ${err.message}` };
-  if (err instanceof Error && BAD_INPUT.some((type) => err instanceof type)) return { exitCode: EXIT.badInput, line: `aibom: ${err.message}` };
-  return { exitCode: EXIT.internal, line: `aibom: internal error: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 /**

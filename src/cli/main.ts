@@ -1,14 +1,24 @@
 // The `aibom` command. `main` returns the exit code (src/cli/exit.ts: one table for every command);
 // src/cli/run.ts is the process entry.
 import { Command, CommanderError } from 'commander';
-import { EXIT, failureOf, type CliIO, type ExitCode } from './exit.js';
-import { registerReview } from './commands/review.js';
-import { registerClassify } from './commands/classify.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerAttach } from './commands/attach.js';
-import { registerCheck } from './commands/check.js';
-import { registerServe } from './commands/serve.js';
-import { registerScan } from './commands/scan.js';
+import { EXIT, type CliIO, type ExitCode } from './exit.js';
+
+type Register = (program: Command, io: CliIO, setExit: (code: ExitCode) => void) => void;
+
+/**
+ * Each command's module, imported only when that command runs (all of them for the help listing):
+ * `aibom scan` never loads the webhook server, the registry client or the metrics, which keeps its
+ * start-up time and memory small (docs/model-scan.md "Throughput").
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  review: async () => (await import('./commands/review.js')).registerReview,
+  classify: async () => (await import('./commands/classify.js')).registerClassify,
+  inspect: async () => (await import('./commands/inspect.js')).registerInspect,
+  attach: async () => (await import('./commands/attach.js')).registerAttach,
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  scan: async () => (await import('./commands/scan.js')).registerScan,
+};
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.ok;
@@ -19,13 +29,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
     .description('find AI BOMs attached to container images, label AI workloads, enforce AI model policy')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerReview(program, io, setExit);
-  registerClassify(program, io, setExit);
-  registerInspect(program, io, setExit);
-  registerAttach(program, io, setExit);
-  registerCheck(program, io, setExit);
-  registerServe(program, io, setExit);
-  registerScan(program, io, setExit);
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  for (const name of named) (await COMMANDS[name]!())(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -35,6 +40,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       return EXIT.badInput;
     }
+    // Imported on the error path only (it names every room's bad-input errors).
+    const { failureOf } = await import('./failure.js');
     const failure = failureOf(err);
     io.stderr(`${failure.line}\n`);
     return failure.exitCode;

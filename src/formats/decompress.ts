@@ -1,12 +1,14 @@
 // Whole-stream compressions that joblib (joblib/compressor.py) and gzip'd pickles use, identified by
-// their magic and decompressed in memory with an output cap: zlib `78`, gzip `1f 8b`, bz2 `BZh`,
-// xz `fd 37 7a 58 5a 00`, lzma-alone `5d 00 00`, lz4 frame `04 22 4d 18`. Computation only.
-import { gunzipSync, inflateSync, constants } from 'node:zlib';
-import Bunzip from 'seek-bzip';
-import lz4 from 'lz4js';
-import lzma from 'lzma';
-import xz from 'xz-decompress';
-import { startsWith } from './source.js';
+// their magic: zlib `78`, gzip `1f 8b`, bz2 `BZh`, xz `fd 37 7a 58 5a 00`, lzma-alone `5d 00 00`,
+// lz4 frame `04 22 4d 18`. Each is decompressed as a stream (stream-source.ts): the compressed input
+// is read forwards in 64 KiB pieces and only a window of output is held, so memory does not grow
+// with the file. Computation only; the decoders are loaded on first use.
+import { constants, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import { Readable, type Transform } from 'node:stream';
+import { FormatError, type ByteSource } from './source.js';
+import { LzmaDecoder, parseLzmaHeader } from './lzma.js';
+import { Lz4FrameDecoder } from './lz4.js';
+import { StreamSource, type Produced, type Producer } from './stream-source.js';
 
 export type Compression = 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma' | 'lz4';
 
@@ -14,98 +16,258 @@ export function compressionOf(head: Uint8Array): Compression | undefined {
   if (head.length < 4) return undefined;
   if (head[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(head[1]!) && ((head[0] << 8) | head[1]!) % 31 === 0) return 'zlib';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (startsWith(head, 'BZh') && head[3]! >= 0x31 && head[3]! <= 0x39) return 'bz2';
-  if (startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz';
+  if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68 && head[3]! >= 0x31 && head[3]! <= 0x39) return 'bz2';
+  if (head.length >= 6 && head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58 && head[4] === 0x5a && head[5] === 0x00) return 'xz';
   if (head[0] === 0x5d && head[1] === 0x00 && head[2] === 0x00) return 'lzma';
-  if (startsWith(head, [0x04, 0x22, 0x4d, 0x18])) return 'lz4';
+  if (head[0] === 0x04 && head[1] === 0x22 && head[2] === 0x4d && head[3] === 0x18) return 'lz4';
   return undefined;
 }
 
-export interface Inflated {
-  bytes: Uint8Array;
-  /** Output reached the cap: only a prefix of the stream is in `bytes`. */
-  capped: boolean;
-  error?: string;
+const INPUT_CHUNK = 64 * 1024;
+const OUTPUT_CHUNK = 64 * 1024;
+
+/** The compressed input, read forwards. */
+class InputReader {
+  pos = 0;
+  constructor(private readonly source: ByteSource) {}
+
+  async next(n = INPUT_CHUNK): Promise<Uint8Array | undefined> {
+    if (this.pos >= this.source.size) return undefined;
+    const b = await this.source.read(this.pos, Math.min(n, this.source.size - this.pos));
+    if (b.length === 0) return undefined;
+    this.pos += b.length;
+    return b;
+  }
 }
 
-/** lzma-alone has no output cap in the decoder we use: only inputs this small are decompressed. */
-export const LZMA_ALONE_MAX_INPUT = 256 * 1024;
+/**
+ * The decompressed bytes of `input` as a forward-only source of at most `maxBytes` (reads past the
+ * cap fail as `budget`; a corrupt or truncated stream ends early with `error` set). Close it when done.
+ */
+export function decompressedSource(kind: Compression | 'deflate-raw', input: ByteSource, maxBytes: number): StreamSource {
+  const reader = new InputReader(input);
+  const producer = kind === 'zlib' || kind === 'gzip' || kind === 'deflate-raw' ? zlibProducer(kind, reader) : kind === 'xz' ? xzProducer(reader) : kind === 'lzma' ? lzmaProducer(reader) : kind === 'lz4' ? lz4Producer(reader) : bz2Producer(reader);
+  return new StreamSource(producer, maxBytes);
+}
 
-class Capped extends Error {}
+function zlibProducer(kind: 'zlib' | 'gzip' | 'deflate-raw', reader: InputReader): Producer {
+  // Z_SYNC_FLUSH at the end: a truncated stream yields what it holds instead of failing.
+  const options = { chunkSize: OUTPUT_CHUNK, finishFlush: constants.Z_SYNC_FLUSH };
+  const z: Transform = kind === 'gzip' ? createGunzip(options) : kind === 'zlib' ? createInflate(options) : createInflateRaw(options);
+  const input = Readable.from(
+    (async function* () {
+      for (let b = await reader.next(); b; b = await reader.next()) yield b;
+    })(),
+    { objectMode: false, highWaterMark: INPUT_CHUNK },
+  );
+  input.on('error', (err) => z.destroy(err));
+  input.pipe(z);
+  const out = z[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return {
+    async next() {
+      const r = await out.next();
+      return r.done ? undefined : { bytes: r.value };
+    },
+    close() {
+      input.destroy();
+      z.destroy();
+    },
+  };
+}
 
-export async function decompress(kind: Compression, input: Uint8Array, maxBytes: number): Promise<Inflated> {
-  try {
-    switch (kind) {
-      case 'zlib':
-      case 'gzip': {
-        const fn = kind === 'zlib' ? inflateSync : gunzipSync;
-        try {
-          return { bytes: fn(input, { maxOutputLength: maxBytes, finishFlush: constants.Z_SYNC_FLUSH }), capped: false };
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw err;
-          // Over the cap: decompress a prefix of the input instead (flushing what it yields).
-          let take = Math.max(1024, Math.floor(maxBytes / 16));
-          for (;;) {
-            try {
-              return { bytes: fn(input.subarray(0, take), { maxOutputLength: maxBytes, finishFlush: constants.Z_SYNC_FLUSH }), capped: true };
-            } catch (inner) {
-              if ((inner as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE' || take <= 1024) throw inner;
-              take = Math.floor(take / 4);
-            }
-          }
-        }
+interface XzModule {
+  XzReadableStream: new (input: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+}
+
+function xzProducer(reader: InputReader): Producer {
+  let stream: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let closed = false;
+  return {
+    async next() {
+      if (!stream) {
+        // The package is CommonJS marked __esModule: Node puts its exports on `default`, tsx on the namespace.
+        const m = (await import('xz-decompress')) as unknown as { default?: XzModule } & Partial<XzModule>;
+        const xz = m.default?.XzReadableStream ? m.default : (m as XzModule);
+        const input = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            const b = await reader.next();
+            if (b) controller.enqueue(b);
+            else controller.close();
+          },
+        });
+        stream = new xz.XzReadableStream(input).getReader();
       }
-      case 'bz2': {
-        const out = new Uint8Array(Math.min(maxBytes, Math.max(64 * 1024, input.length * 8)));
-        let buf = out;
-        let n = 0;
-        try {
-          Bunzip.decode(input, {
-            writeByte(b: number): void {
-              if (n >= maxBytes) throw new Capped();
-              if (n >= buf.length) {
-                const bigger = new Uint8Array(Math.min(maxBytes, buf.length * 2));
-                bigger.set(buf);
-                buf = bigger;
-              }
-              buf[n++] = b;
-            },
-          });
-        } catch (err) {
-          if (!(err instanceof Capped)) throw err;
-          return { bytes: buf.subarray(0, n), capped: true };
-        }
-        return { bytes: buf.subarray(0, n), capped: false };
+      const r = await stream.read();
+      return r.done ? undefined : { bytes: r.value };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      void stream?.cancel().catch(() => undefined);
+    },
+  };
+}
+
+/** Feeds a synchronous decoder: at least `ahead` input bytes buffered before each step, or the end. */
+async function feed(reader: InputReader, want: () => number, push: (b: Uint8Array) => void, end: () => void): Promise<void> {
+  while (want() > 0) {
+    const b = await reader.next(Math.max(INPUT_CHUNK, want()));
+    if (!b) {
+      end();
+      return;
+    }
+    push(b);
+  }
+}
+
+function lzmaProducer(reader: InputReader): Producer {
+  let decoder: LzmaDecoder | undefined;
+  const out = new Uint8Array(OUTPUT_CHUNK + 512);
+  return {
+    async next() {
+      if (!decoder) {
+        const h = await reader.next(13);
+        if (!h || h.length < 13) throw new FormatError('truncated', 'lzma header needs 13 bytes');
+        decoder = new LzmaDecoder(parseLzmaHeader(h));
       }
-      case 'lz4': {
-        const bytes = lz4.decompress(input, maxBytes);
-        return { bytes, capped: bytes.length >= maxBytes };
+      const d = decoder;
+      for (;;) {
+        if (d.done) return undefined;
+        await feed(reader, () => d.wants, (b) => d.input.push(b), () => (d.input.ended = true));
+        const n = d.step(out, OUTPUT_CHUNK);
+        if (n > 0) return { bytes: out.slice(0, n) };
+        if (d.input.ended && !d.done) throw new FormatError('truncated', 'lzma stream ends before its end marker');
       }
-      case 'xz': {
-        const stream = new xz.XzReadableStream(new Blob([input]).stream());
-        const chunks: Uint8Array[] = [];
-        let n = 0;
-        const reader = stream.getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          chunks.push(value);
-          n += value.length;
-          if (n >= maxBytes) {
-            await reader.cancel();
-            return { bytes: Buffer.concat(chunks).subarray(0, maxBytes), capped: true };
-          }
-        }
-        return { bytes: Buffer.concat(chunks), capped: false };
+    },
+    close() {
+      decoder = undefined;
+    },
+  };
+}
+
+function lz4Producer(reader: InputReader): Producer {
+  const d = new Lz4FrameDecoder();
+  return {
+    async next() {
+      for (;;) {
+        await feed(reader, () => d.wants, (b) => d.push(b), () => d.end());
+        const bytes = d.step();
+        if (bytes) return { bytes };
+        if (d.done) return undefined;
       }
-      case 'lzma': {
-        if (input.length > LZMA_ALONE_MAX_INPUT) return { bytes: new Uint8Array(0), capped: true, error: `lzma-alone streams over ${LZMA_ALONE_MAX_INPUT} bytes are not decompressed (no output cap in the decoder)` };
-        const out = lzma.decompress(input);
-        const bytes = typeof out === 'string' ? new TextEncoder().encode(out) : Uint8Array.from(out, (b) => b & 0xff);
-        return bytes.length > maxBytes ? { bytes: bytes.subarray(0, maxBytes), capped: true } : { bytes, capped: false };
+    },
+    close() {
+      d.release();
+    },
+  };
+}
+
+/** bzip2 blocks hold at most 900 kB before the initial run-length step, so ~1 MB of input is always enough for one. */
+const BZ2_BLOCK_INPUT = 1_100_000;
+/** Output kept of one block (a block of runs can expand to ~45 MB); the rest is counted and dropped. */
+const BZ2_BLOCK_KEEP = 8 * 1024 * 1024;
+
+interface BunzipInternals {
+  _init_block(): boolean;
+  _read_bunzip(): number;
+  _start_bunzip(input: unknown, output: unknown): void;
+  reader: { read(bits: number): number };
+  streamCRC: number;
+}
+
+/**
+ * bzip2 through seek-bzip, one block at a time (its block-level steps: `_init_block` reads one
+ * block, `_read_bunzip` writes its output byte by byte); the input for a whole block is buffered
+ * before the block is decoded, and only the part of a block's output the reader still needs is kept.
+ */
+function bz2Producer(reader: InputReader): Producer {
+  let buf = new Uint8Array(0);
+  let pos = 0;
+  let ended = false;
+  let bz: BunzipInternals | undefined;
+  let finished = false;
+  let produced = 0;
+  let keepFrom = 0;
+  let kept: Uint8Array = new Uint8Array(0);
+  let keptLen = 0;
+  let keptStart = 0;
+  let dropped = 0;
+  const input = {
+    readByte(): number {
+      if (pos >= buf.length) throw new FormatError('truncated', 'bzip2 stream ends in the middle of a block');
+      return buf[pos++]!;
+    },
+    read(b: Uint8Array, off: number, len: number): number {
+      for (let i = 0; i < len; i++) b[off + i] = input.readByte();
+      return len;
+    },
+    eof(): boolean {
+      return ended && pos >= buf.length;
+    },
+  };
+  const output = {
+    writeByte(b: number): void {
+      const at = produced++;
+      if (at < keepFrom) return;
+      if (keptLen === 0) keptStart = at;
+      if (keptLen >= BZ2_BLOCK_KEEP) {
+        dropped++;
+        return;
+      }
+      if (keptLen === kept.length) {
+        const bigger = new Uint8Array(Math.min(BZ2_BLOCK_KEEP, Math.max(64 * 1024, kept.length * 2)));
+        bigger.set(kept);
+        kept = bigger;
+      }
+      kept[keptLen++] = b;
+    },
+  };
+  const refill = async (): Promise<void> => {
+    if (pos > 0) {
+      buf = buf.slice(pos);
+      pos = 0;
+    }
+    while (!ended && buf.length < BZ2_BLOCK_INPUT) {
+      const b = await reader.next(BZ2_BLOCK_INPUT - buf.length);
+      if (!b) ended = true;
+      else {
+        const next = new Uint8Array(buf.length + b.length);
+        next.set(buf);
+        next.set(b, buf.length);
+        buf = next;
       }
     }
-  } catch (err) {
-    return { bytes: new Uint8Array(0), capped: false, error: (err as Error).message || String(err) };
-  }
+  };
+  return {
+    async next(wantFrom: number): Promise<Produced | undefined> {
+      for (;;) {
+        if (finished) return undefined;
+        await refill();
+        if (!bz) {
+          const { default: Bunzip } = (await import('seek-bzip')) as unknown as { default: new (i: unknown, o: unknown) => BunzipInternals };
+          bz = new Bunzip(input, output);
+        }
+        const before = produced;
+        keepFrom = Math.max(wantFrom, before);
+        keptLen = 0;
+        dropped = 0;
+        if (bz._init_block()) {
+          bz._read_bunzip();
+          if (produced === before) continue;
+          const skipped = keptLen > 0 ? keptStart - before : produced - before;
+          return { bytes: kept.slice(0, keptLen), skipped, dropped };
+        }
+        const crc = bz.reader.read(32) >>> 0;
+        if (crc !== bz.streamCRC >>> 0) throw new FormatError('malformed', 'bzip2 stream CRC mismatch');
+        // A further stream may follow (bzip2 output concatenated); anything else ends the input.
+        if (!input.eof() && buf[pos] === 0x42 && buf[pos + 1] === 0x5a && buf[pos + 2] === 0x68) bz._start_bunzip(input, output);
+        else finished = true;
+      }
+    },
+    close() {
+      finished = true;
+      buf = new Uint8Array(0);
+      kept = new Uint8Array(0);
+    },
+  };
 }

@@ -53,6 +53,14 @@ function strongMagic(head: Uint8Array): boolean {
   return startsWith(head, GGUF_MAGIC) || startsWith(head, 'TFL3', 4) || startsWith(head, 'CBM1') || startsWith(head, 'RKNN') || hdf5SignatureOffset(head.subarray(0, 8)) !== undefined || startsWith(head, TORCH_LEGACY_MAGIC) || startsWith(head, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 }
 
+/**
+ * Whether reading this file may take far more memory or time than its size: a compressed stream or a
+ * zip holds more than it weighs (src/scan runs such detections in a narrow lane).
+ */
+export function mayExpand(head: Uint8Array): boolean {
+  return compressionOf(head) !== undefined || isZip(head);
+}
+
 /** Whether the detector for this file needs random access (src/scan spools such streamed entries). */
 export function needsRandomAccess(path: string, head: Uint8Array): boolean {
   return isZip(head) || hdf5SignatureOffset(head) !== undefined || startsWith(head, 'TFL3', 4);

@@ -2,7 +2,7 @@
 // (`model_type`, `architectures`, `torch_dtype`), the README model card's YAML front matter
 // (`license`, `pipeline_tag`, `datasets`, `base_model`, `library_name`, `tags`), and the hub cache
 // layout `…/models--<org>--<name>/snapshots/<commit>/…` → `pkg:huggingface/<org>/<name>@<commit>`.
-import { parse as parseYaml } from 'yaml';
+import { parseYamlText } from './yaml-text.js';
 import { field, isObject, num, parseJsonText, text, texts, type Json } from './json.js';
 import { spdxLicense } from './license.js';
 import { newDetection, type CardFacts, type Detection, type FormatLimits } from './types.js';
@@ -55,15 +55,10 @@ export function readHfConfig(t: string, limits: FormatLimits): Detection | undef
 }
 
 /** README.md front matter (between `---` lines at the top). */
-export function readModelCard(t: string, limits: FormatLimits): Detection | undefined {
+export async function readModelCard(t: string, limits: FormatLimits): Promise<Detection | undefined> {
   const m = /^---\r?\n([\s\S]{0,262144}?)\r?\n---\s*(\r?\n|$)/.exec(t);
   if (!m) return undefined;
-  let doc: unknown;
-  try {
-    doc = parseYaml(m[1]!, { maxAliasCount: 50, uniqueKeys: false });
-  } catch {
-    return undefined;
-  }
+  const doc = await parseYamlText(m[1]!);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
   const y = doc as { [k: string]: Json };
   const get = (k: string): Json | undefined => (Object.prototype.hasOwnProperty.call(y, k) ? y[k] : undefined);

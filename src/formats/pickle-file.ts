@@ -2,8 +2,9 @@
 // whole), legacy torch.save files (the MAGIC_NUMBER pickle, then more pickles and raw storages), and
 // pickles inside other containers (torch zips, numpy object arrays). The opcode walk (pickle.ts)
 // gives the globals; they decide the framework (sklearn, xgboost, …) and the unsafe findings.
-import { bufferSource, readAt, startsWith, type ByteSource, type ReadBudget } from './source.js';
-import { compressionOf, decompress } from './decompress.js';
+import { FormatError, startsWith, type ByteSource } from './source.js';
+import { compressionOf, decompressedSource } from './decompress.js';
+import { recordFormatError } from './read-guard.js';
 import { walkPickle, type PickleScan } from './pickle.js';
 import { newDetection, type Detection, type FormatLimits } from './types.js';
 
@@ -48,8 +49,6 @@ export function applyPickleScan(d: Detection, scan: PickleScan, member?: string)
   const modules = scan.globals.map((g) => g.module);
   const root = scan.globals.find((g) => g.called && FRAMEWORKS.some(([re]) => re.test(g.module)) && /^[A-Z]/.test(g.name));
   if (root) d.metadata['pickle.class'] = `${root.module}.${root.name}`;
-  const sklearnVersion = undefined;
-  void sklearnVersion;
   if (d.format === 'pickle' || d.format === 'joblib') {
     for (const [re, fw] of FRAMEWORKS) {
       if (modules.some((m) => re.test(m))) {
@@ -69,24 +68,30 @@ export async function readPickleFile(source: ByteSource, head: Uint8Array, limit
     const d = newDetection(hint === 'joblib' ? 'joblib' : 'pickle', 'medium');
     d.variant = compression;
     d.evidence.push(`${compression} stream magic at offset 0`);
-    const budget: ReadBudget = { remaining: limits.maxInflateBytes };
-    const input = await readAt(source, 0, Math.min(source.size, limits.maxInflateBytes), budget);
-    if (input.length < source.size) d.incomplete.push(`only the first ${input.length} compressed bytes were read`);
-    const out = await decompress(compression, input, limits.maxInflateBytes);
-    if (out.error) {
-      d.findings.push({ code: 'decompression-failed', severity: 'medium', message: `${compression}: ${out.error}; the pickle inside was not inspected` });
-      d.incomplete.push(`${compression} stream not decompressed`);
-      d.confidence = 'low';
-      return d;
+    const inner = decompressedSource(compression, source, limits.maxInflateBytes);
+    try {
+      const first = await inner.read(0, 2);
+      if (!looksLikePickle(first) && !looksLikeOldPickle(first)) {
+        if (first.length === 0) {
+          d.findings.push({ code: 'decompression-failed', severity: 'medium', message: `${compression}: ${inner.error ?? 'no output'}; the pickle inside was not inspected` });
+          d.incomplete.push(`${compression} stream not decompressed`);
+        } else d.findings.push({ code: 'not-a-pickle', severity: 'info', message: `${compression} stream does not hold a pickle` });
+        d.confidence = 'low';
+        return d;
+      }
+      d.evidence.push(looksLikePickle(first) ? `pickle protocol ${first[1]} inside` : 'protocol 0/1 pickle inside');
+      applyPickleScan(d, await walkPickle(inner, limits, { member: `${compression} stream` }));
+      if (inner.error) {
+        d.findings.push({ code: 'decompression-failed', severity: 'low', message: `${compression}: ${inner.error} after ${inner.produced} bytes of output` });
+        d.incomplete.push(`${compression} stream decompressed only to ${inner.produced} bytes (${inner.error})`);
+      }
+      if (inner.capped) d.incomplete.push(`${compression} stream decompressed only to ${limits.maxInflateBytes} bytes (cap)`);
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      recordFormatError(d, compression, err);
+    } finally {
+      inner.close();
     }
-    if (out.capped) d.incomplete.push(`${compression} stream decompressed only to ${out.bytes.length} bytes (cap)`);
-    if (!looksLikePickle(out.bytes) && !looksLikeOldPickle(out.bytes)) {
-      d.confidence = 'low';
-      d.findings.push({ code: 'not-a-pickle', severity: 'info', message: `${compression} stream does not hold a pickle` });
-      return d;
-    }
-    d.evidence.push(`pickle protocol ${out.bytes[1]} inside`);
-    applyPickleScan(d, await walkPickle(bufferSource(out.bytes), limits, { member: `${compression} stream` }));
     if (d.format === 'sklearn') d.confidence = 'high';
     return d;
   }

@@ -111,6 +111,9 @@ const SAFE_GLOBALS = new Set([
   'numpy._core.multiarray.scalar', 'numpy.core.numeric._frombuffer', 'numpy._core.numeric._frombuffer', 'numpy.ma.core._mareconstruct',
   'numpy.random._pickle.__randomstate_ctor', 'numpy.random._pickle.__bit_generator_ctor', 'numpy.random._pickle.__generator_ctor',
   'numpy.random.__RandomState_ctor', 'numpy.random.mtrand._rand', 'numpy.random._mt19937.MT19937', 'numpy.random.mtrand.RandomState',
+  // numpy.random.Generator state (default_rng; what HistGradientBoosting keeps): bit generators and seed sequences.
+  'numpy.random._pcg64.PCG64', 'numpy.random._pcg64.PCG64DXSM', 'numpy.random._philox.Philox', 'numpy.random._sfc64.SFC64', 'numpy.random._generator.Generator',
+  'numpy.random.bit_generator.SeedSequence', 'numpy.random.bit_generator.__pyx_unpickle_SeedSequence',
   'joblib.numpy_pickle.NumpyArrayWrapper', 'joblib.numpy_pickle_compat.NDArrayWrapper', 'joblib.numpy_pickle_compat.ZNDArrayWrapper',
   'torch._utils._rebuild_tensor', 'torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_tensor_v3', 'torch._utils._rebuild_parameter',
   'torch._utils._rebuild_parameter_with_state', 'torch._utils._rebuild_qtensor', 'torch._utils._rebuild_sparse_tensor', 'torch._utils._rebuild_device_tensor_from_numpy',
@@ -125,6 +128,8 @@ const SAFE_GLOBALS = new Set([
 const ML_CLASS_MODULES = ['sklearn', 'xgboost', 'lightgbm', 'catboost', 'scipy.sparse', 'scipy.stats', 'imblearn', 'category_encoders', 'statsmodels', 'torch.nn.modules', 'transformers.models', 'tokenizers'];
 
 const TORCH_STORAGE = /^torch\.(cuda\.)?[A-Za-z0-9]*Storage$/;
+/** numpy's scalar types (`numpy.float64(1.5)` pickles as a call of its type): plain numbers. */
+const NUMPY_SCALAR = /^numpy\.(bool_?|(u?int|float|complex)(8|16|32|64|128|256)?|u?(byte|short|intc|intp|long|longlong)|half|single|double|longdouble|c?longdouble|csingle|cdouble|str_|bytes_|void|datetime64|timedelta64|object_)$/;
 const TORCH_DTYPE = /^torch\.(float|double|half|bfloat16|int|long|short|uint8|int8|int16|int32|int64|bool|complex)\w*$/;
 
 export function canonicalModule(module: string): string {
@@ -138,12 +143,13 @@ export function classifyGlobal(module: string, name: string): GlobalVerdict {
   const full = `${mod}.${name.trim()}`;
   const exact = UNSAFE_GLOBALS[full];
   if (exact && exact[0] !== 'info') return { verdict: exact[0] === 'medium' ? 'review' : 'unsafe', severity: exact[0], why: exact[1] };
-  if (SAFE_GLOBALS.has(full) || TORCH_STORAGE.test(full) || TORCH_DTYPE.test(full)) return { verdict: 'safe', severity: 'info', why: 'plain-data constructor' };
+  if (SAFE_GLOBALS.has(full) || TORCH_STORAGE.test(full) || TORCH_DTYPE.test(full) || NUMPY_SCALAR.test(full)) return { verdict: 'safe', severity: 'info', why: 'plain-data constructor' };
   for (const [prefix, severity, why] of UNSAFE_MODULES) {
     if (mod === prefix || mod.startsWith(`${prefix}.`)) return { verdict: severity === 'medium' ? 'review' : 'unsafe', severity, why };
   }
-  // A class of an ML library: CapWords name, no dunder, a module the library owns.
-  if (/^[A-Z][A-Za-z0-9_]*$/.test(name) && ML_CLASS_MODULES.some((p) => mod === p || mod.startsWith(`${p}.`))) return { verdict: 'safe', severity: 'info', why: 'ML library class' };
+  // A class of an ML library: CapWords name (private ones too, e.g. sklearn's _BinMapper), no dunder,
+  // a module the library owns.
+  if (/^_?[A-Z][A-Za-z0-9_]*$/.test(name) && ML_CLASS_MODULES.some((p) => mod === p || mod.startsWith(`${p}.`))) return { verdict: 'safe', severity: 'info', why: 'ML library class' };
   if (name.includes('.') || name.startsWith('__')) return { verdict: 'review', severity: 'medium', why: 'dotted or dunder attribute path (gadget pattern)' };
   return { verdict: 'review', severity: 'medium', why: 'unknown global: not on the list of plain-data constructors' };
 }

@@ -49,7 +49,8 @@ export async function readNpy(source: ByteSource, limits: FormatLimits): Promise
   }
   if (descr?.includes('O')) {
     // Object arrays are pickled after the header: np.load(allow_pickle=True) runs that pickle.
-    d.findings.push({ code: 'numpy-object-array', severity: 'medium', message: 'object array: its data is a pickle (np.load needs allow_pickle=True)' });
+    // The pickle is walked like any other: its globals decide; the note says why np.load needs allow_pickle.
+    d.findings.push({ code: 'numpy-object-array', severity: 'info', message: 'object array: its data is a pickle (np.load needs allow_pickle=True); walked below' });
     applyPickleScan(d, await walkPickle(source, limits, { member: 'object array data' }, start + headerLen), 'object array data');
   }
   return d;

@@ -1,7 +1,7 @@
 // Model formats stored as text (SPECS.md §6): PMML (XML root <PMML>), OpenVINO IR (XML root <net>),
 // NNEF (`version 1.0;`), LightGBM (first line `tree`), Caffe prototxt, Triton `config.pbtxt`, MLflow
 // `MLmodel` (YAML), MXNet `-symbol.json`, XGBoost JSON. All read from a bounded prefix.
-import { parse as parseYaml } from 'yaml';
+import { parseYamlText } from './yaml-text.js';
 import { field, isObject, keys, parseJsonText, text, texts, type JsonObject } from './json.js';
 import { readXgboostJson } from './xgboost.js';
 import { newDetection, type Detection, type FormatLimits } from './types.js';
@@ -124,13 +124,8 @@ export function readTritonConfig(t: string): Detection | undefined {
   return d;
 }
 
-export function readMlflow(t: string, limits: FormatLimits): Detection | undefined {
-  let doc: unknown;
-  try {
-    doc = parseYaml(t.slice(0, 1 << 20), { maxAliasCount: 50, uniqueKeys: false });
-  } catch {
-    return undefined;
-  }
+export async function readMlflow(t: string, limits: FormatLimits): Promise<Detection | undefined> {
+  const doc = await parseYamlText(t.slice(0, 1 << 20));
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
   const flavors = (doc as Record<string, unknown>)['flavors'];
   if (typeof flavors !== 'object' || flavors === null || Array.isArray(flavors)) return undefined;

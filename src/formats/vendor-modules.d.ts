@@ -1,15 +1,8 @@
-// Types for the small decompressors used by decompress.ts (none ships its own).
+// Types for the small decompressors used by decompress.ts (none ships its own). seek-bzip is driven
+// block by block through its internals, typed where they are used.
 declare module 'seek-bzip' {
-  const Bunzip: { decode(input: Uint8Array, output: { writeByte(b: number): void }, multistream?: boolean): void };
+  const Bunzip: unknown;
   export default Bunzip;
-}
-declare module 'lz4js' {
-  const lz4: { decompress(src: Uint8Array, maxSize?: number): Uint8Array };
-  export default lz4;
-}
-declare module 'lzma' {
-  const lzma: { decompress(bytes: Uint8Array | number[]): string | number[] };
-  export default lzma;
 }
 declare module 'xz-decompress' {
   const xz: { XzReadableStream: new (input: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };

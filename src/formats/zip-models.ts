@@ -2,8 +2,8 @@
 // top-level directory holding `data.pkl`), TorchScript (+ `constants.pkl` / `code/`), Keras 3
 // `.keras` (`metadata.json` + `config.json`), DL4J (`configuration.json` + `coefficients.bin`) and
 // numpy `.npz`. Pickle members are walked (pickle.ts); weights are never read.
-import { bufferSource, FormatError, type ByteSource, type ReadBudget } from './source.js';
-import { readMember, readZipDirectory, type ZipEntry } from './zip.js';
+import { FormatError, type ByteSource, type ReadBudget } from './source.js';
+import { memberSource, readMember, readZipDirectory, type ZipEntry } from './zip.js';
 import { walkPickle } from './pickle.js';
 import { applyPickleScan } from './pickle-file.js';
 import { readKerasConfig } from './keras.js';
@@ -49,10 +49,7 @@ export async function readZipModel(source: ByteSource, limits: FormatLimits, fil
     const pickles = [dataPkl, inTop('constants.pkl'), inTop('bytecode.pkl')].filter((e): e is ZipEntry => e !== undefined);
     // Extra members that are pickles too (attackers hide payloads beside data.pkl).
     for (const e of entries) if (/\.pkl$/.test(e.name) && !pickles.includes(e) && pickles.length < 16) pickles.push(e);
-    for (const e of pickles) {
-      const bytes = await member(source, e, budget, limits.maxInflateBytes, d);
-      if (bytes) applyPickleScan(d, await walkPickle(bufferSource(bytes), limits, { member: e.name }), e.name);
-    }
+    for (const e of pickles) await inMember(source, e, budget, limits, d, async (m) => applyPickleScan(d, await walkPickle(m, limits, { member: e.name }), e.name));
     const storages = entries.filter((e) => e.name.startsWith(`${top}/data/`)).length;
     d.metadata['pytorch.storages'] = storages;
     if (torchscript) {
@@ -103,15 +100,28 @@ export async function readZipModel(source: ByteSource, limits: FormatLimits, fil
     d.evidence.push(`zip of ${npys.length} .npy array(s)`);
     d.metadata['numpy.arrays'] = npys.slice(0, limits.maxArrayItems).map((e) => e.name.slice(0, -4));
     for (const e of npys.slice(0, 64)) {
-      const bytes = await member(source, e, budget, limits.maxInflateBytes, d);
-      if (bytes) {
-        const inner = await readNpy(bufferSource(bytes), limits);
+      await inMember(source, e, budget, limits, d, async (m) => {
+        const inner = await readNpy(m, limits);
         for (const f of inner.findings) d.findings.push({ ...f, member: e.name });
-      }
+      });
     }
     return d;
   }
   return undefined;
+}
+
+/** Runs `read` over a member read in place (never copied whole); structural errors become findings. */
+async function inMember(source: ByteSource, e: ZipEntry, budget: ReadBudget, limits: FormatLimits, d: Detection, read: (m: ByteSource) => Promise<void>): Promise<void> {
+  let m: { source: ByteSource; close(): void } | undefined;
+  try {
+    m = await memberSource(source, e, budget, limits.maxInflateBytes);
+    await read(m.source);
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    recordFormatError(d, 'zip member', err, e.name);
+  } finally {
+    m?.close();
+  }
 }
 
 async function member(source: ByteSource, e: ZipEntry, budget: ReadBudget, max: number, d: Detection): Promise<Uint8Array | undefined> {

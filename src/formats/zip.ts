@@ -4,6 +4,7 @@
 // Needs a random-access source (src/scan spools streamed zip entries to a capped temp file).
 import { inflateRawSync } from 'node:zlib';
 import { FormatError, readAt, subSource, type ByteSource, type ReadBudget } from './source.js';
+import { decompressedSource } from './decompress.js';
 
 export interface ZipEntry {
   name: string;
@@ -117,6 +118,19 @@ async function dataStart(source: ByteSource, entry: ZipEntry, budget: ReadBudget
 export async function storedMember(source: ByteSource, entry: ZipEntry, budget: ReadBudget): Promise<ByteSource | undefined> {
   if (entry.method !== 0 || entry.encrypted) return undefined;
   return subSource(source, await dataStart(source, entry, budget), entry.compressedSize);
+}
+
+/**
+ * A member as a source read in place: a window of the file when stored, a forward-only inflating
+ * stream (at most `maxBytes` of output) when deflated. Close it when done.
+ */
+export async function memberSource(source: ByteSource, entry: ZipEntry, budget: ReadBudget, maxBytes: number): Promise<{ source: ByteSource; close(): void }> {
+  if (entry.encrypted) throw new FormatError('malformed', `${entry.name} is encrypted`);
+  if (entry.method !== 0 && entry.method !== 8) throw new FormatError('malformed', `${entry.name} uses compression method ${entry.method}`);
+  const raw = subSource(source, await dataStart(source, entry, budget), entry.compressedSize);
+  if (entry.method === 0) return { source: raw, close: () => undefined };
+  const inflated = decompressedSource('deflate-raw', raw, maxBytes);
+  return { source: inflated, close: () => inflated.close() };
 }
 
 /** A member's bytes (stored or deflated), at most `maxBytes` of output. */

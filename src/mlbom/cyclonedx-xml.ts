@@ -52,7 +52,8 @@ function component(c: Json, indent: string): string {
       s += `${i}  <modelParameters>\n`;
       s += el('task', mp['task'], `${i}    `) + el('architectureFamily', mp['architectureFamily'], `${i}    `) + el('modelArchitecture', mp['modelArchitecture'], `${i}    `);
       const ds = arr(mp['datasets']);
-      if (ds.length > 0) s += `${i}    <datasets>\n${ds.map((d) => `${i}      <dataset><ref>${esc(d['ref'])}</ref></dataset>\n`).join('')}${i}    </datasets>\n`;
+      // bom-1.6.xsd modelCard/modelParameters/datasets: a choice of <ref> (to a data component) or an inline <dataset>.
+      if (ds.length > 0) s += `${i}    <datasets>\n${ds.map((d) => `${i}      <ref>${esc(d['ref'])}</ref>\n`).join('')}${i}    </datasets>\n`;
       s += `${i}  </modelParameters>\n`;
     }
     s += properties(card['properties'], `${i}  `);

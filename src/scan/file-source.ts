@@ -1,27 +1,56 @@
 // Byte sources over files on disk (the edge side of src/formats/source.ts): positional reads on one
-// open handle, never more than asked for.
-import { open, type FileHandle } from 'node:fs/promises';
+// open file descriptor, never more than asked for. Opened with O_NOFOLLOW: a symlink swapped in
+// between listing a directory and opening the file is refused, never followed.
+import { close, constants, fstat, open, read } from 'node:fs';
+import { promisify } from 'node:util';
 import type { ByteSource } from '../formats/index.js';
 
+const openFd = promisify(open);
+const closeFd = promisify(close);
+const fstatFd = promisify(fstat);
+const readFd = (fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> =>
+  new Promise((resolve, reject) => read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
+
 export interface OpenFile {
+  fd: number;
   source: ByteSource;
-  handle: FileHandle;
   close(): Promise<void>;
 }
 
+/** Reads up to `length` bytes at `position` into `buf` from its start; returns how many (fewer only at the end). */
+export async function readInto(fd: number, buf: Uint8Array, length: number, position: number): Promise<number> {
+  let got = 0;
+  while (got < length) {
+    const n = await readFd(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
 export async function openFileSource(path: string, size?: number): Promise<OpenFile> {
-  const handle = await open(path, 'r');
-  const total = size ?? (await handle.stat()).size;
-  const source: ByteSource = {
-    size: total,
+  const fd = await openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let total: number;
+  try {
+    total = size ?? (await fstatFd(fd)).size;
+  } catch (err) {
+    await closeFd(fd);
+    throw err;
+  }
+  return { fd, source: fdSource(fd, total), close: () => closeFd(fd) };
+}
+
+export function fdSource(fd: number, size: number): ByteSource {
+  return {
+    size,
     randomAccess: true,
     async read(offset, length) {
-      const n = Math.max(0, Math.min(length, total - offset));
+      const n = Math.max(0, Math.min(length, size - offset));
       if (n === 0) return new Uint8Array(0);
       const buf = Buffer.allocUnsafe(n);
-      const { bytesRead } = await handle.read(buf, 0, n, offset);
-      return buf.subarray(0, bytesRead);
+      return buf.subarray(0, await readInto(fd, buf, n, offset));
     },
   };
-  return { source, handle, close: () => handle.close() };
 }
+
+export { openFd, closeFd, fstatFd };

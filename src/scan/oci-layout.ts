@@ -1,16 +1,12 @@
 // Scanning an image in an OCI image layout directory (image-spec image-layout.md): index.json → the
 // image manifest (the one platform asked for, or linux/amd64, or the only one) → its layers from
 // blobs/<alg>/<hex>, streamed through src/scan/layers.ts.
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIndex, parseManifest, type Descriptor, type Manifest } from '../contracts/oci-manifest.js';
 import type { ScanTarget } from '../mlbom/index.js';
 import { scanLayers, type LayerScan, type LayerScanOptions } from './layers.js';
 import { pickPlatform } from './platform.js';
-
-export function isOciLayout(dir: string): boolean {
-  return existsSync(path.join(dir, 'oci-layout')) && existsSync(path.join(dir, 'index.json'));
-}
 
 function blobPath(dir: string, digest: string): string {
   const [alg, hex] = digest.split(':');

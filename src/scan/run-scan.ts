@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_FORMAT_LIMITS, atLeast, type FormatLimits, type Severity } from '../formats/index.js';
 import { groupModels, type ScannedFile, type ScannedModel, buildCycloneDx, type BomContext, buildSpdx3, cycloneDxXml, type ScanTarget } from '../mlbom/index.js';
 import { scanPath } from './scan-files.js';
-import { scanLayoutDir, isOciLayout } from './oci-layout.js';
 import type { LayerScanOptions } from './layers.js';
 
 export type OutputFormat = 'cyclonedx-json' | 'cyclonedx-xml' | 'spdx-json';
@@ -36,6 +35,11 @@ export class ScanTargetError extends Error {
   override name = 'ScanTargetError';
 }
 
+/** image-spec image-layout.md: an `oci-layout` file and an `index.json`. */
+function isOciLayout(dir: string): boolean {
+  return existsSync(path.join(dir, 'oci-layout')) && existsSync(path.join(dir, 'index.json'));
+}
+
 export async function runScan(req: ScanRequest): Promise<ScanResult> {
   const limits = req.limits ?? DEFAULT_FORMAT_LIMITS;
   let target: ScanTarget;
@@ -44,6 +48,8 @@ export async function runScan(req: ScanRequest): Promise<ScanResult> {
   if (existsSync(req.target)) {
     const st = await stat(req.target);
     if (st.isDirectory() && isOciLayout(req.target)) {
+      // The layer reader (tar, gzip/zstd streams) is loaded only for image layouts.
+      const { scanLayoutDir } = await import('./oci-layout.js');
       const r = await scanLayoutDir(req.target, layerOptions);
       target = r.target;
       walk = r;

@@ -4,9 +4,8 @@
 // input, 3 when the registry fails. Progress on stderr for long scans, a --json summary on stdout.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
-import { attachBom } from '../../registry/index.js';
-import { RegistryError, registryClientFromConfig } from '../../registry/index.js';
+import type { Config } from '../../config/index.js';
+import type { RegistryClient } from '../../registry/index.js';
 import { imageArgument } from '../input.js';
 import { EXIT, UsageError, type CliIO, type ExitCode } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
@@ -14,6 +13,16 @@ import { packageVersion } from '../version.js';
 import { renderBom, runScan, ScanTargetError, worstFindings, type OutputFormat, scanRegistryImage, PlatformError } from '../../scan/index.js';
 import { DEFAULT_FORMAT_LIMITS, SEVERITY_ORDER, type Severity } from '../../formats/index.js';
 import { metaString } from '../../mlbom/index.js';
+
+/**
+ * The registry side of a scan (configuration, client, attach), loaded only for an image target,
+ * --attach or an explicit --config: a scan of local files loads no network code and no config
+ * schema (docs/model-scan.md "Throughput").
+ */
+async function registryEdge() {
+  const [config, registry] = await Promise.all([import('../../config/index.js'), import('../../registry/index.js')]);
+  return { loadConfig: config.loadConfig, RegistryError: registry.RegistryError, registryClientFromConfig: registry.registryClientFromConfig, attachBom: registry.attachBom };
+}
 
 interface ScanCliOptions extends RegistryFlagValues {
   output?: string;
@@ -45,7 +54,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCo
     .option('--max-bytes <n>', 'stop after this many bytes (file bytes, or decompressed layer bytes)', String(1024 ** 4))
     .option('--fail-on <severity>', `exit 1 when a finding is at least this severe (${SEVERITY_ORDER.join(', ')}, or never)`, 'high')
     .option('--no-progress', 'no progress lines on stderr')
-    .option('--config <file>', 'configuration file (YAML)');
+    .option('--config <file>', 'configuration file (YAML): registry settings for image targets');
   addRegistryFlags(cmd).action(async (targetArg: string, options: ScanCliOptions) => {
     if (!FORMATS.includes(options.format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
     const format = options.format as OutputFormat;
@@ -53,9 +62,21 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCo
     const maxBytes = Number(options.maxBytes);
     if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError('--max-bytes must be a positive integer');
     if (options.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(options.platform)) throw new UsageError(`--platform expects os/arch[/variant], got ${JSON.stringify(options.platform)}`);
-    const config = applyRegistryFlags(loadConfig({ file: options.config, env: io.env }), options);
-    let client: ReturnType<typeof registryClientFromConfig> | undefined;
-    const signal = AbortSignal.timeout(Math.max(600_000, config.registries.requestTimeoutMs * 100));
+    let edge: Awaited<ReturnType<typeof registryEdge>> | undefined;
+    let config: Config | undefined;
+    let client: RegistryClient | undefined;
+    let signal: AbortSignal | undefined;
+    const configured = async () => {
+      edge ??= await registryEdge();
+      config ??= applyRegistryFlags(edge.loadConfig({ file: options.config, env: io.env }), options);
+      return { edge, config };
+    };
+    const registry = async () => {
+      const r = await configured();
+      client ??= r.edge.registryClientFromConfig(r.config);
+      signal ??= AbortSignal.timeout(Math.max(600_000, r.config.registries.requestTimeoutMs * 100));
+      return { ...r, client, signal };
+    };
     let lastProgress = 0;
     const progress = options.progress
       ? (e: { file: string; done: number; bytes: number }): void => {
@@ -66,6 +87,8 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCo
         }
       : undefined;
     try {
+      // An explicit --config is checked even when no registry is needed.
+      if (options.config) await configured();
       const result = await runScan({
         target: targetArg,
         hash: options.hash,
@@ -77,18 +100,18 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCo
         ...(progress ? { onProgress: progress } : {}),
         scanImage: async (ref, layerOptions) => {
           imageArgument(ref);
-          client ??= registryClientFromConfig(config);
-          return scanRegistryImage(client, ref, layerOptions, signal);
+          const r = await registry();
+          return scanRegistryImage(r.client, ref, layerOptions, r.signal);
         },
       });
       if (options.attach && result.target.kind !== 'image') throw new UsageError('--attach needs an image reference as the target');
       const bom = renderBom(result, format);
       if (options.output) writeFileSync(options.output, bom);
       else if (!options.json) io.stdout(bom);
-      let attached: Awaited<ReturnType<typeof attachBom>> | undefined;
+      let attached: Awaited<ReturnType<Awaited<ReturnType<typeof registryEdge>>['attachBom']>> | undefined;
       if (options.attach) {
-        client ??= registryClientFromConfig(config);
-        attached = await attachBom(client, imageArgument(result.target.digest ? `${result.target.repository}@${result.target.digest}` : targetArg), Buffer.from(bom), { artifactType: MEDIA[format], fileName: `aibom-scan.${format.endsWith('xml') ? 'cdx.xml' : format === 'spdx-json' ? 'spdx.json' : 'cdx.json'}`, created: now().toISOString() }, signal);
+        const r = await registry();
+        attached = await r.edge.attachBom(r.client, imageArgument(result.target.digest ? `${result.target.repository}@${result.target.digest}` : targetArg), Buffer.from(bom), { artifactType: MEDIA[format], fileName: `aibom-scan.${format.endsWith('xml') ? 'cdx.xml' : format === 'spdx-json' ? 'spdx.json' : 'cdx.json'}`, created: now().toISOString() }, r.signal);
       }
       const findings = options.failOn === 'never' ? [] : worstFindings(result.models, options.failOn as Severity);
       if (options.json) {
@@ -106,7 +129,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCo
       setExit(findings.length > 0 ? EXIT.denied : EXIT.ok);
     } catch (err) {
       if (err instanceof ScanTargetError || err instanceof PlatformError) throw new UsageError(err.message);
-      if (err instanceof RegistryError) {
+      if (edge && err instanceof edge.RegistryError) {
         io.stderr(`aibom: scan failed: the registry refused or failed (${err.kind}): ${err.message}\n`);
         setExit(EXIT.lookupFailed);
         return;

@@ -2,6 +2,8 @@
 // own BOM parser into the same models (format, parameters, quantization, unsafe globals, licence,
 // hub purl), classified `model` by `aibom classify`, and the SPDX 3 rendering read back too.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +83,21 @@ describe('aibom scan output (CycloneDX 1.6 ML-BOM, SPDX 3)', function () {
     const xml = renderBom(formats, 'cyclonedx-xml');
     expect(xml).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<bom xmlns="http:\/\/cyclonedx.org\/schema\/bom\/1.6"/);
     expect(xml.match(/<component type="machine-learning-model"/g)?.length).to.equal(formats.models.length);
+  });
+
+  it('CycloneDX XML validates against the official 1.6 XSD (xmllint, schema from @cyclonedx/cyclonedx-library)', () => {
+    // The schema files the library bundles, read where npm put them (never copied here); xmllint is
+    // Debian's libxml2-utils (scripts/setup/debian.sh). --nonet: the XSD imports spdx.xsd beside it.
+    const schema = path.join(path.dirname(createRequire(import.meta.url).resolve('@cyclonedx/cyclonedx-library/package.json')), 'res/schema/bom-1.6.SNAPSHOT.xsd');
+    const dir = mkdtempSync(path.join(tmpdir(), 'aibom-xsd-'));
+    for (const [name, r] of [['formats', formats], ['malicious', malicious]] as const) {
+      const file = path.join(dir, `${name}.cdx.xml`);
+      writeFileSync(file, renderBom(r, 'cyclonedx-xml'));
+      const v = spawnSync('xmllint', ['--noout', '--nonet', '--schema', schema, file], { encoding: 'utf8' });
+      expect(v.error, 'xmllint is missing: run scripts/setup/debian.sh (libxml2-utils)').to.equal(undefined);
+      expect(v.stderr.trim().split('\n').slice(-20).join('\n')).to.equal(`${file} validates`);
+      expect(v.status).to.equal(0);
+    }
   });
 
   it('is deterministic for the same files and clock', async () => {
