@@ -4,6 +4,8 @@
 #   debian.sh       Debian packages (docker-registry, skopeo, htpasswd, openssl, …)
 #   go-tools.sh     the Go-built components (scripts/tools/ensure.sh), cached outside the checkout
 #   python-venv.sh  the Python virtualenv whose real libraries write model-file fixtures
+# and, last, a stale dist/ is rebuilt: bin/aibom.js runs dist/ when it exists (else src/ through tsx),
+# so a dist/ older than src/ would make the CLI tests run yesterday's code.
 # AIBOM_SETUP_SKIP="debian go python" skips steps (for a machine where they are done another way).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,3 +16,9 @@ for step in debian go-tools python-venv; do
   [ -x "$here/$step.sh" ] || continue
   "$here/$step.sh"
 done
+
+root="$here/../.."
+if [ -f "$root/dist/cli/run.js" ] && [ -n "$(find "$root/src" -newer "$root/dist/cli/run.js" -print -quit)" ]; then
+  echo "setup: dist/ is older than src/: rebuilding it"
+  "$root/scripts/build.sh" --skip-install >/dev/null
+fi
