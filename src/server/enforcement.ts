@@ -1,6 +1,6 @@
 // Composition of enforcement for the server: the watched policy set (policies.dir), the policy ports of
 // both endpoints, one audit line per decision through the server's logger, the enforcement metrics on
-// the server's registry, and the `/readyz` detail about policies.
+// the server's registry, and the `/statusz` detail about policies.
 import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
 import { auditRecord, isAudited, loggerAuditSink } from '../audit/index.js';
