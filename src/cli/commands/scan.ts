@@ -130,7 +130,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: ExitCo
     } catch (err) {
       if (err instanceof ScanTargetError || err instanceof PlatformError) throw new UsageError(err.message);
       if (edge && err instanceof edge.RegistryError) {
-        io.stderr(`aibom: scan failed: the registry refused or failed (${err.kind}): ${err.message}\n`);
+        io.stderr(`aibom: error: scan failed: the registry refused or failed (${err.kind}): ${err.message}\n`);
         setExit(EXIT.lookupFailed);
         return;
       }
