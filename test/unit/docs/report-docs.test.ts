@@ -56,13 +56,16 @@ export function quotedFigures(markdown: string): { file: string; path: string; v
 }
 
 /**
- * Test titles quoted right after a test file: `test/x.test.ts` "title", "title" (or in parentheses).
+ * Test titles quoted right after a test file, named in backticks or linked: `test/x.test.ts` "title",
+ * "title", or [x.test.ts](../test/x.test.ts) ("title").
  * A title may skip words with an ellipsis (…); each part must occur in the file.
  */
 export function quotedTitles(markdown: string): { file: string; title: string }[] {
   const out: { file: string; title: string }[] = [];
-  for (const m of markdown.matchAll(/`(test\/[^`\s]+?\.test\.ts)`\s*\(?((?:"(?:[^"\\]|\\.)*"(?:,\s*)?)+)/g)) {
-    for (const t of m[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)) out.push({ file: m[1]!, title: t[1]!.replace(/\\"/g, '"').replace(/\s+/g, ' ') });
+  const file = /(?:`(test\/[^`\s]+?\.test\.ts)`|\[[^\]]*\]\((?:\.\.\/)*(test\/[^)\s]+?\.test\.ts)\))/.source;
+  const titles = /\s*\(?((?:"(?:[^"\\]|\\.)*"(?:,\s*)?)+)/.source;
+  for (const m of markdown.matchAll(new RegExp(file + titles, 'g'))) {
+    for (const t of m[3]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)) out.push({ file: (m[1] ?? m[2])!, title: t[1]!.replace(/\\"/g, '"').replace(/\s+/g, ' ') });
   }
   return out;
 }
@@ -81,8 +84,8 @@ describe('discovery report pages (#21): citations hold', () => {
     const md = '[a](../src/x.ts#L1) [b](https://e.org) [c](#top) `src/a.ts:12` `test/hostile/` `src/<room>/` `docs/*.md` `npm test`\n<!-- figure bench/results/latest.json cached.p50Ms = 1.117 -->';
     expect(relativeLinks(md)).to.deep.equal(['../src/x.ts']);
     expect(citedPaths(md)).to.deep.equal(['src/a.ts', 'test/hostile/']);
-    expect(quotedTitles('`test/a.test.ts` "one \\"x\\" … two", "three" and `test/b.test.ts` ("four")')).to.deep.equal([
-      { file: 'test/a.test.ts', title: 'one "x" … two' }, { file: 'test/a.test.ts', title: 'three' }, { file: 'test/b.test.ts', title: 'four' },
+    expect(quotedTitles('`test/a.test.ts` "one \\"x\\" … two", "three" and `test/b.test.ts` ("four"), [c](../test/c.test.ts) ("five")')).to.deep.equal([
+      { file: 'test/a.test.ts', title: 'one "x" … two' }, { file: 'test/a.test.ts', title: 'three' }, { file: 'test/b.test.ts', title: 'four' }, { file: 'test/c.test.ts', title: 'five' },
     ]);
     expect(quotedFigures(md)).to.deep.equal([{ file: 'bench/results/latest.json', path: 'cached.p50Ms', value: '1.117', line: '' }]);
   });
