@@ -12,7 +12,7 @@
 //   - a report status update.
 // Writes bench/results/approaches.json.
 //   npm run bench:approaches [-- --workloads 2000 --changes 200 --rollout 100 --pods 100]
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,10 @@ const N = flag('workloads', 2000);
 const CHANGES = Math.min(N, flag('changes', 200));
 const ROLLOUT = flag('rollout', 100);
 const PODS = flag('pods', 100);
-const REPORTS = 'bench.aibom.io';
+// The inventory's CRD (issue #16) when it is in deploy/crds/, else the bench's own of the same shape.
+const INVENTORY_CRD = join(repoRoot, 'deploy/crds/aiworkloadreport.yaml');
+const CRD = existsSync(INVENTORY_CRD) ? INVENTORY_CRD : join(repoRoot, 'bench/approaches/aiworkloadreport.crd.yaml');
+const REPORTS = existsSync(INVENTORY_CRD) ? 'aibom.io' : 'bench.aibom.io';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -52,21 +55,26 @@ function deployment(name: string, image: string, replicas: number, labels: Recor
   };
 }
 
-/** What the webhook wrote, as an AIWorkloadReport body (field names of the inventory's report contract). */
-function reportStatus(labels: Record<string, string>, annotations: Record<string, string>, generation: number, now: string): Json {
+/**
+ * What the webhook wrote, as an AIWorkloadReport status: the fields of the inventory's report contract
+ * (src/contracts/workload-report.ts, issue #16), filled from the webhook's annotations.
+ */
+function reportStatus(labels: Record<string, string>, annotations: Record<string, string>, now: string): Json {
   const models = JSON.parse(annotations['aibom.io/models'] ?? '[]') as Json[];
   const boms = JSON.parse(annotations['aibom.io/boms'] ?? '[]') as Json[];
   const lookup = JSON.parse(annotations['aibom.io/lookup'] ?? '{}') as Record<string, string>;
   const bomRefs = boms.map((b) => ({ digest: b.bom, source: b.source, trust: b.trust }));
   return {
-    classification: { aiBearing: labels['aibom.io/ai-bearing'], aiKind: labels['aibom.io/ai-kind'], evidence: labels['aibom.io/evidence'] },
+    aiBearing: labels['aibom.io/ai-bearing'], aiKind: labels['aibom.io/ai-kind'], evidence: labels['aibom.io/evidence'],
+    counts: { images: Object.keys(lookup).length, models: models.length, datasets: 0 },
+    modelNames: models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)).join(', '),
     images: Object.entries(lookup).map(([image, status]) => ({ image, digest: boms.find((b) => b.image === image)?.digest, containers: ['model'], lookup: status, outcome: labels['aibom.io/ai-kind'] ?? 'no-bom' })),
     models: models.map((m) => ({ name: m.name, version: m.version, purl: m.purl, license: m.license, format: m.format, task: m.task, source: { purl: m.purl, supplier: m.supplier }, hasModelCard: true, images: [m.image], boms: bomRefs })),
-    boms: boms.map((b) => ({ ...bomRefs[0], image: b.image, mediaType: b.mediaType, format: 'cyclonedx' })),
-    policy: { summary: { pass: 1, fail: 0, warn: 0, error: 0, skip: 0 }, results: [] },
-    summary: { images: Object.keys(lookup).length, models: models.length, datasets: 0 },
-    observedGeneration: generation,
-    lastEvaluated: now,
+    datasets: [],
+    boms: boms.map((b, i) => ({ ...bomRefs[i], image: b.image, mediaType: b.mediaType, format: 'cyclonedx' })),
+    policy: { policySet: 'sha256:' + '0'.repeat(64), outcome: 'pass', summary: { pass: 1, fail: 0, warn: 0, error: 0, skip: 0 }, results: [] },
+    lastChecked: now,
+    statusHash: 'sha256:' + '1'.repeat(64),
   };
 }
 
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
       else await kubectl(['delete', 'mutatingwebhookconfiguration,validatingwebhookconfiguration', 'aibom-webhook', '--ignore-not-found']);
       await sleep(1500); // the apiserver's webhook informer picks the change up
     };
-    await kubectl(['apply', '-f', join(repoRoot, 'bench/approaches/aiworkloadreport.crd.yaml')]);
+    await kubectl(['apply', '-f', CRD]);
     await kubectl(['wait', '--for=condition=Established', `crd/aiworkloadreports.${REPORTS}`, '--timeout=60s']);
     for (const ns of ['a-webhook', 'plain', 'labels', 'rollout', 'pods-plain', 'pods-webhook']) await kubectl(['create', 'namespace', ns]);
 
@@ -165,7 +173,7 @@ async function main(): Promise<void> {
         metadata: { name: `deployment-w-${i}`, labels: written.labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: `w-${i}`, uid: uids[i], controller: true, blockOwnerDeletion: false }] },
         spec: { workload: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'plain', name: `w-${i}`, uid: uids[i] } },
       });
-      await api('PATCH', `${reportsPath}/deployment-w-${i}/status`, { status: reportStatus(written.labels, written.annotations, 1, now) }, merge);
+      await api('PATCH', `${reportsPath}/deployment-w-${i}/status`, { status: reportStatus(written.labels, written.annotations, now) }, merge);
       (latencies['write-report-create+status'] ??= []).push(performance.now() - t0);
     }
     await waitForReplicaSets('plain', N);
@@ -231,7 +239,7 @@ async function main(): Promise<void> {
       await change('A: a label on the pod template (replicas 1)', ROLLOUT, 'rollout', (i) => api('PATCH', `/apis/apps/v1/namespaces/rollout/deployments/r-${i}`, { spec: { template: { metadata: { labels: { 'aibom.io/ai-kind': 'agent' } } } } }, merge)),
       await change('A: a label on metadata only (replicas 1)', ROLLOUT, 'rollout', (i) => api('PATCH', `/apis/apps/v1/namespaces/rollout/deployments/r-${i}`, { metadata: { labels: { 'aibom.io/evidence': 'heuristic' } } }, merge)),
       await change('A: labels + annotations on metadata only (as the webhook relabels on UPDATE)', CHANGES, 'a-webhook', (i) => api('PATCH', `/apis/apps/v1/namespaces/a-webhook/deployments/w-${i}`, { metadata: { labels: { 'aibom.io/ai-kind': 'agent' }, annotations: { 'aibom.io/models': written.annotations['aibom.io/models']!.replace('"name":"', '"name":"v2-') } } }, merge)),
-      await change('B: a report status update', CHANGES, 'plain', (i) => api('PATCH', `${reportsPath}/deployment-w-${i}/status`, { status: { lastEvaluated: new Date().toISOString(), classification: { aiKind: 'agent' } } }, merge)),
+      await change('B: a report status update', CHANGES, 'plain', (i) => api('PATCH', `${reportsPath}/deployment-w-${i}/status`, { status: { lastChecked: new Date().toISOString(), aiKind: 'agent' } }, merge)),
     ];
     const lat = Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, { n: v.length, p50Ms: round(quantile(v, 0.5), 2), p99Ms: round(quantile(v, 0.99), 2) }]));
     const results = {
@@ -241,7 +249,7 @@ async function main(): Promise<void> {
         workloads: N, changes: CHANGES, rollout: ROLLOUT, pods: PODS,
         kubernetes: 'v1.37.2 (kube-apiserver, etcd v3.7.3 --unsafe-no-fsync, kube-controller-manager --controllers=*)',
         workload: 'Deployment, replicas 0, one container, one image with examples/boms/model.cdx.json on the Debian docker-registry',
-        report: `bench/approaches/aiworkloadreport.crd.yaml (${REPORTS}/v1alpha1, status subresource), body built from the webhook's annotations`,
+        report: `${CRD.slice(repoRoot.length)} (${REPORTS}/v1alpha1, status subresource), status built from the webhook's annotations in the fields of src/contracts/workload-report.ts`,
         etcdRead: 'v3 gateway POST /v3/kv/range: value bytes as stored (protobuf for built-in kinds, JSON for custom resources)',
         driftWritesPerSecond: round(driftPerSecond, 2),
         rolloutPodsBefore: podsBefore,
