@@ -37,6 +37,7 @@ export function citedPaths(markdown: string): string[] {
       const path = token.replace(/[:#].*$/, '').replace(/[.;)]+$/, '');
       if (!CITED_ROOTS.some((r) => path.startsWith(r))) continue;
       if (/[*{}<>$]/.test(path)) continue; // a pattern or a placeholder, not a file
+      if (/\/\./.test(path)) continue; // a build output (bench/.dist), not in the repository
       out.add(path);
     }
   }
