@@ -5,12 +5,13 @@ import { skipReason, type SkipSettings } from './skip.js';
 import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
 import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
 import { type ImageUse } from '../contracts/workload.js';
+import { imageModels } from '../contracts/model-identity.js';
 import type { ImageFindings, ImageLookup } from '../contracts/lookup.js';
 import { isLookupFailure } from '../contracts/lookup.js';
 import { desiredMetadata } from './annotations.js';
 import { type ImageResult } from '../contracts/lookup.js';
 import { metadataPatch, type PatchOp } from './patch.js';
-import { classifyImage, classifyWorkload, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
+import { classifyImage, classifyWorkload, imageEvidence, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
 import type { ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
 import type { Bypass, LimitReached, PolicyContext, PolicyDecision } from '../contracts/policy.js';
 import type { Slicer } from '../contracts/slices.js';
@@ -87,13 +88,14 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   // Outcomes from everything the lookups found; the later steps see at most maxModelsPerReview pairs.
   const outcomes: Record<string, ImageOutcome> = {};
   for (const r of looked) outcomes[r.image] = classifyImage(r.findings);
+  const artifactImages = looked.filter((r) => imageEvidence(r.findings) === 'artifact').map((r) => r.image);
   const { results, note: modelsNote } = capModelPairs(looked, caps.maxModelsPerReview);
   const limits = limitNotes(imagesNote, modelsNote, bomLimitNotes(looked));
   const heuristics = detectAiHeuristically(
     { podSpec, podAnnotations: stringMap(podMetadataOf(kind, object)?.annotations), objectAnnotations: stringMap(getPath(object, ['metadata', 'annotations'])) },
     deps.settings.heuristics,
   );
-  const classification = classifyWorkload(Object.values(outcomes), heuristics);
+  const classification = classifyWorkload(Object.values(outcomes), heuristics, artifactImages.length > 0 && !looked.some((r) => imageEvidence(r.findings) === 'bom'));
   // Images left unreviewed may carry AI: "no AI" cannot be said then.
   if (imagesNote && classification.aiBearing === 'false') classification.aiBearing = 'unknown';
 
@@ -245,7 +247,7 @@ function auditSummary(classification: WorkloadClassification, results: ImageResu
   const audit: Record<string, string> = { 'ai-bearing': classification.aiBearing, evidence: classification.evidence };
   if (classification.aiKind) audit['ai-kind'] = classification.aiKind;
   const models = new Set<string>();
-  for (const r of results) for (const b of r.findings.boms) for (const m of b.inventory.models) models.add(m.version ? `${m.name}@${m.version}` : m.name);
+  for (const r of results) for (const m of imageModels(r.findings)) models.add(m.version ? `${m.name}@${m.version}` : m.name);
   if (models.size > 0) audit.models = truncate([...models].sort().join(','), 1024);
   const lookup: Record<string, string> = {};
   for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : 1))) lookup[r.image] = r.findings.status;

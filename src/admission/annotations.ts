@@ -3,7 +3,7 @@ import { describeSigner } from '../contracts/trust.js';
 import type { BomSource, BomTrust, ImageFindings, ImageResult, LookupStatus } from '../contracts/lookup.js';
 import type { WorkloadClassification } from '../contracts/classification.js';
 import type { ModelRecord } from '../contracts/inventory.js';
-import { dedupeModels } from '../contracts/model-identity.js';
+import { imageModels } from '../contracts/model-identity.js';
 
 /** The apiserver's limit on the total size of an object's annotations (apimachinery objectmeta.go). */
 export const TOTAL_ANNOTATION_LIMIT_BYTES = 256 * 1024;
@@ -76,7 +76,7 @@ export interface AnnotationBudgetInput {
 export function modelEntries(results: readonly ImageResult[]): ModelEntry[] {
   const entries: ModelEntry[] = [];
   for (const result of results) {
-    const models = dedupeModels(result.findings.boms.flatMap((b) => b.inventory.models));
+    const models = imageModels(result.findings);
     for (const use of result.uses) {
       for (const m of models) entries.push(toModelEntry(m, use.container, result.image, result.findings.digest ?? ''));
     }

@@ -1,6 +1,7 @@
 // The admission core's only port to the world: a function that tells what is attached to an image.
 // The edges (discovery/) implement it against registries, OCI layouts or local files.
 import type { AiInventory } from './inventory.js';
+import type { ModelArtifact } from './model-artifact.js';
 import type { ImageUse } from './workload.js';
 import type { Signer, TrustState } from './trust.js';
 
@@ -74,6 +75,11 @@ export interface ImageFindings {
   incomplete?: boolean;
   /** SLSA provenance attestations (read with `discovery.provenance: true`). */
   provenance?: ProvenanceRecord[];
+  /**
+   * The image itself is a model artifact (ModelPack, ModelKit, Docker AI, Ollama), recognised by its
+   * manifest's media types and read from its config (docs/model-artifacts.md). BOMs still win.
+   */
+  artifact?: ModelArtifact;
 }
 
 export interface LookupOptions {
