@@ -11,7 +11,8 @@ import { isLookupFailure } from '../contracts/lookup.js';
 import { desiredMetadata } from './annotations.js';
 import { type ImageResult } from '../contracts/lookup.js';
 import { metadataPatch, type PatchOp } from './patch.js';
-import { classifyImage, classifyWorkload, imageEvidence, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
+import { attachSpecModels } from './spec-models.js';
+import { classifyImage, classifyWorkload, imageEvidence, specModels, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
 import type { ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
 import type { Bypass, LimitReached, PolicyContext, PolicyDecision } from '../contracts/policy.js';
 import type { Slicer } from '../contracts/slices.js';
@@ -89,6 +90,7 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   const outcomes: Record<string, ImageOutcome> = {};
   for (const r of looked) outcomes[r.image] = classifyImage(r.findings);
   const artifactImages = looked.filter((r) => imageEvidence(r.findings) === 'artifact').map((r) => r.image);
+  attachSpecModels(looked, specModels({ podSpec, podAnnotations: stringMap(podMetadataOf(kind, object)?.annotations) }));
   const { results, note: modelsNote } = capModelPairs(looked, caps.maxModelsPerReview);
   const limits = limitNotes(imagesNote, modelsNote, bomLimitNotes(looked));
   const heuristics = detectAiHeuristically(

@@ -1,6 +1,6 @@
 // The admission core's only port to the world: a function that tells what is attached to an image.
 // The edges (discovery/) implement it against registries, OCI layouts or local files.
-import type { AiInventory } from './inventory.js';
+import type { AiInventory, ModelRecord } from './inventory.js';
 import type { ModelArtifact } from './model-artifact.js';
 import type { ImageUse } from './workload.js';
 import type { Signer, TrustState } from './trust.js';
@@ -105,4 +105,17 @@ export interface ImageResult {
   image: string;
   uses: ImageUse[];
   findings: ImageFindings;
+  /**
+   * Models the pod spec names for a container running this image (model ids in args or env, the
+   * KServe storage-initializer source URI, a modelcar image without a BOM): classify/spec-models.ts.
+   */
+  specModels?: SpecModel[];
+}
+
+/** A model named by the pod spec itself, for one container. */
+export interface SpecModel {
+  container: string;
+  /** `args`, `env`, `storage-initializer`, `modelcar`, `storage-uri` (a serving platform's CR). */
+  via: string;
+  model: ModelRecord;
 }

@@ -1,6 +1,6 @@
 // Which model records are the same model, and the name a model is shown by.
 import type { ModelRecord } from './inventory.js';
-import type { ImageFindings } from './lookup.js';
+import type { ImageFindings, ImageResult } from './lookup.js';
 import { mergeArtifactModels } from './model-artifact.js';
 
 /** The same model described twice is one model: by purl, else by name + version. */
@@ -25,4 +25,29 @@ export function modelLabel(m: ModelRecord): string {
 export function imageModels(findings: Pick<ImageFindings, 'boms' | 'artifact'>): ModelRecord[] {
   const fromBoms = dedupeModels(findings.boms.flatMap((b) => b.inventory.models));
   return findings.artifact ? dedupeModels(mergeArtifactModels(fromBoms, findings.artifact.models)) : fromBoms;
+}
+
+/** One model as seen in one container of the workload (an image used by two containers gives two). */
+export interface ModelPair {
+  container: string;
+  model: ModelRecord;
+  /** For an image volume: the containers that mount it. */
+  mountedBy?: string[];
+  /** How the pod spec named it, for models without a BOM or artifact (`args`, `env`, …). */
+  via?: string;
+}
+
+/** Every (container, model) of one image result: BOM and artifact models × uses, then the spec's models. */
+export function modelPairs(result: Pick<ImageResult, 'findings' | 'uses' | 'specModels'>): ModelPair[] {
+  const out: ModelPair[] = [];
+  const models = imageModels(result.findings);
+  for (const use of result.uses) {
+    for (const model of models) {
+      const pair: ModelPair = { container: use.container, model };
+      if (use.mountedBy) pair.mountedBy = use.mountedBy;
+      out.push(pair);
+    }
+  }
+  for (const s of result.specModels ?? []) out.push({ container: s.container, model: s.model, via: s.via });
+  return out;
 }

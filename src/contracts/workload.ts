@@ -134,4 +134,6 @@ export interface ImageUse {
   normalized?: string;
   /** Why the reference did not parse. */
   invalid?: string;
+  /** For an image (or ModelPack CSI) volume: the containers that mount it, in pod-spec order. */
+  mountedBy?: string[];
 }

@@ -4,7 +4,7 @@
 import type { ModelRecord } from '../contracts/inventory.js';
 import type { PolicyContext } from '../contracts/policy.js';
 import type { ImageResult } from '../contracts/lookup.js';
-import { imageModels } from '../contracts/model-identity.js';
+import { modelPairs } from '../contracts/model-identity.js';
 import { isLookupFailure } from '../contracts/lookup.js';
 import { parseImageReference } from '../contracts/image-reference.js';
 import { matchesAny } from '../contracts/glob.js';
@@ -26,10 +26,7 @@ export interface ModelSubject {
 
 export function modelSubjects(results: readonly ImageResult[]): ModelSubject[] {
   const out: ModelSubject[] = [];
-  for (const r of results) {
-    const models = imageModels(r.findings);
-    for (const use of r.uses) for (const model of models) out.push({ container: use.container, image: r.image, model });
-  }
+  for (const r of results) for (const p of modelPairs(r)) out.push({ container: p.container, image: r.image, model: p.model });
   return out;
 }
 

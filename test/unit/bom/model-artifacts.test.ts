@@ -160,6 +160,6 @@ describe('classification of model artifacts (evidence=artifact)', () => {
     const ops = decodePatch(outcome.review);
     const annotations = ops.find((o) => o.path === '/metadata/annotations')?.value as Record<string, string>;
     const models = JSON.parse(annotations['aibom.io/models']!) as Record<string, string>[];
-    expect(models).to.deep.equal([{ name: 'qwen2-0.5b-instruct', version: '1.2', purl: 'pkg:huggingface/Qwen/Qwen2-0.5B-Instruct', format: 'safetensors', license: 'Apache-2.0', supplier: 'Example Labs', container: 'weights', image: '127.0.0.1:5000/m/qwen:1', digest: SUBJECT }]);
+    expect(models).to.deep.equal([{ name: 'qwen2-0.5b-instruct', version: '1.2', purl: 'pkg:huggingface/Qwen/Qwen2-0.5B-Instruct', format: 'safetensors', license: 'Apache-2.0', supplier: 'Example Labs', container: 'weights', image: '127.0.0.1:5000/m/qwen:1', digest: SUBJECT, mountedBy: ['server'] }]);
   });
 });
