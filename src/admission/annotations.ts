@@ -108,7 +108,7 @@ export function bomEntries(results: readonly ImageResult[]): BomEntry[] {
 
 export function lookupMap(results: readonly ImageResult[]): Record<string, LookupStatus> {
   const map: Record<string, LookupStatus> = {};
-  for (const r of [...results].sort((a, b) => cmp(a.image, b.image))) map[r.image] = r.findings.status;
+  for (const r of [...results].sort((a, b) => cmp(a.image, b.image))) if (!r.sourceOnly) map[r.image] = r.findings.status;
   return map;
 }
 
@@ -260,7 +260,7 @@ function ownedAnnotations(keys: OwnedKeys, bytes: number, classification: Worklo
   // that does not fit, nothing of ours is written beyond what fits).
   const omittedReserve = utf8Length(keys.annotations.modelsOmitted) + 16;
   const reserved = room.take(omittedReserve);
-  if (results.length > 0) put(keys.annotations.lookup, JSON.stringify(lookupMap(results)));
+  if (results.some((r) => !r.sourceOnly)) put(keys.annotations.lookup, JSON.stringify(lookupMap(results)));
   if (classification.evidence === 'heuristic' && classification.heuristics.length > 0) {
     put(keys.annotations.heuristics, JSON.stringify([...classification.heuristics].sort()));
   }

@@ -110,6 +110,11 @@ export interface ImageResult {
    * KServe storage-initializer source URI, a modelcar image without a BOM): classify/spec-models.ts.
    */
   specModels?: SpecModel[];
+  /**
+   * Not an image: a model source a serving CR names (`hf://…`, `s3://…`, a KAITO preset), listed so its
+   * model reaches annotations and policy. Never looked up; absent from `aibom.io/lookup`.
+   */
+  sourceOnly?: boolean;
 }
 
 /** A model named by the pod spec itself, for one container. */

@@ -118,6 +118,17 @@ export function requireDigestRule(ctx: PolicyContext): RuleFinding[] {
     if (use.normalized) finding.image = use.normalized;
     findings.push(finding);
   }
+  // A serving CR's Hugging Face source is pinned by a revision (`hf://org/name@<commit>`).
+  for (const r of ctx.results) {
+    if (!r.sourceOnly || !r.image.startsWith('hf://')) continue;
+    for (const s of r.specModels ?? []) {
+      if (s.model.version) continue;
+      findings.push({
+        rule: 'requireDigest', reason: 'not-pinned', severity: 'violation', container: s.container, image: r.image,
+        message: `model source ${r.image} is not pinned to a revision`, fix: 'name the revision: hf://ORG/NAME@<commit sha>',
+      });
+    }
+  }
   return findings;
 }
 

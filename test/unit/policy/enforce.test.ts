@@ -21,7 +21,7 @@ const settings: EnforcementSettings = {
 
 const enforcing = policySet([policyDoc('licences', { mode: 'Enforce', match: { kinds: ['Pod'] }, rules: { licenses: { allow: ['Apache-2.0'] } } })]);
 
-const GROUPS: Record<WorkloadKind, string> = { Pod: '', ReplicationController: '', Deployment: 'apps', ReplicaSet: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', Job: 'batch', CronJob: 'batch' };
+const GROUPS: Partial<Record<WorkloadKind, string>> = { Pod: '', ReplicationController: '', Deployment: 'apps', ReplicaSet: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', Job: 'batch', CronJob: 'batch' };
 
 interface ObjectOptions {
   name?: string;
