@@ -221,12 +221,17 @@ export function buildReport(evaluation: WorkloadEvaluation, options: ReportOptio
   const limits = options.limits ?? DEFAULT_REPORT_LIMITS;
   const { ref, results } = evaluation;
   const omitted: Record<string, number> = {};
+  const models = modelsOf(results);
+  const datasets = datasetsOf(results);
+  const names = models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)).join(',');
   const body: Omit<AIWorkloadReportStatus, 'statusHash' | 'lastChecked'> = {
     aiBearing: c.aiBearing,
     evidence: c.evidence,
+    counts: { images: results.length, models: models.length, datasets: datasets.length },
+    modelNames: names.length <= 120 ? names : `${names.slice(0, 117)}...`,
     images: imagesOf(results),
-    models: capped(modelsOf(results), limits.models, 'models', omitted),
-    datasets: capped(datasetsOf(results), limits.datasets, 'datasets', omitted),
+    models: capped(models, limits.models, 'models', omitted),
+    datasets: capped(datasets, limits.datasets, 'datasets', omitted),
     boms: capped(bomsOf(results), limits.boms, 'boms', omitted),
     findings: capped(findingsOf(results), limits.findings, 'findings', omitted),
     policy: policyOf(evaluation, limits.results),
