@@ -241,13 +241,11 @@ export function buildReport(evaluation: WorkloadEvaluation, options: ReportOptio
   if (evaluation.limits && evaluation.limits.length > 0) body.limits = evaluation.limits.map((l) => l.limit);
   if (Object.keys(omitted).length > 0) body.omitted = omitted;
   const status: AIWorkloadReportStatus = { ...body, lastChecked: evaluation.at.toISOString(), statusHash: statusHash(body) };
-  const labels: Record<string, string> = {
-    [`${options.prefix}/ai-bearing`]: c.aiBearing,
-    [`${options.prefix}/workload-kind`]: ref.kind,
-    [`${options.prefix}/policy`]: status.policy.outcome,
-  };
+  // Only labels that never change for the workload: with the status subresource a status write
+  // cannot touch metadata, and a second write per change is what statusHash exists to avoid. Select
+  // on the status with the CRD's selectableFields (`--field-selector status.aiBearing=true`).
+  const labels: Record<string, string> = { [`${options.prefix}/workload-kind`]: ref.kind };
   if (ref.name.length <= 63 && LABEL_VALUE.test(ref.name)) labels[`${options.prefix}/workload-name`] = ref.name;
-  if (c.aiKind) labels[`${options.prefix}/ai-kind`] = c.aiKind;
   return {
     apiVersion: REPORT_API_VERSION,
     kind: REPORT_KIND,
