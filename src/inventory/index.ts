@@ -3,3 +3,4 @@ export { BadWorkloadError, INVENTORY_USER, workloadEvaluator, workloadRef, type 
 export { buildReport, DEFAULT_REPORT_LIMITS, reportName, statusHash, verdictResult, type ReportLimits, type ReportOptions } from './report.js';
 export { summarizeReports } from './summary.js';
 export { InventoryController, type ControllerOptions, type ControllerStats } from './controller.js';
+export { inventoryCycloneDx, inventoryRows, renderCsv, renderTable, type InventoryRow } from './export.js';

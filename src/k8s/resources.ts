@@ -113,3 +113,20 @@ export async function readSummary(api: KubeApi): Promise<InventorySummary | unde
   if (got.status !== 200) throw new WriteError(`get summary: ${got.status} ${reason(got.body)}`, got.status);
   return (got.body as { status?: InventorySummary }).status;
 }
+
+/** Every object of a collection (paged), typed with its kind; in one namespace when given. */
+export async function listCollection(api: KubeApi, c: Collection, namespace?: string): Promise<Record<string, unknown>[]> {
+  const path = namespace ? c.path.replace(/\/([a-z0-9]+)$/, `/namespaces/${encodeURIComponent(namespace)}/$1`) : c.path;
+  const out: Record<string, unknown>[] = [];
+  let cont = '';
+  do {
+    const q = new URLSearchParams({ limit: '500' });
+    if (cont) q.set('continue', cont);
+    const res = await api.request('GET', `${path}?${q.toString()}`, undefined, { verb: 'list' });
+    if (res.status !== 200) throw new WriteError(`list ${path}: ${res.status} ${reason(res.body)}`, res.status);
+    const body = res.body as { items?: Record<string, unknown>[]; metadata?: { continue?: string } };
+    for (const item of body.items ?? []) out.push({ ...item, apiVersion: c.apiVersion, kind: c.kind });
+    cont = body.metadata?.continue ?? '';
+  } while (cont);
+  return out;
+}
