@@ -11,10 +11,17 @@ const CONTAINER_LISTS: readonly [string, ImageSlot][] = [
 ];
 
 export function imageUses(podSpec: Record<string, unknown> | undefined): ImageUse[] {
-  if (!podSpec) return [];
+  return cappedImageUses(podSpec, Number.POSITIVE_INFINITY).uses;
+}
+
+/**
+ * The first `max` image uses in pod-spec order, parsed, and how many the spec has in all: those
+ * beyond `max` are counted, never parsed (a review may list tens of thousands; limits.maxImagesPerReview).
+ */
+export function cappedImageUses(podSpec: Record<string, unknown> | undefined, max: number): { uses: ImageUse[]; total: number } {
   const uses: ImageUse[] = [];
-  const push = (slot: ImageSlot, container: string, image: unknown): void => {
-    if (typeof image !== 'string' || image.length === 0) return;
+  const total = eachImage(podSpec, (slot, container, image) => {
+    if (uses.length >= max) return;
     const use: ImageUse = { index: uses.length, slot, container, image };
     try {
       use.normalized = parseImageReference(image).normalized;
@@ -22,6 +29,18 @@ export function imageUses(podSpec: Record<string, unknown> | undefined): ImageUs
       use.invalid = (err as Error).message;
     }
     uses.push(use);
+  });
+  return { uses, total };
+}
+
+/** Calls `visit` for each non-empty image string of the spec, in pod-spec order; returns how many. */
+function eachImage(podSpec: Record<string, unknown> | undefined, visit: (slot: ImageSlot, container: string, image: string) => void): number {
+  if (!podSpec) return 0;
+  let n = 0;
+  const push = (slot: ImageSlot, container: string, image: unknown): void => {
+    if (typeof image !== 'string' || image.length === 0) return;
+    n++;
+    visit(slot, container, image);
   };
   for (const [field, slot] of CONTAINER_LISTS) {
     const list = podSpec[field];
@@ -38,7 +57,7 @@ export function imageUses(podSpec: Record<string, unknown> | undefined): ImageUs
       push('volume', typeof v.name === 'string' ? v.name : '', v.image.reference);
     }
   }
-  return uses;
+  return n;
 }
 
 /** The distinct normalised images to look up, in first-use order: each is looked up once. */
@@ -50,7 +69,9 @@ export function uniqueImages(uses: readonly ImageUse[]): string[] {
 
 /** Images as a sorted multiset string, to tell whether a template's images changed on UPDATE. */
 export function imageSignature(podSpec: Record<string, unknown> | undefined): string {
-  return JSON.stringify(imageUses(podSpec).map((u) => [u.slot, u.container, u.image]));
+  const parts: [ImageSlot, string, string][] = [];
+  eachImage(podSpec, (slot, container, image) => parts.push([slot, container, image]));
+  return JSON.stringify(parts);
 }
 
 export function pullSecretNames(podSpec: Record<string, unknown> | undefined): string[] {
