@@ -88,6 +88,33 @@ function clip(text: string, max = MAX_TEXT): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
+/** One image of the record: its lookup status, containers, models, BOMs with their trust, provenance. */
+function auditImage(r: AdmissionOutcome['results'][number]): AuditImage {
+  const img: AuditImage = {
+    image: r.image,
+    status: r.findings.status,
+    containers: r.uses.map((u) => u.container),
+    models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel).slice(0, MAX_LIST),
+  };
+  if (r.findings.digest) img.digest = r.findings.digest;
+  const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
+    const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
+    if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+    if (b.trustReason) entry.reason = clip(b.trustReason, 512);
+    return entry;
+  });
+  if (boms.length > 0) img.boms = boms;
+  if (r.findings.provenance?.length) {
+    img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
+      const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
+      if (p.builder) entry.builder = clip(p.builder, 512);
+      if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
+      return entry;
+    });
+  }
+  return img;
+}
+
 export function auditRecord(input: AuditInput): AuditRecord {
   const { request: req, outcome } = input;
   const user: AuditRecord['user'] = { username: req.userInfo.username, groups: req.userInfo.groups.slice(0, MAX_LIST) };
@@ -98,31 +125,7 @@ export function auditRecord(input: AuditInput): AuditRecord {
   const object: AuditRecord['object'] = { kind: req.kind.kind, namespace: req.namespace, name: outcome.name ?? req.name, operation: req.operation };
   if (req.subResource) object.subResource = req.subResource;
 
-  const images: AuditImage[] = outcome.results.slice(0, MAX_LIST).map((r) => {
-    const img: AuditImage = {
-      image: r.image,
-      status: r.findings.status,
-      containers: r.uses.map((u) => u.container),
-      models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel).slice(0, MAX_LIST),
-    };
-    if (r.findings.digest) img.digest = r.findings.digest;
-    const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
-      const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
-      if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
-      if (b.trustReason) entry.reason = clip(b.trustReason, 512);
-      return entry;
-    });
-    if (boms.length > 0) img.boms = boms;
-    if (r.findings.provenance?.length) {
-      img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
-        const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
-        if (p.builder) entry.builder = clip(p.builder, 512);
-        if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
-        return entry;
-      });
-    }
-    return img;
-  });
+  const images: AuditImage[] = outcome.results.slice(0, MAX_LIST).map(auditImage);
   const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);
 
   const record: AuditRecord = {

@@ -56,6 +56,7 @@ interface Probe {
  * digest when the caller already holds it (a tag resolved with GET, `build-lookup.ts`), digest-verified
  * by the client; it is then not fetched again, but still counted against the byte budget.
  */
+// eslint-disable-next-line max-lines-per-function -- one lookup's steps share its byte budget, abort signal and findings; the steps themselves are helpers of sources/
 export async function lookupAttachments(client: RegistryClient, pinned: ImageReference, signal: AbortSignal, options: AttachmentLookupOptions, prefetched?: ManifestResult): Promise<ImageFindings> {
   const digest = pinned.digest;
   if (!digest) return { status: 'error:invalid', boms: [], detail: 'internal: the lookup needs a digest reference' };

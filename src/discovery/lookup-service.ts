@@ -108,6 +108,7 @@ function isFindings(value: unknown): value is ImageFindings {
   return isLookupStatus(v.status) && Array.isArray(v.boms);
 }
 
+// eslint-disable-next-line max-lines-per-function -- one closure over the caches, single-flight map and background queue that its short inner functions share
 export function createLookupService(deps: LookupServiceDeps): LookupService {
   const { clock, options } = deps;
   const metrics = deps.metrics ?? noopLookupMetrics;
