@@ -179,7 +179,7 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
 }
 
 // When nothing was found, the most telling problem decides the status (first = most telling).
-const SEVERITY: readonly LookupStatus[] = ['error:blocked', 'error:digest-mismatch', 'error:auth', 'error:too-large', 'error:invalid', 'error:5xx', 'error:not-found', 'timeout'];
+const SEVERITY: readonly LookupStatus[] = ['error:blocked', 'error:digest-mismatch', 'error:auth', 'error:too-large', 'error:invalid', 'error:5xx', 'error:network', 'error:not-found', 'timeout'];
 
 function worstStatus(problems: readonly Problem[]): Problem | undefined {
   let worst: Problem | undefined;

@@ -161,7 +161,7 @@ describe('lookup service on the real registry (counting proxy)', function () {
     const other = await newImageWithBom();
     proxy.inject({ kind: 'manifest-digest' }, { reset: true });
     const reset = await service(other.digestRef, mutate(5_000));
-    expect(reset.status).to.equal('error:5xx');
+    expect(reset.status).to.equal('error:network');
     expect(reset.detail).to.be.a('string');
   });
 });

@@ -159,7 +159,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
     const port = await freePort();
     const down = await cli('inspect', `127.0.0.1:${port}/team/app:v1`, '--json', '--insecure-registry', `127.0.0.1:${port}`);
     expect(down.code).to.equal(3);
-    expect(JSON.parse(down.stdout).status).to.equal('error:5xx');
+    expect(JSON.parse(down.stdout).status).to.equal('error:network');
   });
 
   it('a loopback registry not named by --insecure-registry or registries.allow is refused (error:blocked)', async () => {
