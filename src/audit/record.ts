@@ -3,6 +3,7 @@
 // policy decision and any bypass) and numbers the edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
+import { truncate } from '../contracts/json-guards.js';
 import { describeSigner } from '../contracts/trust.js';
 import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
@@ -85,7 +86,7 @@ const MAX_TEXT = 2048;
 const MAX_LIST = 100;
 
 function clip(text: string, max = MAX_TEXT): string {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+  return truncate(text, max);
 }
 
 /** One image of the record: its lookup status, containers, models, BOMs with their trust, provenance. */
