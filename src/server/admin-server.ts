@@ -77,8 +77,16 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     close() {
       return new Promise((resolve) => {
         if (!server) return resolve();
-        server.close(() => resolve());
-        server.closeIdleConnections();
+        const s = server;
+        // Probes and scrapes are short: whatever is still open after a second is cut, so shutdown
+        // never waits on an admin client.
+        const cut = setTimeout(() => s.closeAllConnections(), 1000);
+        cut.unref();
+        s.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        s.closeIdleConnections();
       });
     },
   };

@@ -41,6 +41,8 @@ export interface RunningService {
   enforcement: Enforcement;
   certificates: CertificateWatcher;
   readiness(): Readiness;
+  /** TCP connections open on the webhook port (handshaking or not). */
+  openSockets(): number;
   /** Graceful: not ready → delay → stop accepting → finish in-flight → closed. Idempotent. */
   shutdown(reason: string, delayMs?: number): Promise<void>;
 }
@@ -110,5 +112,5 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     })();
     return shuttingDown;
   };
-  return { webhook: webhookAddress, admin: adminAddress, metrics, enforcement, certificates, readiness, shutdown };
+  return { webhook: webhookAddress, admin: adminAddress, metrics, enforcement, certificates, readiness, openSockets: () => webhook.openSockets(), shutdown };
 }
