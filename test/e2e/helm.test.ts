@@ -3,11 +3,10 @@
 // the real cert-manager and Prometheus Operator CRDs installed from their Go modules; and the service
 // account's rights (`kubectl auth can-i --list`) are exactly a bare service account's, plus `secrets get`
 // in the namespaces named when pull-secret RBAC is on.
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { canIRows } from './deploy.test.js';
 import { kubectl, kubectlRaw, namespace, useE2E, type E2E } from './support/e2e.js';
-import { crdFiles } from '../support/go-module.js';
+import { installCrds } from './support/crds.js';
 import { renderChart, sets, TOGGLES, type K8sManifest } from '../support/helm-chart.js';
 
 // As the chart's namespace would be labelled (docs/helm.md): Pod Security restricted, and never reviewed by the webhook.
@@ -21,8 +20,7 @@ describe('e2e: the Helm chart against the real apiserver', function () {
   before(async () => {
     e = cluster();
     // The CRDs the toggles use, from cert-manager's and the Prometheus Operator's own modules.
-    for (const file of [...crdFiles('certManager'), ...crdFiles('prometheusOperator')]) await kubectl(e, ['apply', '--server-side', '-f', '-'], readFileSync(file, 'utf8'));
-    await kubectl(e, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/certificates.cert-manager.io', 'crd/issuers.cert-manager.io', 'crd/servicemonitors.monitoring.coreos.com', 'crd/prometheusrules.monitoring.coreos.com']);
+    await installCrds(e, ['certManager', 'prometheusOperator']);
   });
 
   async function dryRun(ns: string, args: string[]): Promise<K8sManifest[]> {
