@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
 import { kubectl, kubectlRaw, useE2E, type E2E } from './support/e2e.js';
 import { installCrds } from './support/crds.js';
+import { useSuite } from './support/images.js';
+import { RHACS, RHACS_NAMES, violates, type Meta } from '../support/rhacs.js';
 
 const POLICY = 'deploy/security/kyverno/clusterpolicy.yaml';
 
@@ -60,5 +62,30 @@ describe('e2e: the Kyverno ClusterPolicy against the real apiserver and Kyverno 
     const unknown = await kubectlRaw(e, ['apply', '--dry-run=server', '-f', '-'], readFileSync(POLICY, 'utf8').replace('  background: false', '  backgrund: false'));
     expect(unknown.code, 'an unknown field is refused (server-side field validation)').to.not.equal(0);
     expect(unknown.stderr).to.match(/unknown field "spec\.backgrund"/);
+  });
+});
+
+describe('e2e: the RHACS criteria on what the real apiserver stores', function () {
+  this.timeout(180_000);
+  const t = useSuite('e2e-rhacs');
+
+  async function stored(kind: string, name: string): Promise<Meta> {
+    const o = JSON.parse(await kubectl(t.e, ['get', kind, name, '-n', t.ns, '-o', 'json'])) as { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } };
+    return { labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations ?? {} };
+  }
+
+  it('a Deployment with an oras-attached model BOM, a Pod serving a model with no BOM, a Pod with a model of no stated source', async () => {
+    await kubectl(t.e, ['create', 'deployment', 'granite', '-n', t.ns, `--image=${t.img.orasReferrers}`]);
+    await kubectl(t.e, ['run', 'no-bom', '-n', t.ns, `--image=${t.img.plain}`, '--restart=Never', '--', '--model', 'meta-llama/Llama-3.2-1B']);
+    await kubectl(t.e, ['run', 'mit', '-n', t.ns, `--image=${t.img.mitModel}`, '--restart=Never']);
+    const cases: [string, string, string[]][] = [
+      ['deployment', 'granite', [RHACS_NAMES.unverified]],
+      ['pod', 'no-bom', [RHACS_NAMES.nobom]],
+      ['pod', 'mit', [RHACS_NAMES.unverified]],
+    ];
+    for (const [kind, name, expected] of cases) {
+      const meta = await stored(kind, name);
+      expect(RHACS.policies.filter((p) => violates(p, meta)).map((p) => p.name), `${kind}/${name}: ${JSON.stringify(meta.labels)}`).to.deep.equal(expected);
+    }
   });
 });

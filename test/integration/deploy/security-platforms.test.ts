@@ -8,46 +8,11 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../support/cli.js';
+import { RHACS, RHACS_NAMES as NAMES, violates, type Meta } from '../../support/rhacs.js';
 import { benchUid, podReview } from '../../support/pod-review.js';
 import { tempDir } from '../../support/server.js';
 
-interface RhacsPolicy {
-  id: string;
-  name: string;
-  severity: string;
-  lifecycleStages: string[];
-  policySections: { sectionName: string; policyGroups: { fieldName: string; booleanOperator: string; negate: boolean; values: { value: string }[] }[] }[];
-  [key: string]: unknown;
-}
-
-const RHACS = JSON.parse(readFileSync('deploy/security/rhacs/policies.json', 'utf8')) as { policies: RhacsPolicy[] };
 const KYVERNO = parseAllDocuments(readFileSync('deploy/security/kyverno/clusterpolicy.yaml', 'utf8'))[0]!.toJS() as { kind: string; spec: { rules: { name: string }[] } };
-
-interface Meta {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
-
-/** RHACS label/annotation criteria: `key=value`, both regular expressions matched whole (RE2; a leading `(?i)` is the JS `i` flag). */
-function matches(pattern: string, text: string): boolean {
-  const ci = pattern.startsWith('(?i)');
-  return new RegExp(`^(?:${ci ? pattern.slice(4) : pattern})$`, ci ? 'is' : 's').test(text);
-}
-
-function violates(policy: RhacsPolicy, meta: Meta): boolean {
-  return policy.policySections.some((section) =>
-    section.policyGroups.every((group) => {
-      const source = group.fieldName === 'Disallowed Label' ? meta.labels : group.fieldName === 'Disallowed Annotation' ? meta.annotations : undefined;
-      if (!source) throw new Error(`criterion ${group.fieldName} is not evaluated here`);
-      const hit = group.values.some(({ value }) => {
-        const eq = value.indexOf('=');
-        const [key, re] = [value.slice(0, eq), value.slice(eq + 1)];
-        return Object.entries(source).some(([k, v]) => matches(key.replace(/\./g, '\\.'), k) && matches(re, v));
-      });
-      return group.negate ? !hit : hit;
-    }),
-  );
-}
 
 /** The labels and annotations the mutating webhook patches onto a Pod running `image` with `bom` as its BOM. */
 async function patchedMetadata(image: string, bom: string | undefined, dir: string): Promise<Meta> {
@@ -66,7 +31,6 @@ async function patchedMetadata(image: string, bom: string | undefined, dir: stri
   return meta;
 }
 
-const NAMES = { nobom: 'AI workload without an AI BOM', licence: 'AI model under a disallowed licence', unverified: 'AI BOM not verified', source: 'AI model from an unapproved source' };
 
 describe('deploy/security: RHACS and Kyverno policies on our labels', function () {
   this.timeout(60_000);
