@@ -6,7 +6,7 @@
 import type { ImageFindings } from '../contracts/lookup.js';
 import type { ImageUse } from '../contracts/workload.js';
 import type { ImageResult } from '../contracts/lookup.js';
-import { dedupeModels } from '../contracts/model-identity.js';
+import { imageModels } from '../contracts/model-identity.js';
 import { LIMIT_FINDING_CODES } from '../contracts/inventory.js';
 import type { ModelRecord } from '../contracts/inventory.js';
 import type { LimitReached } from '../contracts/policy.js';
@@ -34,7 +34,7 @@ export function capUses(uses: readonly ImageUse[], max: number): { reviewed: Ima
 }
 
 function distinctModels(findings: ImageFindings): ModelRecord[] {
-  return findings.boms.length === 0 ? [] : dedupeModels(findings.boms.flatMap((b) => b.inventory.models));
+  return imageModels(findings);
 }
 
 /**
@@ -64,7 +64,9 @@ export function capModelPairs(results: readonly ImageResult[], max: number): { r
 /** The findings with only the listed models (and the other descriptions of those models) left in their BOMs. */
 function keepModels(findings: ImageFindings, kept: ReadonlySet<ModelRecord>): ImageFindings {
   const keys = new Set([...kept].map(modelIdentity));
-  return { ...findings, boms: findings.boms.map((b) => ({ ...b, inventory: { ...b.inventory, models: b.inventory.models.filter((m) => keys.has(modelIdentity(m))) } })) };
+  const out: ImageFindings = { ...findings, boms: findings.boms.map((b) => ({ ...b, inventory: { ...b.inventory, models: b.inventory.models.filter((m) => keys.has(modelIdentity(m))) } })) };
+  if (findings.artifact) out.artifact = { ...findings.artifact, models: findings.artifact.models.filter((m) => keys.has(modelIdentity(m))) };
+  return out;
 }
 
 // The identity dedupeModels uses (annotations.ts): by purl, else by name + version.
