@@ -65,11 +65,12 @@ class Builder {
   }
 
   /** A model source used by `container` (named after the component). */
-  source(container: string, uri: unknown, image?: unknown): void {
+  source(container: string, uri: unknown, from?: Record<string, unknown>): void {
     if (typeof uri !== 'string' || uri.length === 0) return;
     const parsed = parseModelUri(uri);
     const entry: Record<string, unknown> = { name: container };
-    if (typeof image === 'string' && image.length > 0) entry.image = image;
+    // The model container of a KServe component is a container spec (image, args, env, …).
+    for (const key of ['image', 'command', 'args', 'env', 'resources']) if (from?.[key] !== undefined) entry[key] = from[key];
     if (IMAGE_SCHEMES.has(parsed.scheme) && parsed.image) {
       const volume = `${container}-model`;
       this.volumes.push({ name: volume, image: { reference: parsed.image } });
@@ -101,10 +102,12 @@ export function servingView(kind: ServingKind, object: KubeObject | undefined): 
         b.podSpec(c);
         for (const fw of KSERVE_FRAMEWORKS) {
           const m = c[fw];
-          if (isRecord(m)) b.source(`${component}-${fw === 'model' ? 'model' : fw}`, m.storageUri, m.image);
+          if (isRecord(m)) b.source(`${component}-${fw === 'model' ? 'model' : fw}`, m.storageUri, m);
         }
-        // `storageUri` directly on a predictor with custom containers.
+        // `storageUri` / `storageUris[].uri` directly on a component with custom containers.
         if (typeof c.storageUri === 'string') b.source(`${component}-storage`, c.storageUri);
+        list(c.storageUris).slice(0, 20).forEach((u, i) => b.source(`${component}-storage-${i}`, u.uri));
+        if (isRecord(c.workerSpec)) b.podSpec(c.workerSpec);
       }
       break;
     case 'ServingRuntime':

@@ -86,7 +86,7 @@ describe('model artifacts pushed with oras, recognised at admission', function (
     expect(models[0]).to.deep.include({ name: 'qwen2-0.5b-instruct', digest: pushed.digest });
   });
 
-  it('a hostile config (lying size, not JSON, over the cap) leaves a model named by the repository, with the reason', async () => {
+  it('a hostile config (lying size, not JSON, over the cap, wrong media type) leaves a model named by the repository, with the reason', async () => {
     const text = JSON.stringify(SHAPES.modelpack.config);
     const config = await pushBlob(registry.url, 'models/liar', text);
     const layer = await pushBlob(registry.url, 'models/liar', 'w');
@@ -98,7 +98,11 @@ describe('model artifacts pushed with oras, recognised at admission', function (
     const huge = await pushBlob(registry.url, 'models/huge', JSON.stringify({ descriptor: { name: 'x'.repeat(2 * 1024 * 1024) } }));
     const l3 = await pushBlob(registry.url, 'models/huge', 'w');
     await pushManifest(registry.url, 'models/huge', 'v1', { ...manifestOf(SHAPES.modelpack), config: { mediaType: SHAPES.modelpack.configMediaType, ...huge }, layers: [{ mediaType: 'application/vnd.cncf.model.weight.v1.raw', ...l3 }] }, 'application/vnd.oci.image.manifest.v1+json');
-    for (const [repo, code] of [['liar', 'artifact-config-unread'], ['broken', 'artifact-config-invalid'], ['huge', 'artifact-config-unread']] as const) {
+    // The family's artifactType with a config of another media type: the config is not read.
+    const other = await pushBlob(registry.url, 'models/wrongtype', text);
+    const l4 = await pushBlob(registry.url, 'models/wrongtype', 'w');
+    await pushManifest(registry.url, 'models/wrongtype', 'v1', { ...manifestOf(SHAPES.modelpack), config: { mediaType: 'application/octet-stream', ...other }, layers: [{ mediaType: 'application/vnd.cncf.model.weight.v1.raw', ...l4 }] }, 'application/vnd.oci.image.manifest.v1+json');
+    for (const [repo, code] of [['liar', 'artifact-config-unread'], ['broken', 'artifact-config-invalid'], ['huge', 'artifact-config-unread'], ['wrongtype', 'artifact-config-unread']] as const) {
       const ref = `${registry.host}/models/${repo}:v1`;
       const { outcome, labels, models } = await admitPod(ref);
       expect(labels['aibom.io/ai-kind'], repo).to.equal('model');
