@@ -5,7 +5,10 @@ import { type KubeObject } from './admission-review.js';
 import { isServingKind, SERVING_GROUPS, SERVING_KINDS, servingView } from './serving.js';
 
 /** Pod-owning workloads, then the serving platforms' CRs (contracts/serving.ts: their pod spec is synthesised). */
-export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', ...SERVING_KINDS] as const;
+export const POD_WORKLOAD_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
+/** The built-in kinds that carry a pod spec (core/v1, apps/v1, batch/v1): what the inventory lists. */
+export type PodWorkloadKind = (typeof POD_WORKLOAD_KINDS)[number];
+export const WORKLOAD_KINDS = [...POD_WORKLOAD_KINDS, ...SERVING_KINDS] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export function isWorkloadKind(kind: string): kind is WorkloadKind {
