@@ -317,6 +317,13 @@ export class LocalCluster {
     await new Promise((r) => setTimeout(r, downMs));
     const record = this.group.start('kube-apiserver', launch.command, launch.args, { detached: this.options.detached, env: launch.env });
     await waitFor('kube-apiserver (restarted)', record, async () => (await getTls(`${this.state.apiserver}/readyz`, launch.adminTls)).status === 200, 120_000, this.alive);
+    // The controller-manager's watches broke too and come back with its own back-off: until then a new
+    // namespace gets no `default` ServiceAccount and Pods in it are refused. Wait for that to work again.
+    const probe = `aibom-restart-probe-${Date.now()}`;
+    await this.kubectl(['create', 'namespace', probe]);
+    const kcm = this.group.started.find((r) => r.name === 'kube-controller-manager')!;
+    await waitFor('kube-controller-manager after the restart', kcm, async () => (await this.kubectl(['get', 'serviceaccount', 'default', '-n', probe, '-o', 'name'])).code === 0, 90_000, this.alive);
+    await this.kubectl(['delete', 'namespace', probe, '--wait=false']);
     this.log('kube-apiserver restarted');
   }
 
