@@ -2,7 +2,7 @@
 // runs, as a synthetic AdmissionReview CREATE, with the policy evaluator plugged in. Only the lookup and
 // the clock differ from the server.
 import type { AdmissionResponse } from '../contracts/admission-review.js';
-import { parseAdmissionReview, admit, type AdmissionSettings } from '../admission/index.js';
+import { admit, syntheticCreateReview, type AdmissionSettings } from '../admission/index.js';
 import { isLookupFailure, type ImageLookup, type LookupStatus } from '../contracts/lookup.js';
 import type { WorkloadClassification } from '../contracts/classification.js';
 import { objectName, type WorkloadKind } from '../contracts/workload.js';
@@ -51,17 +51,6 @@ export interface CheckDependencies {
   decision?: DecisionOptions;
 }
 
-/** The plural resource of a workload kind, for the synthetic request (`Deployment` → `deployments`). */
-function resourceOf(kind: WorkloadKind): string {
-  return `${kind.toLowerCase()}s`;
-}
-
-function groupVersion(apiVersion: unknown): { group: string; version: string } {
-  if (typeof apiVersion !== 'string' || apiVersion.length === 0) return { group: '', version: 'v1' };
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-
 export async function checkWorkloads(objects: readonly ManifestObject[], deps: CheckDependencies): Promise<CheckedWorkload[]> {
   // The webhook's enforcement, minus break-glass: a manifest has no requesting user to authorise.
   const set = policySet(deps.policies);
@@ -85,23 +74,8 @@ export async function checkWorkloads(objects: readonly ManifestObject[], deps: C
     const metaNs = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).namespace : undefined;
     const namespace = typeof metaNs === 'string' && metaNs.length > 0 ? metaNs : deps.namespace;
     const name = objectName(manifest.object, `${kind.toLowerCase()}-${n}`);
-    const gv = groupVersion(manifest.object.apiVersion);
     // Through the parser, so the synthetic request is exactly what the webhook would accept.
-    const review = parseAdmissionReview({
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      request: {
-        uid: `aibom-check-${n}`,
-        kind: { ...gv, kind },
-        resource: { ...gv, resource: resourceOf(kind) },
-        name,
-        namespace,
-        operation: 'CREATE',
-        userInfo: { username: 'aibom-check', groups: [] },
-        object: manifest.object,
-        dryRun: true,
-      },
-    });
+    const review = syntheticCreateReview({ kind, object: manifest.object, name, namespace, uid: `aibom-check-${n}`, username: 'aibom-check' });
     const outcome = await admit(review, 'validate', {
       lookup: deps.lookup,
       settings: deps.settings,

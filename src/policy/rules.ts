@@ -1,6 +1,6 @@
 // The rules of an AIModelPolicy, one function each: what a workload or a model must satisfy, and the
 // finding (rule, reason, severity, subject, message, fix) when it does not. Pure; time is passed in.
-// README.md "AIModelPolicy" states the semantics these implement.
+// docs/policy.md "Rules" states the semantics these implement.
 import type { ModelRecord } from '../contracts/inventory.js';
 import type { PolicyContext } from '../contracts/policy.js';
 import type { ImageResult } from '../contracts/lookup.js';

@@ -1,6 +1,6 @@
 // The AIModelPolicy document (apiVersion aibom.io/v1alpha1): one zod schema, strict everywhere so a
 // typo is an error rather than a silently ignored rule. deploy/aimodelpolicy.schema.json is generated
-// from it (scripts/gen-policy-schema.ts) for editors. Semantics: README.md "AIModelPolicy".
+// from it (scripts/gen-policy-schema.ts) for editors. Semantics: docs/policy.md.
 import { z } from 'zod';
 import { WORKLOAD_KINDS } from '../contracts/workload.js';
 import { MODEL_CARD_FIELDS } from './model-card.js';

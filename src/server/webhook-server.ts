@@ -242,7 +242,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       clearTimeout(netTimer);
       // Release lookups still waiting when the safety net answered. When the core decided, nothing
       // waits on the signal any more, and abort() would build a DOMException (with a captured stack)
-      // per request for nobody: it showed up in the cached-path profile (bench/, README.md "Performance").
+      // per request for nobody: it showed up in the cached-path profile (bench/, docs/performance.md "Profile findings").
       if (!decided) controller.abort();
     }
   }
