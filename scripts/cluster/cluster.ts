@@ -25,6 +25,24 @@ const ensureScript = join(repoRoot, 'scripts/tools/ensure.sh');
 /** The Go-built tools the cluster and its users need. */
 export const CLUSTER_TOOLS = ['k8s', 'etcd', 'oci-registry', 'crane', 'oras', 'cosign'] as const;
 type Tool = (typeof CLUSTER_TOOLS)[number];
+/**
+ * Put on the PATH of `.cluster/env` when they are built (`scripts/tools/ensure.sh helm promtool`), so a
+ * user can run `helm lint charts/aibom-webhook` and `promtool test rules …` there; the cluster needs neither.
+ */
+export const OPTIONAL_PATH_TOOLS = ['helm', 'promtool'] as const;
+
+/** The bin dirs of the optional tools that are built (never builds). */
+export function builtOptionalToolDirs(): string[] {
+  const dirs: string[] = [];
+  for (const tool of OPTIONAL_PATH_TOOLS) {
+    try {
+      dirs.push(execFileSync(ensureScript, ['--dir', tool], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+    } catch {
+      // Not built: not on the PATH.
+    }
+  }
+  return dirs;
+}
 
 export interface ClusterOptions {
   stateDir: string;
@@ -119,6 +137,8 @@ export class LocalCluster {
   private webhookArgs: string[] = [];
   private webhookEnv: NodeJS.ProcessEnv = {};
   private tlsDir!: ConfigMapDir;
+  /** How kube-apiserver was started (restartApiserver starts it again the same way). */
+  private apiserverLaunch?: { command: string; args: string[]; env: NodeJS.ProcessEnv; adminTls: { ca: string; cert: string; key: string } };
 
   constructor(readonly options: ClusterOptions) {
     this.group = new ProcessGroup(options.stateDir);
@@ -159,7 +179,7 @@ export class LocalCluster {
     const auditPolicyFile = join(stateDir, 'audit-policy.yaml');
     writeFileSync(auditPolicyFile, auditPolicy());
     const auditLog = join(this.group.logDir, 'audit.log');
-    const apiserver = this.group.start('kube-apiserver', bin('k8s', 'kube-apiserver'), [
+    const apiserverArgs = [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
       `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`, `--client-ca-file=${pki.ca.cert}`,
@@ -172,8 +192,10 @@ export class LocalCluster {
       '--endpoint-reconciler-type=none',
       `--audit-policy-file=${auditPolicyFile}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json', '--audit-log-mode=blocking',
       '--feature-gates=ImageVolume=true', '--profiling=false', '--v=1',
-    ], { detached, env });
+    ];
+    const apiserver = this.group.start('kube-apiserver', bin('k8s', 'kube-apiserver'), apiserverArgs, { detached, env });
     const adminTls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
+    this.apiserverLaunch = { command: bin('k8s', 'kube-apiserver'), args: apiserverArgs, env, adminTls };
     const apiUrl = `https://127.0.0.1:${apiPort}`;
     await waitFor('kube-apiserver', apiserver, async () => (await getTls(`${apiUrl}/readyz`, adminTls)).status === 200, 120_000, this.alive);
     this.log(`kube-apiserver ready on ${apiUrl}`);
@@ -225,7 +247,7 @@ export class LocalCluster {
       stateDir, kubeconfig, apiserver: apiUrl,
       registry: `127.0.0.1:${regPort}`, fallbackRegistry: `127.0.0.1:${fallbackPort}`,
       webhook: { url: `https://127.0.0.1:${webhookPort}`, port: webhookPort, adminPort, tlsDir, certsDir, policiesDir, configFile },
-      pathDirs: [tools.k8s, tools.oras, tools.cosign, tools.crane],
+      pathDirs: [tools.k8s, tools.oras, tools.cosign, tools.crane, ...builtOptionalToolDirs()],
       pki,
       logs: Object.fromEntries(['etcd', 'kube-apiserver', 'kube-controller-manager', 'oci-registry', 'docker-registry', 'webhook'].map((n) => [n, join(this.group.logDir, `${n}.log`)]).concat([['audit', auditLog]])),
       startSeconds: 0,
@@ -300,6 +322,20 @@ export class LocalCluster {
     const record = this.group.start('webhook', process.execPath, this.webhookArgs, { detached: this.options.detached, env: this.webhookEnv, cwd: repoRoot });
     await waitFor('the webhook (aibom serve)', record, async () => (await get(`http://127.0.0.1:${this.state.webhook.adminPort}/readyz`)).status === 200, 60_000, this.alive);
     this.log(`webhook ready on ${this.state.webhook.url}`);
+  }
+
+  /**
+   * Stops kube-apiserver, waits `downMs`, and starts it again on the same port and etcd (the state
+   * survives): what clients see in an apiserver upgrade or crash (watches end, connections refused).
+   */
+  async restartApiserver(downMs = 2000): Promise<void> {
+    const launch = this.apiserverLaunch;
+    if (!launch) throw new Error('the cluster was not started');
+    await this.group.stop('kube-apiserver');
+    await new Promise((r) => setTimeout(r, downMs));
+    const record = this.group.start('kube-apiserver', launch.command, launch.args, { detached: this.options.detached, env: launch.env });
+    await waitFor('kube-apiserver (restarted)', record, async () => (await getTls(`${this.state.apiserver}/readyz`, launch.adminTls)).status === 200, 120_000, this.alive);
+    this.log('kube-apiserver restarted');
   }
 
   stopWebhook(): Promise<void> {

@@ -7,7 +7,7 @@ import type { ImageFindings } from '../contracts/lookup.js';
 import { cappedImageUses } from '../contracts/pod-images.js';
 import type { ImageUse } from '../contracts/workload.js';
 import type { ImageResult } from '../contracts/lookup.js';
-import { dedupeModels } from '../contracts/model-identity.js';
+import { imageModels } from '../contracts/model-identity.js';
 import { LIMIT_FINDING_CODES } from '../contracts/inventory.js';
 import type { ModelRecord } from '../contracts/inventory.js';
 import type { LimitReached } from '../contracts/policy.js';
@@ -46,10 +46,9 @@ function imagesNote(total: number, max: number): LimitReached {
 const distinct = new WeakMap<ImageFindings, ModelRecord[]>();
 
 function distinctModels(findings: ImageFindings): ModelRecord[] {
-  if (findings.boms.length === 0) return [];
   let list = distinct.get(findings);
   if (list === undefined) {
-    list = dedupeModels(findings.boms.flatMap((b) => b.inventory.models));
+    list = imageModels(findings);
     distinct.set(findings, list);
   }
   return list;
@@ -90,7 +89,9 @@ function withoutModels(findings: ImageFindings): ImageFindings {
 /** The findings with only the listed models (and the other descriptions of those models) left in their BOMs. */
 function keepModels(findings: ImageFindings, kept: ReadonlySet<ModelRecord>): ImageFindings {
   const keys = new Set([...kept].map(modelIdentity));
-  return { ...findings, boms: findings.boms.map((b) => ({ ...b, inventory: { ...b.inventory, models: b.inventory.models.filter((m) => keys.has(modelIdentity(m))) } })) };
+  const out: ImageFindings = { ...findings, boms: findings.boms.map((b) => ({ ...b, inventory: { ...b.inventory, models: b.inventory.models.filter((m) => keys.has(modelIdentity(m))) } })) };
+  if (findings.artifact) out.artifact = { ...findings.artifact, models: findings.artifact.models.filter((m) => keys.has(modelIdentity(m))) };
+  return out;
 }
 
 // The identity dedupeModels uses (annotations.ts): by purl, else by name + version.

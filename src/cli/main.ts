@@ -2,6 +2,8 @@
 // src/cli/run.ts is the process entry.
 import { Command, CommanderError } from 'commander';
 import { EXIT, type CliIO, type ExitCode } from './exit.js';
+import { addExamples } from './help-examples.js';
+import { packageVersion } from './version.js';
 
 type Register = (program: Command, io: CliIO, setExit: (code: ExitCode) => void) => void;
 
@@ -18,6 +20,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   check: async () => (await import('./commands/check.js')).registerCheck,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   scan: async () => (await import('./commands/scan.js')).registerScan,
+  inventory: async () => (await import('./commands/inventory.js')).registerInventory,
+  'inventory-controller': async () => (await import('./commands/inventory-controller.js')).registerInventoryController,
 };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
@@ -27,10 +31,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
   };
   const program = new Command('aibom')
     .description('find AI BOMs attached to container images, label AI workloads, enforce AI model policy')
+    .version(packageVersion(), '-V, --version', 'print the version of aibom')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    // Commander's own usage errors start with `error: `: one style with ours (`aibom: error: …`).
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`aibom: ${text}`) });
   const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   for (const name of named) (await COMMANDS[name]!())(program, io, setExit);
+  addExamples(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

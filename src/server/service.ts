@@ -66,8 +66,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     pollMs: config.server.certPollSeconds * 1000,
     log,
     install: (material) => webhook.setCertificate(material),
-    onReload: (result) => metrics.certificateReload(result),
+    onReload: (result) => {
+      metrics.certificateReload(result);
+      if (result === 'ok') metrics.certificateInUse(Date.parse(certificates.current.validTo) / 1000);
+    },
   });
+  metrics.certificateInUse(Date.parse(tls.validTo) / 1000);
   let stopping: string | undefined;
   const readiness = (): Readiness => ({
     ready: stopping === undefined,

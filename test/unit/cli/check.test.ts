@@ -198,7 +198,7 @@ describe('cli/check: nothing it could not look up is invisible', () => {
   it('a --bom mapping that no workload uses (a mistyped image) is bad input, naming the images that are there', async () => {
     const r = await run(['check', `${M}/pod.json`, '--policy', `${P}/dir`, '--bom', `127.0.0.1:5000/ml/canary-asr:1.1=${join(CORPUS, 'rhtpa__nvidia_canary-1b-v2_aibom.json')}`, '--sarif']);
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.equal('aibom: --bom 127.0.0.1:5000/ml/canary-asr:1.1: no workload uses this image (the input has 127.0.0.1:5000/ml/canary-asr:1.0)\n');
+    expect(r.stderr).to.equal('aibom: error: --bom 127.0.0.1:5000/ml/canary-asr:1.1: no workload uses this image (the input has 127.0.0.1:5000/ml/canary-asr:1.0)\n');
     expect(r.stdout).to.equal('');
   });
 
