@@ -78,6 +78,12 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
         continue;
       }
       if (ref) nodes.set(ref, graphNode(ref, c, 'model', merged.name));
+    } else if (type === 'data' && !isDatasetData(c)) {
+      // CycloneDX 1.5–1.7 `data[].type`: source-code, configuration, dataset, definition, other. Only
+      // `dataset` makes a dataset; configuration, definitions, source code and other data do not.
+      const kinds = records(own(c, 'data')).map((d) => str(own(d, 'type'))).filter((t): t is string => t !== undefined);
+      sink.add('data-not-dataset', 'info', `data component ${JSON.stringify(clip(name ?? '(unnamed)', 100))} is ${kinds.length > 0 ? kinds.slice(0, 5).join(', ') : 'data with no data[].type'}, not a dataset`, w.path);
+      if (ref) nodes.set(ref, graphNode(ref, c, 'other'));
     } else if (type === 'data') {
       const ds = readDataset(c, name, w.path, sink);
       if (ds) {
@@ -97,7 +103,7 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
   reportModelCap(refusedModels, limits.maxModels, sink);
   const edges = readDependencies(own(doc, 'dependencies'), seenRefs, limits, sink);
   detectCycles(edges, sink);
-  const analysis = analyseAgents(nodes, edges);
+  const analysis = analyseAgents(nodes, edges, sink);
   inv.agents.push(...analysis.agents);
   inv.reasons.push(...analysis.reasons);
 
@@ -442,6 +448,11 @@ function readModelCard(card: JsonRecord, model: ModelRecord, datasetNamesByRef: 
   }
 }
 
+/** A `data` component is a dataset only when one of its `data[]` entries says `dataset`. */
+function isDatasetData(c: JsonRecord): boolean {
+  return records(own(c, 'data')).some((d) => str(own(d, 'type'))?.toLowerCase() === 'dataset');
+}
+
 function readDataset(c: JsonRecord, name: string | undefined, path: string, sink: FindingSink): DatasetRecord | undefined {
   if (!name) {
     sink.add('missing-name', 'warning', 'data component without a name', path);
@@ -455,8 +466,7 @@ function readDataset(c: JsonRecord, name: string | undefined, path: string, sink
   if (ref) ds.bomRef = clip(ref, 1024);
   const license = licenseFromCycloneDx(own(c, 'licenses'), `${path}.licenses`, sink);
   if (license) ds.license = license;
-  const types = records(own(c, 'data')).map((d) => str(own(d, 'type'))).filter((t): t is string => t !== undefined);
-  ds.type = types[0] ?? 'dataset';
+  ds.type = 'dataset';
   const description = str(own(c, 'description'));
   if (description) ds.description = clip(description, 1024);
   const supplier = own(c, 'supplier');

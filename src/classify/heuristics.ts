@@ -9,6 +9,7 @@
 // Several hits of the same weak kind count once, so `MODEL_ID` + `MODEL_NAME` alone is not enough.
 // BOM evidence always wins over these (classify/workload.ts).
 import { tryNormalizeImage } from '../contracts/image-reference.js';
+import { parseHuggingFaceId } from '../contracts/huggingface.js';
 
 export interface HeuristicOptions {
   enabled: boolean;
@@ -116,7 +117,10 @@ export function detectAiHeuristically(input: HeuristicInput, options: HeuristicO
     }
     const env = Array.isArray(c.env) ? c.env.slice(0, 500) : [];
     for (const e of env) {
-      if (isRecord(e) && typeof e.name === 'string' && MODEL_ENV.test(e.name)) add({ strength: 'weak', kind: 'model-env', reason: `model env ${e.name} in container ${name}` });
+      if (!isRecord(e) || typeof e.name !== 'string' || !MODEL_ENV.test(e.name)) continue;
+      // A Hugging Face model id as the value (`MODEL_ID=org/name`) names a model: strong.
+      if (typeof e.value === 'string' && /^(MODEL|MODEL_ID|MODEL_NAME|HF_MODEL_ID|HF_MODEL|LLM_MODEL)$/.test(e.name) && parseHuggingFaceId(e.value)) add({ strength: 'strong', reason: `model id ${e.value.slice(0, 80)} in env ${e.name} of container ${name}` });
+      else add({ strength: 'weak', kind: 'model-env', reason: `model env ${e.name} in container ${name}` });
     }
     const resources = isRecord(c.resources) ? c.resources : {};
     for (const part of ['limits', 'requests', 'claims']) {

@@ -20,6 +20,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   check: async () => (await import('./commands/check.js')).registerCheck,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   scan: async () => (await import('./commands/scan.js')).registerScan,
+  inventory: async () => (await import('./commands/inventory.js')).registerInventory,
+  'inventory-controller': async () => (await import('./commands/inventory-controller.js')).registerInventoryController,
   completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 

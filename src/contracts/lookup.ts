@@ -1,6 +1,7 @@
 // The admission core's only port to the world: a function that tells what is attached to an image.
 // The edges (discovery/) implement it against registries, OCI layouts or local files.
-import type { AiInventory } from './inventory.js';
+import type { AiInventory, ModelRecord } from './inventory.js';
+import type { ModelArtifact } from './model-artifact.js';
 import type { ImageUse } from './workload.js';
 import type { Signer, TrustState } from './trust.js';
 
@@ -74,6 +75,11 @@ export interface ImageFindings {
   incomplete?: boolean;
   /** SLSA provenance attestations (read with `discovery.provenance: true`). */
   provenance?: ProvenanceRecord[];
+  /**
+   * The image itself is a model artifact (ModelPack, ModelKit, Docker AI, Ollama), recognised by its
+   * manifest's media types and read from its config (docs/model-artifacts.md). BOMs still win.
+   */
+  artifact?: ModelArtifact;
 }
 
 export interface LookupOptions {
@@ -99,4 +105,22 @@ export interface ImageResult {
   image: string;
   uses: ImageUse[];
   findings: ImageFindings;
+  /**
+   * Models the pod spec names for a container running this image (model ids in args or env, the
+   * KServe storage-initializer source URI, a modelcar image without a BOM): classify/spec-models.ts.
+   */
+  specModels?: SpecModel[];
+  /**
+   * Not an image: a model source a serving CR names (`hf://…`, `s3://…`, a KAITO preset), listed so its
+   * model reaches annotations and policy. Never looked up; absent from `aibom.io/lookup`.
+   */
+  sourceOnly?: boolean;
+}
+
+/** A model named by the pod spec itself, for one container. */
+export interface SpecModel {
+  container: string;
+  /** `args`, `env`, `storage-initializer`, `modelcar`, `storage-uri` (a serving platform's CR). */
+  via: string;
+  model: ModelRecord;
 }

@@ -150,6 +150,10 @@ export interface AIWorkloadReportStatus {
   aiKind?: AiKind;
   evidence: Evidence;
   heuristics?: string[];
+  /** For `kubectl get` columns: how many images, models, datasets (before any cap). */
+  counts: { images: number; models: number; datasets: number };
+  /** For `kubectl get`: the models' `name@version`, comma-separated, shortened to 120 characters. */
+  modelNames: string;
   images: ReportImage[];
   models: ReportModel[];
   datasets: ReportDataset[];

@@ -19,6 +19,7 @@ import { probeCosignAtt } from './sources/cosign-att.js';
 import { probeCosignSbom } from './sources/cosign-sbom.js';
 import type { ByteBudget, Problem, ProbeContext, ProbeLimits, ProbeResult } from './sources/probe.js';
 import { probeReferrers } from './sources/referrers.js';
+import { probeModelArtifact } from './sources/model-artifact.js';
 import type { TrustContext } from './sources/verdicts.js';
 
 export interface AttachmentLookupOptions {
@@ -152,7 +153,10 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
       probes.push(timed(1, () => 'buildkit', () => probeBuildkit(entries, (d) => context(d, signal, platformOf.get(d)), options.limits.concurrency)));
     }
   }
+  // The image itself may be a model artifact: its config is read alongside the attachment probes.
+  const artifactProbe = isIndex(manifest) ? Promise.resolve(undefined) : probeModelArtifact(context(digest, signal), manifest);
   const done = await Promise.all(probes);
+  const artifact = await artifactProbe;
 
   const merged = mergeBoms(done, subjects.map((s) => s.digest));
   const boms = merged.filter((b) => b.trust !== 'invalid');
@@ -162,12 +166,14 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   notes.push(...done.flatMap((p) => p.result.notes));
   for (const note of notes) options.onNote?.(pinned.normalized, note);
 
-  const findings: ImageFindings = { status: merged.length > 0 ? 'found' : 'none', digest, boms };
+  const recognised = artifact !== undefined && (artifact.models.length > 0 || artifact.datasets.length > 0);
+  const findings: ImageFindings = { status: merged.length > 0 || recognised ? 'found' : 'none', digest, boms };
+  if (artifact) findings.artifact = artifact;
   if (invalid.length > 0) findings.invalidBoms = invalid;
   if (done.some((p) => p.result.incomplete)) findings.incomplete = true;
   const provenance = done.flatMap((p) => p.result.provenance ?? []);
   if (provenance.length > 0) findings.provenance = provenance;
-  if (merged.length === 0) {
+  if (merged.length === 0 && !recognised) {
     const worst = worstStatus(problems);
     if (signal.aborted && (worst || problems.length === 0)) findings.status = 'timeout';
     else if (worst) findings.status = worst.status;

@@ -221,12 +221,17 @@ export function buildReport(evaluation: WorkloadEvaluation, options: ReportOptio
   const limits = options.limits ?? DEFAULT_REPORT_LIMITS;
   const { ref, results } = evaluation;
   const omitted: Record<string, number> = {};
+  const models = modelsOf(results);
+  const datasets = datasetsOf(results);
+  const names = models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)).join(',');
   const body: Omit<AIWorkloadReportStatus, 'statusHash' | 'lastChecked'> = {
     aiBearing: c.aiBearing,
     evidence: c.evidence,
+    counts: { images: results.length, models: models.length, datasets: datasets.length },
+    modelNames: names.length <= 120 ? names : `${names.slice(0, 117)}...`,
     images: imagesOf(results),
-    models: capped(modelsOf(results), limits.models, 'models', omitted),
-    datasets: capped(datasetsOf(results), limits.datasets, 'datasets', omitted),
+    models: capped(models, limits.models, 'models', omitted),
+    datasets: capped(datasets, limits.datasets, 'datasets', omitted),
     boms: capped(bomsOf(results), limits.boms, 'boms', omitted),
     findings: capped(findingsOf(results), limits.findings, 'findings', omitted),
     policy: policyOf(evaluation, limits.results),
@@ -236,13 +241,11 @@ export function buildReport(evaluation: WorkloadEvaluation, options: ReportOptio
   if (evaluation.limits && evaluation.limits.length > 0) body.limits = evaluation.limits.map((l) => l.limit);
   if (Object.keys(omitted).length > 0) body.omitted = omitted;
   const status: AIWorkloadReportStatus = { ...body, lastChecked: evaluation.at.toISOString(), statusHash: statusHash(body) };
-  const labels: Record<string, string> = {
-    [`${options.prefix}/ai-bearing`]: c.aiBearing,
-    [`${options.prefix}/workload-kind`]: ref.kind,
-    [`${options.prefix}/policy`]: status.policy.outcome,
-  };
+  // Only labels that never change for the workload: with the status subresource a status write
+  // cannot touch metadata, and a second write per change is what statusHash exists to avoid. Select
+  // on the status with the CRD's selectableFields (`--field-selector status.aiBearing=true`).
+  const labels: Record<string, string> = { [`${options.prefix}/workload-kind`]: ref.kind };
   if (ref.name.length <= 63 && LABEL_VALUE.test(ref.name)) labels[`${options.prefix}/workload-name`] = ref.name;
-  if (c.aiKind) labels[`${options.prefix}/ai-kind`] = c.aiKind;
   return {
     apiVersion: REPORT_API_VERSION,
     kind: REPORT_KIND,

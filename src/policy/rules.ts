@@ -4,7 +4,7 @@
 import type { ModelRecord } from '../contracts/inventory.js';
 import type { PolicyContext } from '../contracts/policy.js';
 import type { ImageResult } from '../contracts/lookup.js';
-import { dedupeModels } from '../contracts/model-identity.js';
+import { modelPairs } from '../contracts/model-identity.js';
 import { isLookupFailure } from '../contracts/lookup.js';
 import { parseImageReference } from '../contracts/image-reference.js';
 import { matchesAny } from '../contracts/glob.js';
@@ -26,10 +26,7 @@ export interface ModelSubject {
 
 export function modelSubjects(results: readonly ImageResult[]): ModelSubject[] {
   const out: ModelSubject[] = [];
-  for (const r of results) {
-    const models = dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models));
-    for (const use of r.uses) for (const model of models) out.push({ container: use.container, image: r.image, model });
-  }
+  for (const r of results) for (const p of modelPairs(r)) out.push({ container: p.container, image: r.image, model: p.model });
   return out;
 }
 
@@ -120,6 +117,17 @@ export function requireDigestRule(ctx: PolicyContext): RuleFinding[] {
     };
     if (use.normalized) finding.image = use.normalized;
     findings.push(finding);
+  }
+  // A serving CR's Hugging Face source is pinned by a revision (`hf://org/name@<commit>`).
+  for (const r of ctx.results) {
+    if (!r.sourceOnly || !r.image.startsWith('hf://')) continue;
+    for (const s of r.specModels ?? []) {
+      if (s.model.version) continue;
+      findings.push({
+        rule: 'requireDigest', reason: 'not-pinned', severity: 'violation', container: s.container, image: r.image,
+        message: `model source ${r.image} is not pinned to a revision`, fix: 'name the revision: hf://ORG/NAME@<commit sha>',
+      });
+    }
   }
   return findings;
 }

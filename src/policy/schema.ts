@@ -3,6 +3,10 @@
 // from it (scripts/gen-policy-schema.ts) for editors. Semantics: docs/policy.md.
 import { z } from 'zod';
 import { WORKLOAD_KINDS } from '../contracts/workload.js';
+import { SERVING_KINDS } from '../contracts/serving.js';
+
+/** The default of `match.kinds`: the pod-owning kinds (the serving CRs come in through Pod, policy/evaluate.ts). */
+const POD_WORKLOAD_KINDS = WORKLOAD_KINDS.filter((k) => !(SERVING_KINDS as readonly string[]).includes(k));
 import { MODEL_CARD_FIELDS } from './model-card.js';
 import { RULE_NAMES } from '../contracts/policy.js';
 import { POLICY_MODES } from '../contracts/policy.js';
@@ -100,7 +104,7 @@ const matchSchema = z
   .object({
     namespaces: patternList.default(['*']).describe('namespace globs the policy applies to'),
     excludeNamespaces: patternList.default([]).describe('namespace globs it never applies to'),
-    kinds: z.array(z.enum(WORKLOAD_KINDS)).default([...WORKLOAD_KINDS]).describe('workload kinds it applies to'),
+    kinds: z.array(z.enum(WORKLOAD_KINDS)).default([...POD_WORKLOAD_KINDS]).describe('workload kinds it applies to (listing Pod covers every kind that creates pods, the serving CRs included)'),
     registries: patternList.default(['*']).describe('globs on the image repository (registry/path, e.g. registry.corp/ml/*): image rules apply to matching images only'),
   })
   .strict();
@@ -161,7 +165,7 @@ export const policySchema = z
     spec: z
       .object({
         mode: z.enum(POLICY_MODES).describe('Enforce denies, Warn admits with warnings, Audit only records'),
-        match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...WORKLOAD_KINDS], registries: ['*'] }),
+        match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...POD_WORKLOAD_KINDS], registries: ['*'] }),
         rules: rulesSchema,
         exceptions: z.array(exceptionSchema).max(1000).default([]).describe('planned exemptions, each with a ticket and an expiry'),
       })

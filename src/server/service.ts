@@ -28,7 +28,7 @@ export interface ServiceOptions {
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
   bypass?: AdmitDependencies['bypass'];
   clock?: () => Date;
-  /** Extra `/readyz` detail (e.g. the active policy set's hash). */
+  /** Extra `/statusz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
   /** Told how to read the active policy set (the trust source follows its trustedSigners). */
   onPolicies?: (current: () => readonly AIModelPolicy[]) => void;
@@ -84,7 +84,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(options.readinessDetail?.() ?? {}),
     },
   });
-  const admin = createAdminServer({ registry, readiness, log });
+  const admin = createAdminServer({ registry, readiness, log, status: config.server.adminStatus });
 
   const webhookAddress = await webhook.listen(config.server.port, config.server.host);
   let adminAddress: AddressInfo;

@@ -54,7 +54,7 @@ function portNumber(value: string): number {
 export function registerServe(program: Command, io: CliIO, setExit: (code: ExitCode) => void, wiring: ServeWiring = {}): void {
   const cmd = program
     .command('serve')
-    .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz)')
+    .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz, /statusz)')
     .option('--tls-cert <file>', 'serving certificate (PEM); reloaded when the file changes')
     .option('--tls-key <file>', 'private key of the serving certificate (PEM)')
     .option('--port <port>', 'webhook HTTPS port (default 8443)', portNumber)
@@ -113,7 +113,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
         }
         throw err;
       }
-      io.stdout(`aibom: webhook https://${hostText(service.webhook.address)}:${service.webhook.port} (POST /mutate, /validate); admin http://${hostText(service.admin.address)}:${service.admin.port} (/metrics, /healthz, /readyz)\n`);
+      io.stdout(`aibom: webhook https://${hostText(service.webhook.address)}:${service.webhook.port} (POST /mutate, /validate); admin http://${hostText(service.admin.address)}:${service.admin.port} (/metrics, /healthz, /readyz${config.server.adminStatus ? ', /statusz' : ''})\n`);
 
       await new Promise<void>((resolve) => {
         const unsubscribe = (wiring.onShutdownSignal ?? processSignals)((signal) => {

@@ -243,15 +243,15 @@ describe('enforcement over TLS', function () {
     }
   });
 
-  it('a broken policy edit keeps the last good policy (kubelet symlink swap), shown in /readyz; a good edit applies', async () => {
+  it('a broken policy edit keeps the last good policy (kubelet symlink swap), shown in /statusz (not /readyz); a good edit applies', async () => {
     const good = service.enforcement.current().hash;
     cm.write({ ...GOOD, 'enforce.yaml': GOOD['enforce.yaml'].replace('mode: Enforce', 'mode: Sometimes') });
-    let ready = JSON.parse((await admin('/readyz')).text) as { status: string; policies: { hash: string; failing: boolean; lastError?: { message: string } } };
+    let ready = JSON.parse((await admin('/statusz')).text) as { status: string; policies: { hash: string; failing: boolean; lastError?: { message: string } } };
     for (let i = 0; i < 100 && !ready.policies.failing; i++) {
       await sleep(50);
-      ready = JSON.parse((await admin('/readyz')).text);
+      ready = JSON.parse((await admin('/statusz')).text);
     }
-    expect((await admin('/readyz')).status).to.equal(200);
+    expect(await admin('/readyz')).to.include({ status: 200, text: '{"status":"ready"}' });
     expect(ready.status).to.equal('ready');
     expect(ready.policies.failing).to.equal(true);
     expect(ready.policies.hash).to.equal(good);
@@ -263,7 +263,7 @@ describe('enforcement over TLS', function () {
     for (let i = 0; i < 100 && service.enforcement.current().hash === good; i++) await sleep(50);
     expect(service.enforcement.current().hash).not.to.equal(good);
     expect((await validate()).allowed).to.equal(true);
-    ready = JSON.parse((await admin('/readyz')).text);
+    ready = JSON.parse((await admin('/statusz')).text);
     expect(ready.policies.failing).to.equal(false);
   });
 

@@ -18,6 +18,8 @@ const none: ImageLookup = () => Promise.resolve({ status: 'none', boms: [] });
 
 interface Silent {
   socket: Socket;
+  /** performance.now() when the TCP connection was established. */
+  connectedAt: number;
   /** performance.now() when the server closed it (its FIN or RST reached us); 0 while open. */
   closedAt: number;
 }
@@ -28,8 +30,11 @@ async function silentSockets(port: number, n: number): Promise<Silent[]> {
   await Promise.all(
     Array.from({ length: n }, () =>
       new Promise<void>((resolve, reject) => {
-        const s: Silent = { socket: connect(port, '127.0.0.1'), closedAt: 0 };
-        s.socket.once('connect', () => resolve());
+        const s: Silent = { socket: connect(port, '127.0.0.1'), connectedAt: 0, closedAt: 0 };
+        s.socket.once('connect', () => {
+          s.connectedAt = performance.now();
+          resolve();
+        });
         s.socket.once('error', reject);
         const closed = (): void => {
           s.closedAt ||= performance.now();
@@ -71,15 +76,13 @@ describe('webhook sockets over TLS (handshake timeout, half-closed clients, shut
   it('closes 200 connections that never send a ClientHello once handshakeTimeoutMs is over, and keeps serving', async () => {
     const service = await start({ handshakeTimeoutMs: HANDSHAKE_MS });
     try {
-      const opened = performance.now();
       const silent = await silentSockets(service.webhook.port, 200);
-      await waitFor('server sees the sockets', () => service.openSockets() === 200, 2000);
-      await sleep(HANDSHAKE_MS / 2);
-      expect(silent.filter((s) => s.closedAt > 0), 'closed before the handshake timeout').to.have.length(0);
-      await waitFor('every silent socket closed by the server', () => silent.every((s) => s.closedAt > 0), HANDSHAKE_MS + 1500);
-      const last = Math.max(...silent.map((s) => s.closedAt)) - opened;
-      expect(last).to.be.below(HANDSHAKE_MS + 1500);
-      await waitFor('no socket left on the server', () => service.openSockets() === 0, 1000);
+      await waitFor('every silent socket closed by the server', () => silent.every((s) => s.closedAt > 0), HANDSHAKE_MS + 5000);
+      // Closed by the handshake timeout: not before it, and soon after it (a loaded machine may be late).
+      const lived = silent.map((s) => s.closedAt - s.connectedAt);
+      expect(Math.min(...lived), 'shortest life').to.be.at.least(HANDSHAKE_MS * 0.9);
+      expect(Math.max(...lived), 'longest life').to.be.below(HANDSHAKE_MS + 3000);
+      await waitFor('no socket left on the server', () => service.openSockets() === 0, 2000);
       const reply = await post({ port: service.webhook.port, path: '/mutate', ca: certs.caBytes, body: fixture('pod-create.json') });
       expect(reply.status).to.equal(200);
       for (const s of silent) s.socket.destroy();
@@ -94,7 +97,7 @@ describe('webhook sockets over TLS (handshake timeout, half-closed clients, shut
       // FIN before any TLS byte.
       const silent = await silentSockets(service.webhook.port, 50);
       for (const s of silent) s.socket.end();
-      await waitFor('pre-handshake FIN closes the socket', () => silent.every((s) => s.closedAt > 0), 1000);
+      await waitFor('pre-handshake FIN closes the socket', () => silent.every((s) => s.closedAt > 0), 3000);
       // FIN after the handshake, in the middle of the request headers.
       const tls = tlsConnect({ port: service.webhook.port, host: '127.0.0.1', servername: 'localhost', ca: certs.caBytes });
       await new Promise<void>((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
@@ -103,8 +106,8 @@ describe('webhook sockets over TLS (handshake timeout, half-closed clients, shut
       tls.on('error', () => undefined);
       tls.resume();
       tls.end('POST /validate HTTP/1.1\r\nHost: x\r\n');
-      await waitFor('half-closed TLS client dropped', () => tlsClosed, 1000);
-      await waitFor('no socket left on the server', () => service.openSockets() === 0, 1000);
+      await waitFor('half-closed TLS client dropped', () => tlsClosed, 3000);
+      await waitFor('no socket left on the server', () => service.openSockets() === 0, 3000);
     } finally {
       await service.shutdown('test over', 0);
     }
@@ -123,14 +126,14 @@ describe('webhook sockets over TLS (handshake timeout, half-closed clients, shut
     // An idle keep-alive connection, as the apiserver keeps them.
     const agent = new Agent({ keepAlive: true, ca: certs.caBytes });
     expect((await post({ port: service.webhook.port, path: '/mutate', ca: certs.caBytes, body: fixture('pod-create.json'), agent })).status).to.equal(200);
-    await waitFor('server sees every socket', () => service.openSockets() === 102, 2000);
+    await waitFor('server sees every socket', () => service.openSockets() === 102, 5000);
     const t0 = performance.now();
     // The drain period: the longest webhook timeout (1 s) + 1 s (src/server/service.ts).
     const done = await Promise.race([service.shutdown('test', 0).then(() => true), sleep(5000).then(() => false)]);
     const ms = performance.now() - t0;
     expect(done, 'shutdown completed').to.equal(true);
-    expect(ms).to.be.below(3500);
-    await waitFor('every client socket closed', () => silent.every((s) => s.closedAt > 0) && drippingClosed, 1000);
+    expect(ms).to.be.below(4000);
+    await waitFor('every client socket closed', () => silent.every((s) => s.closedAt > 0) && drippingClosed, 2000);
     agent.destroy();
   });
 });

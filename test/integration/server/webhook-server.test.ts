@@ -267,8 +267,10 @@ describe('webhook server over TLS', function () {
     for (const leak of ['sentiment', '127.0.0.1:5000', 'team-a', 'explode', 'ml-serving']) expect(lines.join('\n')).not.to.include(leak);
     for (const leak of ['sentiment', '127.0.0.1:5000', 'explode']) expect(metrics.text).not.to.include(leak);
     expect(await get('/healthz')).to.deep.equal({ status: 200, text: '{"status":"ok"}' });
-    const ready = await get('/readyz');
-    expect(ready.status).to.equal(200);
-    expect(JSON.parse(ready.text)).to.include({ status: 'ready' });
+    // /readyz says ready or not and nothing else; the detail is on /statusz.
+    expect(await get('/readyz')).to.deep.equal({ status: 200, text: '{"status":"ready"}' });
+    const status = await get('/statusz');
+    expect(status.status).to.equal(200);
+    expect(JSON.parse(status.text)).to.include({ status: 'ready' }).and.to.have.nested.property('certificate.serialNumber');
   });
 });

@@ -88,7 +88,7 @@ describe('inventory/report', () => {
     expect(r.metadata).to.deep.include({ name: 'deployment-granite-docling', namespace: 'ml-serving' });
     expect(r.metadata.ownerReferences).to.deep.equal([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'granite-docling', uid: '0f1e2d3c-0000-4000-8000-000000000001', controller: true }]);
     expect(r.spec.workload).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ml-serving', name: 'granite-docling', uid: '0f1e2d3c-0000-4000-8000-000000000001' });
-    expect(r.metadata.labels).to.deep.include({ 'aibom.io/ai-bearing': 'true', 'aibom.io/ai-kind': 'model', 'aibom.io/workload-kind': 'Deployment', 'aibom.io/workload-name': 'granite-docling', 'aibom.io/policy': 'pass' });
+    expect(r.metadata.labels).to.deep.equal({ 'aibom.io/workload-kind': 'Deployment', 'aibom.io/workload-name': 'granite-docling' });
     const s = r.status!;
     expect(s).to.include({ aiBearing: 'true', aiKind: 'model', evidence: 'bom', lastChecked: NOW.toISOString() });
     expect(s.images).to.deep.equal([

@@ -21,7 +21,7 @@ const settings: EnforcementSettings = {
 
 const enforcing = policySet([policyDoc('licences', { mode: 'Enforce', match: { kinds: ['Pod'] }, rules: { licenses: { allow: ['Apache-2.0'] } } })]);
 
-const GROUPS: Record<WorkloadKind, string> = { Pod: '', ReplicationController: '', Deployment: 'apps', ReplicaSet: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', Job: 'batch', CronJob: 'batch' };
+const GROUPS: Partial<Record<WorkloadKind, string>> = { Pod: '', ReplicationController: '', Deployment: 'apps', ReplicaSet: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', Job: 'batch', CronJob: 'batch' };
 
 interface ObjectOptions {
   name?: string;
@@ -75,7 +75,7 @@ async function decision(r: AdmissionReview, set = enforcing) {
 describe('policy/enforce', () => {
   describe('kinds', () => {
     it('a policy listing a kind also applies to the kinds that create it', () => {
-      expect([...effectiveKinds(['Pod'])].sort()).to.deep.equal(['CronJob', 'DaemonSet', 'Deployment', 'Job', 'Pod', 'ReplicaSet', 'ReplicationController', 'StatefulSet']);
+      expect([...effectiveKinds(['Pod'])].sort()).to.deep.equal(['ClusterServingRuntime', 'CronJob', 'DaemonSet', 'Deployment', 'InferenceService', 'Job', 'LLMInferenceService', 'Model', 'Pod', 'ReplicaSet', 'ReplicationController', 'ServingRuntime', 'StatefulSet', 'Workspace']);
       expect([...effectiveKinds(['Job'])].sort()).to.deep.equal(['CronJob', 'Job']);
       expect([...effectiveKinds(['ReplicaSet'])].sort()).to.deep.equal(['Deployment', 'ReplicaSet']);
       expect([...effectiveKinds(['Deployment'])]).to.deep.equal(['Deployment']);
