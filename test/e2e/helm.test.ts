@@ -3,7 +3,7 @@
 // the real cert-manager and Prometheus Operator CRDs installed from their Go modules; and the service
 // account's rights (`kubectl auth can-i --list`) are exactly a bare service account's, plus `secrets get`
 // in the namespaces named when pull-secret RBAC is on.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { canIRows } from './deploy.test.js';
@@ -56,6 +56,31 @@ describe('e2e: the Helm chart against the real apiserver', function () {
     await dryRun(ns, sets({ 'namespace.create': 'true' }));
   });
 
+  it('inventory.enabled: the controller\'s own service account may list and watch workloads and write its reports, nothing more (no Secrets, no writes to workloads)', async () => {
+    await installCrdsFromChart();
+    const ns = await namespace(e, 'e2e-helm-inv', PSA);
+    const release = `inv-${ns}`;
+    const sa = `${release}-aibom-webhook-inventory`;
+    const clusterScoped: K8sManifest[] = [];
+    try {
+      clusterScoped.push(...(await applyRbac(ns, TOGGLES.inventory!, release)).filter((m) => m.kind.startsWith('Cluster')));
+      const rows = await rightsBeyondBaseline(ns, sa, 'default');
+      expect(rows).to.include.members(['pods|[]|[]|list', 'pods|[]|[]|watch', 'deployments.apps|[]|[]|watch', 'cronjobs.batch|[]|[]|list', 'aiworkloadreports.aibom.io|[]|[]|create', 'aiworkloadreports.aibom.io/status|[]|[]|patch']);
+      expect(rows.filter((r) => /^secrets|^(pods|deployments\.apps|jobs\.batch)\|.*\|(create|update|patch|delete)$/.test(r))).to.deep.equal([]);
+      expect(rows.every((r) => /\|(list|watch)$/.test(r) || r.includes('.aibom.io')), rows.join('\n')).to.equal(true);
+      // The webhook's own service account still has nothing.
+      await applyRbac(ns, TOGGLES.inventory!, release);
+      expect(await rightsBeyondBaseline(ns, `${release}-aibom-webhook`, 'default')).to.deep.equal([]);
+    } finally {
+      for (const m of clusterScoped) await kubectlRaw(e, ['delete', m.kind, m.metadata.name]);
+    }
+  });
+
+  /** The chart's own CRDs (crds/, what `helm install` applies first). */
+  async function installCrdsFromChart(): Promise<void> {
+    for (const f of readdirSync('charts/aibom-webhook/crds')) await kubectl(e, ['apply', '--server-side', '-f', `charts/aibom-webhook/crds/${f}`]);
+  }
+
   it('helm and promtool are on the PATH of the cluster environment (.cluster/env)', async () => {
     expect(await runOk(e, 'helm', ['version', '--short'])).to.match(/^v4\.3/);
     expect(await runOk(e, 'promtool', ['--version'])).to.match(/promtool, version/);
@@ -71,8 +96,8 @@ describe('e2e: the Helm chart against the real apiserver', function () {
   }
 
   /** Applies the render's RBAC for real (only ServiceAccount, Role(Binding), ClusterRole(Binding)). */
-  async function applyRbac(ns: string, args: string[]): Promise<K8sManifest[]> {
-    const rbac = renderChart(args, { namespace: ns, release: `rbac-${ns}` }).manifests.filter((m) => ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind));
+  async function applyRbac(ns: string, args: string[], release = `rbac-${ns}`): Promise<K8sManifest[]> {
+    const rbac = renderChart(args, { namespace: ns, release }).manifests.filter((m) => ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind));
     await kubectl(e, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: rbac }));
     return rbac;
   }

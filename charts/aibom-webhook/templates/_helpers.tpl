@@ -91,3 +91,7 @@ annotations:
   cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "aibom.fullname" . }}
 {{- end }}
 {{- end -}}
+
+{{- define "aibom.inventoryName" -}}
+{{- if eq (include "aibom.fullname" .) "aibom-webhook" -}}aibom-inventory{{- else -}}{{ include "aibom.fullname" . }}-inventory{{- end -}}
+{{- end -}}

@@ -3,8 +3,9 @@
 // and values.schema.json (with the chart's own checks) refuses bad values with a message naming the
 // value and the fix. The same renders are applied to a real apiserver in test/e2e/helm.test.ts.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
 import { tempDir, testCertificates } from '../../support/server.js';
@@ -43,6 +44,19 @@ describe('charts/aibom-webhook (helm)', function () {
     // The comparison can fail: a changed default shows up.
     const drifted = renderChart(sets({ 'webhooks.mutate.timeoutSeconds': '6' })).manifests.map(comparable);
     expect(drifted.find((m) => m.kind === 'MutatingWebhookConfiguration')).to.not.deep.equal(comparable(kustomized.find((m) => m.kind === 'MutatingWebhookConfiguration')!));
+  });
+
+  it('inventory.enabled renders deploy/components/inventory, object for object; the chart\'s crds/ are deploy/crds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aibom-kinv-'));
+    writeFileSync(join(dir, 'kustomization.yaml'), `resources: [${relative(dir, 'deploy')}]\ncomponents: [${relative(dir, 'deploy/components/inventory')}]\n`);
+    const kustomized = parseAllDocuments(execFileSync(kubectlBin(), ['kustomize', dir], { encoding: 'utf8' })).map((d) => d.toJS() as K8sManifest);
+    rmSync(dir, { recursive: true, force: true });
+    const rendered = renderChart([...sets({ 'namespace.create': 'true', 'inventory.enabled': 'true' }), '--include-crds']).manifests;
+    expect(rendered.map(keyOf).sort()).to.deep.equal(kustomized.map(keyOf).sort());
+    const byKey = new Map(rendered.map((m) => [keyOf(m), comparable(m)]));
+    for (const k of kustomized) expect(byKey.get(keyOf(k)), keyOf(k)).to.deep.equal(comparable(k));
+    for (const f of readdirSync(`${CHART}/crds`)) expect(readFileSync(`${CHART}/crds/${f}`, 'utf8'), f).to.equal(readFileSync(`deploy/crds/${f}`, 'utf8'));
+    expect(readdirSync(`${CHART}/crds`).sort()).to.deep.equal(readdirSync('deploy/crds').filter((f) => f !== 'kustomization.yaml').sort());
   });
 
   it('certificates via cert-manager: a self-signed CA, the serving Certificate for the Service names, CA injection, no caBundle', () => {
@@ -140,7 +154,7 @@ describe('charts/aibom-webhook (helm)', function () {
       [sets({ 'networkPolicy.apiserverCIDRs': '{10.0.0.0}' }), /at '\/networkPolicy\/apiserverCIDRs\/0': '10\.0\.0\.0' does not match pattern/],
       [sets({ 'pullSecrets.enabled': 'true' }), /at '\/pullSecrets\/namespaces': minItems: got 0, want 1/],
       [sets({ tls: 'x' }), /additional properties 'tls' not allowed/],
-      [sets({ 'inventory.enabled': 'true' }), /at '\/inventory\/enabled': value must be false/],
+      [sets({ 'inventory.replicas': '0' }), /at '\/inventory\/replicas': minimum: got 0, want 1/],
       [sets({ 'policy.mode': 'Enforce' }), /policy\.mode=Enforce with webhooks\.validate\.failurePolicy=Ignore: an outage or a slow webhook would admit what the policies deny\. Set webhooks\.validate\.failurePolicy=Fail/],
       [sets({ 'certificates.existingSecret.caBundle': Buffer.from('-----BEGIN EC PRIVATE KEY-----\nx\n').toString('base64') }), /caBundle holds a private key: give the base64 of the CA certificate \(public\), never a key/],
       [sets({ 'certificates.existingSecret.caBundle': Buffer.from('hello').toString('base64') }), /caBundle is not a base64-encoded PEM certificate/],

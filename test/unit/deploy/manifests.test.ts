@@ -133,8 +133,12 @@ describe('deploy/ manifests', () => {
     expect(pod.containers[0].volumeMounts.find((m: Json) => m.name === 'policies')).not.to.have.property('subPath');
   });
 
-  it('Service, PodDisruptionBudget and NetworkPolicy select the webhook pods', () => {
-    const selector = one('Deployment').spec.selector.matchLabels;
+  it('Service, PodDisruptionBudget and NetworkPolicy select the webhook pods, and only them', () => {
+    // The Deployment's selector (immutable) is the name label, which the inventory controller's pods
+    // (deploy/inventory) carry too: the others add the webhook pods' component label.
+    const template = one('Deployment').spec.template.metadata.labels as Record<string, string>;
+    const selector = { ...one('Deployment').spec.selector.matchLabels, 'app.kubernetes.io/component': 'admission-webhook' };
+    expect(template).to.deep.include(selector);
     const svc = one('Service');
     expect(svc.spec.selector).to.deep.equal(selector);
     expect(svc.spec.ports.find((p: Json) => p.port === 443).targetPort).to.equal('webhook');
@@ -144,6 +148,9 @@ describe('deploy/ manifests', () => {
     const np = one('NetworkPolicy');
     expect(np.spec.podSelector.matchLabels).to.deep.equal(selector);
     expect(np.spec.policyTypes).to.deep.equal(['Ingress']);
+    // The inventory controller's pods are not the webhook's: the Service never sends admissions to them.
+    const inventory = (parseYaml(readFileSync(new URL('../../../deploy/inventory/deployment.yaml', import.meta.url), 'utf8')) as Json).spec.template.metadata.labels as Record<string, string>;
+    expect(Object.entries(svc.spec.selector as Record<string, string>).every(([k, v]) => inventory[k] === v), 'the Service selects the inventory pods').to.equal(false);
     const [webhook, metrics] = np.spec.ingress as Json[];
     expect(webhook!.ports).to.deep.equal([{ port: 8443, protocol: 'TCP' }]);
     expect(webhook!.from).to.have.length(1);
