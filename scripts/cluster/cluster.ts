@@ -137,6 +137,8 @@ export class LocalCluster {
   private webhookArgs: string[] = [];
   private webhookEnv: NodeJS.ProcessEnv = {};
   private tlsDir!: ConfigMapDir;
+  /** How kube-apiserver was started (restartApiserver starts it again the same way). */
+  private apiserverLaunch?: { command: string; args: string[]; env: NodeJS.ProcessEnv; adminTls: { ca: string; cert: string; key: string } };
 
   constructor(readonly options: ClusterOptions) {
     this.group = new ProcessGroup(options.stateDir);
@@ -177,7 +179,7 @@ export class LocalCluster {
     const auditPolicyFile = join(stateDir, 'audit-policy.yaml');
     writeFileSync(auditPolicyFile, auditPolicy());
     const auditLog = join(this.group.logDir, 'audit.log');
-    const apiserver = this.group.start('kube-apiserver', bin('k8s', 'kube-apiserver'), [
+    const apiserverArgs = [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
       `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`, `--client-ca-file=${pki.ca.cert}`,
@@ -190,8 +192,10 @@ export class LocalCluster {
       '--endpoint-reconciler-type=none',
       `--audit-policy-file=${auditPolicyFile}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json', '--audit-log-mode=blocking',
       '--feature-gates=ImageVolume=true', '--profiling=false', '--v=1',
-    ], { detached, env });
+    ];
+    const apiserver = this.group.start('kube-apiserver', bin('k8s', 'kube-apiserver'), apiserverArgs, { detached, env });
     const adminTls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
+    this.apiserverLaunch = { command: bin('k8s', 'kube-apiserver'), args: apiserverArgs, env, adminTls };
     const apiUrl = `https://127.0.0.1:${apiPort}`;
     await waitFor('kube-apiserver', apiserver, async () => (await getTls(`${apiUrl}/readyz`, adminTls)).status === 200, 120_000, this.alive);
     this.log(`kube-apiserver ready on ${apiUrl}`);
@@ -318,6 +322,20 @@ export class LocalCluster {
     const record = this.group.start('webhook', process.execPath, this.webhookArgs, { detached: this.options.detached, env: this.webhookEnv, cwd: repoRoot });
     await waitFor('the webhook (aibom serve)', record, async () => (await get(`http://127.0.0.1:${this.state.webhook.adminPort}/readyz`)).status === 200, 60_000, this.alive);
     this.log(`webhook ready on ${this.state.webhook.url}`);
+  }
+
+  /**
+   * Stops kube-apiserver, waits `downMs`, and starts it again on the same port and etcd (the state
+   * survives): what clients see in an apiserver upgrade or crash (watches end, connections refused).
+   */
+  async restartApiserver(downMs = 2000): Promise<void> {
+    const launch = this.apiserverLaunch;
+    if (!launch) throw new Error('the cluster was not started');
+    await this.group.stop('kube-apiserver');
+    await new Promise((r) => setTimeout(r, downMs));
+    const record = this.group.start('kube-apiserver', launch.command, launch.args, { detached: this.options.detached, env: launch.env });
+    await waitFor('kube-apiserver (restarted)', record, async () => (await getTls(`${this.state.apiserver}/readyz`, launch.adminTls)).status === 200, 120_000, this.alive);
+    this.log('kube-apiserver restarted');
   }
 
   stopWebhook(): Promise<void> {

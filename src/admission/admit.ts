@@ -3,7 +3,7 @@
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from '../contracts/admission-review.js';
 import { skipReason, type SkipSettings } from './skip.js';
 import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
-import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
+import { imageSignature, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
 import { type ImageUse } from '../contracts/workload.js';
 import { imageModels } from '../contracts/model-identity.js';
 import type { ImageFindings, ImageLookup } from '../contracts/lookup.js';
@@ -17,7 +17,7 @@ import { classifyImage, classifyWorkload, imageEvidence, specModels, detectAiHeu
 import type { ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
 import type { Bypass, LimitReached, PolicyContext, PolicyDecision } from '../contracts/policy.js';
 import type { Slicer } from '../contracts/slices.js';
-import { bomLimitNotes, capModelPairs, capUses, DEFAULT_ADMISSION_LIMITS, limitNotes, type AdmissionLimits } from './limits.js';
+import { bomLimitNotes, capModelPairs, DEFAULT_ADMISSION_LIMITS, limitNotes, reviewedUses, type AdmissionLimits } from './limits.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -84,7 +84,7 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   const name = objectName(object, req.name);
   const podSpec = podSpecOf(kind, object);
   const caps = deps.settings.limits ?? DEFAULT_ADMISSION_LIMITS;
-  const { reviewed: uses, note: imagesNote } = capUses(imageUses(podSpec), caps.maxImagesPerReview);
+  const { reviewed: uses, note: imagesNote } = reviewedUses(podSpec, caps.maxImagesPerReview);
   const looked = await lookUpImages(uses, deps, endpoint, req.namespace, pullSecretNames(podSpec));
 
   // Outcomes from everything the lookups found; the later steps see at most maxModelsPerReview pairs.

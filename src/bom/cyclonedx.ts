@@ -103,7 +103,7 @@ export function readCycloneDx(doc: JsonRecord, limits: BomLimits, sink: FindingS
   reportModelCap(refusedModels, limits.maxModels, sink);
   const edges = readDependencies(own(doc, 'dependencies'), seenRefs, limits, sink);
   detectCycles(edges, sink);
-  const analysis = analyseAgents(nodes, edges);
+  const analysis = analyseAgents(nodes, edges, sink);
   inv.agents.push(...analysis.agents);
   inv.reasons.push(...analysis.reasons);
 

@@ -97,7 +97,7 @@ export function readSpdx2(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     else if (t === 'DEPENDENCY_OF' || t === 'CONTAINED_BY') add(b, a);
   }
   detectCycles(edges, sink);
-  const analysis = analyseAgents(nodes, edges);
+  const analysis = analyseAgents(nodes, edges, sink);
   inv.agents.push(...analysis.agents);
   inv.reasons.push(...analysis.reasons);
   const purposes = new Set(packages.filter(isRecord).map((p) => str(own(p, 'primaryPackagePurpose'))).filter((p): p is string => p !== undefined));

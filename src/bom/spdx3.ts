@@ -198,7 +198,7 @@ export function readSpdx3(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     }
   }
   detectCycles(useEdges, sink);
-  const analysis = analyseAgents(nodes, useEdges);
+  const analysis = analyseAgents(nodes, useEdges, sink);
   inv.agents.push(...analysis.agents);
   inv.reasons.push(...analysis.reasons);
   // An AI package with an application purpose that uses another model is the agent, not a model.

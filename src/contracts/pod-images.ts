@@ -13,10 +13,17 @@ const CONTAINER_LISTS: readonly [string, ImageSlot][] = [
 ];
 
 export function imageUses(podSpec: Record<string, unknown> | undefined): ImageUse[] {
-  if (!podSpec) return [];
+  return cappedImageUses(podSpec, Number.POSITIVE_INFINITY).uses;
+}
+
+/**
+ * The first `max` image uses in pod-spec order, parsed, and how many the spec has in all: those
+ * beyond `max` are counted, never parsed (a review may list tens of thousands; limits.maxImagesPerReview).
+ */
+export function cappedImageUses(podSpec: Record<string, unknown> | undefined, max: number): { uses: ImageUse[]; total: number } {
   const uses: ImageUse[] = [];
-  const push = (slot: ImageSlot, container: string, image: unknown, mountedBy?: string[]): void => {
-    if (typeof image !== 'string' || image.length === 0) return;
+  const total = eachImage(podSpec, (slot, container, image, mountedBy) => {
+    if (uses.length >= max) return;
     const use: ImageUse = { index: uses.length, slot, container, image };
     if (mountedBy && mountedBy.length > 0) use.mountedBy = mountedBy;
     try {
@@ -25,6 +32,20 @@ export function imageUses(podSpec: Record<string, unknown> | undefined): ImageUs
       use.invalid = (err as Error).message;
     }
     uses.push(use);
+  });
+  return { uses, total };
+}
+
+type ImageVisitor = (slot: ImageSlot, container: string, image: string, mountedBy?: string[]) => void;
+
+/** Calls `visit` for each non-empty image string of the spec, in pod-spec order; returns how many. */
+function eachImage(podSpec: Record<string, unknown> | undefined, visit: ImageVisitor): number {
+  if (!podSpec) return 0;
+  let n = 0;
+  const push = (slot: ImageSlot, container: string, image: unknown, mountedBy?: string[]): void => {
+    if (typeof image !== 'string' || image.length === 0) return;
+    n++;
+    visit(slot, container, image, mountedBy);
   };
   for (const [field, slot] of CONTAINER_LISTS) {
     const list = podSpec[field];
@@ -47,7 +68,7 @@ export function imageUses(podSpec: Record<string, unknown> | undefined): ImageUs
       }
     }
   }
-  return uses;
+  return n;
 }
 
 export const MODELPACK_CSI_DRIVER = 'model.csi.modelpack.org';
@@ -80,7 +101,9 @@ export function uniqueImages(uses: readonly ImageUse[]): string[] {
 
 /** Images as a sorted multiset string, to tell whether a template's images changed on UPDATE. */
 export function imageSignature(podSpec: Record<string, unknown> | undefined): string {
-  return JSON.stringify(imageUses(podSpec).map((u) => [u.slot, u.container, u.image]));
+  const parts: [ImageSlot, string, string][] = [];
+  eachImage(podSpec, (slot, container, image) => parts.push([slot, container, image]));
+  return JSON.stringify(parts);
 }
 
 export function pullSecretNames(podSpec: Record<string, unknown> | undefined): string[] {

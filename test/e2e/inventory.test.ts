@@ -5,13 +5,14 @@
 // nothing on a restart (counted in the apiserver's audit log), and the real garbage collector deletes a
 // report with its workload.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../../scripts/cluster/cluster.js';
 import { issue, writeKubeconfig } from '../../scripts/cluster/pki.js';
-import { auditEvents, eventually, kubectl, kubectlRaw, type E2E } from './support/e2e.js';
-import { useSuite } from './support/images.js';
+import { auditEvents, eventually, kubectl, kubectlRaw, runOk, type E2E } from './support/e2e.js';
+import { CDX, useSuite } from './support/images.js';
+import { pushTinyImage } from '../support/local-registry.js';
 
 const SA = 'system:serviceaccount:aibom-system:aibom-inventory';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,13 +23,13 @@ interface Controller {
   stop(): Promise<string>;
 }
 
-function startController(e: E2E, kubeconfig: string, identity: string): Controller {
+function startController(e: E2E, kubeconfig: string, identity: string, extra: { args?: string[]; env?: Record<string, string> } = {}): Controller {
   const args = [
     join(repoRoot, 'bin/aibom.js'), 'inventory-controller', '--kubeconfig', kubeconfig, '--config', e.state.webhook.configFile,
     '--insecure-registry', e.state.registry, '--insecure-registry', e.state.fallbackRegistry,
-    '--identity', identity, '--lease-namespace', 'aibom-system', '--summary-seconds', '1', '--resync-seconds', '3600',
+    '--identity', identity, '--lease-namespace', 'aibom-system', '--summary-seconds', '1', ...(extra.args ?? ['--resync-seconds', '3600']),
   ];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, AIBOM_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, AIBOM_LOG_LEVEL: 'info', ...(extra.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -171,5 +172,44 @@ describe('e2e: the inventory (AIWorkloadReports) through the real apiserver', fu
     await kubectl(e, ['delete', 'deployment', 'granite', '-n', ns, '--wait=true']);
     await eventually('the report is garbage-collected', async () => ((await reports(e, ns)).some((r) => r.metadata.name === 'deployment-granite') ? undefined : true), 60_000);
     controller = undefined;
+  });
+
+  it('a BOM attached later to an image already reported appears at the next resync (one status write); the controller survives an apiserver restart', async () => {
+    const e = t.e;
+    const ns = t.ns;
+    const pushed = await pushTinyImage(`http://${e.state.registry}`, 'e2e/inventory-late', '1.0', `late ${Date.now()}`);
+    const image = `${e.state.registry}/e2e/inventory-late:1.0`;
+    await kubectl(e, ['create', 'deployment', 'late', '-n', ns, `--image=${image}`]);
+    controller = startController(e, kubeconfig, 'e2e-c', { args: ['--resync-seconds', '2'], env: { AIBOM_CACHE_NEGATIVE_TTL_SECONDS: '1', AIBOM_CACHE_TAG_TTL_SECONDS: '1' } });
+    const late = async (): Promise<Json | undefined> => (await reports(e, ns)).find((r) => r.metadata.name === 'deployment-late');
+    const before = await eventually('the report without a BOM', async () => ((await late())?.status?.aiBearing === 'false' ? late() : undefined), 90_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${controller!.stdout()}`);
+    });
+    expect(before!.status.images[0]).to.deep.include({ lookup: 'none', outcome: 'no-bom', digest: pushed.digest });
+    const statusWrites = async (): Promise<number> => (await auditEvents(e, (ev) => ev.user.username === SA && (ev as Json).objectRef?.name === 'deployment-late' && (ev as Json).objectRef?.subresource === 'status' && ev.stage === 'ResponseComplete')).length;
+    expect(await statusWrites()).to.equal(1);
+    // Several resyncs with nothing new: no write.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(await statusWrites(), 'resyncs that change nothing write nothing').to.equal(1);
+
+    const bomDir = join(e.state.stateDir, 'inventory');
+    writeFileSync(join(bomDir, 'late.cdx.json'), readFileSync(join(repoRoot, 'examples/boms/model.cdx.json')));
+    await runOk(e, 'oras', ['attach', '--plain-http', '--artifact-type', CDX, `${e.state.registry}/e2e/inventory-late@${pushed.digest}`, `late.cdx.json:${CDX}`], { cwd: bomDir });
+    const after = await eventually('the report with the model', async () => ((await late())?.status?.aiBearing === 'true' ? late() : undefined), 60_000);
+    expect(after!.status.models.length).to.be.greaterThan(0);
+    expect(after!.status.boms[0].source).to.equal('referrers');
+    expect(await statusWrites(), 'the new BOM: one status write').to.equal(2);
+
+    // The apiserver goes away for a few seconds and comes back: watches end, requests are refused.
+    await e.cluster.restartApiserver(3000);
+    await kubectl(e, ['run', 'after-restart', '-n', ns, `--image=${t.img.orasReferrers}`, '--restart=Never']);
+    await eventually('a report for a Pod created after the restart', async () => ((await reports(e, ns)).find((r) => r.metadata.name === 'pod-after-restart' && r.status?.aiBearing === 'true') ? true : undefined), 90_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${controller!.stdout()}`);
+    });
+    expect(controller.child.exitCode, 'the controller still runs').to.equal(null);
+    const out = await controller.stop();
+    controller = undefined;
+    const stats = JSON.parse(/inventory controller stopped (.*)$/m.exec(out)![1]!) as Json;
+    expect(stats.requests.watch, 'watches were started again').to.be.greaterThan(9);
   });
 });

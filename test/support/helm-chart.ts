@@ -65,3 +65,14 @@ export function comparable(m: K8sManifest): K8sManifest {
   }
   return o;
 }
+
+/** The toggles of docs/helm.md, each as helm arguments (helm-chart.test.ts renders each, test/e2e/helm.test.ts applies each). */
+export const TOGGLES: Record<string, string[]> = {
+  defaults: [],
+  certManager: sets({ 'certificates.mode': 'certManager' }),
+  certManagerClusterIssuer: sets({ 'certificates.mode': 'certManager', 'certificates.certManager.issuerRef.name': 'corp-ca', 'certificates.certManager.issuerRef.kind': 'ClusterIssuer' }),
+  pullSecrets: sets({ 'pullSecrets.enabled': 'true', 'pullSecrets.namespaces': '{ml-a,ml-b}' }),
+  monitoring: sets({ 'metrics.serviceMonitor.enabled': 'true', 'metrics.prometheusRule.enabled': 'true', 'metrics.serviceMonitor.labels.release': 'kps' }),
+  noPdbNoNetpol: sets({ 'podDisruptionBudget.enabled': 'false', 'networkPolicy.enabled': 'false' }),
+  enforce: sets({ 'policy.mode': 'Enforce', 'webhooks.validate.failurePolicy': 'Fail', 'webhooks.validate.timeoutSeconds': '12', 'webhooks.excludedNamespaces': '{kube-system,tenant-infra}', replicas: '3', 'image.repository': 'registry.example.com/aibom-webhook', 'image.digest': `sha256:${'a'.repeat(64)}` }),
+};

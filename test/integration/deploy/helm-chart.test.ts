@@ -8,20 +8,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
 import { tempDir, testCertificates } from '../../support/server.js';
-import { CHART, comparable, helm, keyOf, renderChart, renderError, sets, type K8sManifest } from '../../support/helm-chart.js';
+import { CHART, comparable, helm, keyOf, renderChart, renderError, sets, TOGGLES, type K8sManifest } from '../../support/helm-chart.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The toggles of docs/helm.md, each as helm arguments (test/e2e/helm.test.ts applies the same). */
-export const TOGGLES: Record<string, string[]> = {
-  defaults: [],
-  certManager: sets({ 'certificates.mode': 'certManager' }),
-  certManagerClusterIssuer: sets({ 'certificates.mode': 'certManager', 'certificates.certManager.issuerRef.name': 'corp-ca', 'certificates.certManager.issuerRef.kind': 'ClusterIssuer' }),
-  pullSecrets: sets({ 'pullSecrets.enabled': 'true', 'pullSecrets.namespaces': '{ml-a,ml-b}' }),
-  monitoring: sets({ 'metrics.serviceMonitor.enabled': 'true', 'metrics.prometheusRule.enabled': 'true', 'metrics.serviceMonitor.labels.release': 'kps' }),
-  noPdbNoNetpol: sets({ 'podDisruptionBudget.enabled': 'false', 'networkPolicy.enabled': 'false' }),
-  enforce: sets({ 'policy.mode': 'Enforce', 'webhooks.validate.failurePolicy': 'Fail', 'webhooks.validate.timeoutSeconds': '12', 'webhooks.excludedNamespaces': '{kube-system,tenant-infra}', replicas: '3', 'image.repository': 'registry.example.com/aibom-webhook', 'image.digest': `sha256:${'a'.repeat(64)}` }),
-};
 
 function kubectlBin(): string {
   return join(execFileSync('scripts/tools/ensure.sh', ['--path', 'k8s'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim(), 'kubectl');
