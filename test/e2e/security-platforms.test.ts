@@ -80,7 +80,9 @@ describe('e2e: the RHACS criteria on what the real apiserver stores', function (
     await kubectl(t.e, ['run', 'mit', '-n', t.ns, `--image=${t.img.mitModel}`, '--restart=Never']);
     const cases: [string, string, string[]][] = [
       ['deployment', 'granite', [RHACS_NAMES.unverified]],
-      ['pod', 'no-bom', [RHACS_NAMES.nobom]],
+      // `--model meta-llama/…` in its args names a Hugging Face model (pkg:huggingface purl in aibom.io/models),
+      // not from the approved ibm-granite source.
+      ['pod', 'no-bom', [RHACS_NAMES.nobom, RHACS_NAMES.source]],
       ['pod', 'mit', [RHACS_NAMES.unverified]],
     ];
     for (const [kind, name, expected] of cases) {
