@@ -16,6 +16,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   check: ['aibom check app.yaml --policy examples/policies/', 'aibom check app.yaml --policy examples/policies/approved-sources.yaml --bom IMAGE=bom.cdx.json --sarif > aibom.sarif'],
   serve: ['aibom serve --policy examples/policies/ --port 8443 --admin-port 9090', 'aibom serve --tls-cert tls.crt --tls-key tls.key --config config.yaml --insecure-registry 127.0.0.1:5000'],
+  completion: ['source <(aibom completion bash)', 'source <(aibom completion zsh)   # in ~/.zshrc'],
   scan: ['aibom scan ./models -o model.cdx.json', 'aibom scan 127.0.0.1:5000/ml/app:1.0 --insecure-registry 127.0.0.1:5000 --attach'],
 };
 

@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   scan: async () => (await import('./commands/scan.js')).registerScan,
   inventory: async () => (await import('./commands/inventory.js')).registerInventory,
   'inventory-controller': async () => (await import('./commands/inventory-controller.js')).registerInventoryController,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
@@ -35,7 +36,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
     .exitOverride()
     // Commander's own usage errors start with `error: `: one style with ours (`aibom: error: …`).
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`aibom: ${text}`) });
-  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  // `completion` reads every command's options from the program: it loads them all, as the help listing does.
+  const named = argv[0] !== undefined && argv[0] !== 'completion' && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   for (const name of named) (await COMMANDS[name]!())(program, io, setExit);
   addExamples(program);
   try {

@@ -4,10 +4,11 @@
 // account's rights (`kubectl auth can-i --list`) are exactly a bare service account's, plus `secrets get`
 // in the namespaces named when pull-secret RBAC is on.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { canIRows } from './deploy.test.js';
-import { kubectl, kubectlRaw, namespace, useE2E, type E2E } from './support/e2e.js';
-import { crdFiles } from '../support/go-module.js';
+import { kubectl, kubectlRaw, namespace, runOk, useE2E, type E2E } from './support/e2e.js';
+import { installCrds } from './support/crds.js';
 import { renderChart, sets, TOGGLES, type K8sManifest } from '../support/helm-chart.js';
 
 // As the chart's namespace would be labelled (docs/helm.md): Pod Security restricted, and never reviewed by the webhook.
@@ -21,8 +22,7 @@ describe('e2e: the Helm chart against the real apiserver', function () {
   before(async () => {
     e = cluster();
     // The CRDs the toggles use, from cert-manager's and the Prometheus Operator's own modules.
-    for (const file of [...crdFiles('certManager'), ...crdFiles('prometheusOperator')]) await kubectl(e, ['apply', '--server-side', '-f', '-'], readFileSync(file, 'utf8'));
-    await kubectl(e, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/certificates.cert-manager.io', 'crd/issuers.cert-manager.io', 'crd/servicemonitors.monitoring.coreos.com', 'crd/prometheusrules.monitoring.coreos.com']);
+    await installCrds(e, ['certManager', 'prometheusOperator']);
   });
 
   async function dryRun(ns: string, args: string[]): Promise<K8sManifest[]> {
@@ -56,6 +56,13 @@ describe('e2e: the Helm chart against the real apiserver', function () {
     await dryRun(ns, sets({ 'namespace.create': 'true' }));
   });
 
+  it('helm and promtool are on the PATH of the cluster environment (.cluster/env)', async () => {
+    expect(await runOk(e, 'helm', ['version', '--short'])).to.match(/^v4\.3/);
+    expect(await runOk(e, 'promtool', ['--version'])).to.match(/promtool, version/);
+    // The file `source .cluster/env` reads exports that PATH.
+    expect(readFileSync(join(e.state.stateDir, 'env'), 'utf8')).to.match(/^export PATH="[^"]*\/helm-v4\.3\.2:[^"]*\/promtool-v0\.316\.0:\$PATH"$/m);
+  });
+
   async function rightsBeyondBaseline(ns: string, sa: string, where: string): Promise<string[]> {
     const mine = canIRows(await kubectl(e, ['auth', 'can-i', '--list', `--as=system:serviceaccount:${ns}:${sa}`, '-n', where]));
     const baseline = canIRows(await kubectl(e, ['auth', 'can-i', '--list', `--as=system:serviceaccount:${ns}:e2e-nobody`, '-n', where]));
@@ -85,6 +92,10 @@ describe('e2e: the Helm chart against the real apiserver', function () {
       expect(await rightsBeyondBaseline(ns, sa, 'ml-c'), 'a namespace not named').to.deep.equal([]);
       expect(await rightsBeyondBaseline(ns, sa, ns), 'its own namespace').to.deep.equal([]);
       expect((await kubectlRaw(e, ['auth', 'can-i', 'list', 'secrets', `--as=system:serviceaccount:${ns}:${sa}`, '-n', 'ml-a'])).stdout.trim()).to.equal('no');
+      // pullSecrets.namespaces={*}: get on Secrets everywhere (a ClusterRoleBinding), still nothing else.
+      clusterScoped.push(...(await applyRbac(ns, sets({ 'pullSecrets.enabled': 'true', 'pullSecrets.namespaces': '{*}' }))).filter((m) => m.kind.startsWith('Cluster')));
+      expect(await rightsBeyondBaseline(ns, sa, 'ml-c')).to.deep.equal(['secrets|[]|[]|get']);
+      expect(await rightsBeyondBaseline(ns, sa, 'default')).to.deep.equal(['secrets|[]|[]|get']);
     } finally {
       for (const m of clusterScoped) await kubectlRaw(e, ['delete', m.kind, m.metadata.name]);
     }

@@ -1,5 +1,6 @@
 // `aibom inspect IMAGE`: resolve an image, find the BOMs attached to it, classify it.
 // Exit 0 when the lookup completed (BOMs or not), 3 when it failed, 2 on a bad reference.
+import { modelLabel } from '../../contracts/model-identity.js';
 import type { Command } from 'commander';
 import { imageArgument } from '../input.js';
 import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../contracts/lookup.js';
@@ -90,7 +91,7 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
       digest: bom.digest,
       trust: bom.trust,
       format: bom.inventory.format,
-      models: bom.inventory.models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)),
+      models: bom.inventory.models.map(modelLabel),
     };
     if (bom.size !== undefined) entry.size = bom.size;
     if (bom.signers?.length) {
