@@ -3,9 +3,12 @@
 // 2. makes a throw-away CA and serving certificate with openssl;
 // 3. starts the real server over TLS on loopback (discovery.sources: [layout], ports chosen by the OS);
 // 4. sends AdmissionReviews for four workloads, as the kube-apiserver would, trusting only that CA;
-// 5. prints each decision and shuts the server down gracefully.
+// 5. prints each decision;
+// 6. ends with one real denial: the validating webhook, under an Enforce policy that admits Apache-2.0 and
+//    MIT models only, refuses the agent whose model is under the Llama 3.2 Community License;
+// 7. shuts the server down gracefully.
 // The loopback guard is on: nothing leaves the machine, not even a DNS query.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateConfig } from '../src/config/load.js';
@@ -69,12 +72,36 @@ function table(rows: string[][]): string {
   return rows.map((r, n) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + (n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
 }
 
+const DEMO_POLICY_NAME = 'permissive-licences';
+
+/** The demo's one AIModelPolicy, in a fresh directory the server watches (policies.dir). */
+function writeDemoPolicy(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'licences.yaml'),
+    [
+      'apiVersion: aibom.io/v1alpha1',
+      'kind: AIModelPolicy',
+      'metadata:',
+      `  name: ${DEMO_POLICY_NAME}`,
+      'spec:',
+      '  mode: Enforce',
+      '  match: {namespaces: [shop]}',
+      '  rules:',
+      '    licenses: {allow: [Apache-2.0, MIT], missing: deny}',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
 async function demo(): Promise<void> {
   const layout = buildDemoLayout(join(work, 'layout'));
   const certs = await generateDevCertificates(join(work, 'certs'), defaultServingNames('aibom-webhook', 'aibom-system'));
   const config = validateConfig({
     server: { port: 0, adminPort: 0, host: '127.0.0.1', adminHost: '127.0.0.1', shutdownDelaySeconds: 0, tlsCert: certs.serving.cert, tlsKey: certs.serving.key },
     discovery: { sources: ['layout'], layoutDir: layout.dir },
+    policies: { dir: writeDemoPolicy(join(work, 'policies')) },
     log: { level: 'warn' },
   });
   const log = createLogger({ level: config.log.level });
@@ -119,6 +146,22 @@ async function demo(): Promise<void> {
   console.log(table(rows));
   console.log('\ndetails:');
   console.log(details.join('\n'));
+
+  // The validating webhook under the Enforce policy: the AI Pod is admitted, the agent is refused.
+  console.log(`\npolicy ${DEMO_POLICY_NAME} (Enforce: models under Apache-2.0 or MIT only), validating webhook:`);
+  let denials = 0;
+  for (const i of [0, 2]) {
+    const w = workloads[i]!;
+    const reply = await post({ port: service.webhook.port, path: '/validate?timeout=8s', ca, body: admissionReview(`demo-validate-${i + 1}`, w) });
+    const response = (JSON.parse(reply.body) as { response: { allowed: boolean; status?: { code?: number; message?: string } } }).response;
+    const name = `${w.kind}/${(w.object.metadata as { name: string }).name}`;
+    if (response.allowed) console.log(`  ${name}: admitted`);
+    else {
+      denials++;
+      console.log(`  ${name}: DENIED (HTTP ${response.status?.code ?? '?'}): ${response.status?.message ?? ''}`);
+    }
+  }
+  if (denials !== 1) throw new Error(`expected exactly one denial, got ${denials}`);
 
   await service.shutdown('demo finished', 0);
   if (guardViolations().length > 0) throw new Error(`loopback guard refused ${guardViolations().length} connection(s)`);

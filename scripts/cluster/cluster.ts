@@ -25,6 +25,24 @@ const ensureScript = join(repoRoot, 'scripts/tools/ensure.sh');
 /** The Go-built tools the cluster and its users need. */
 export const CLUSTER_TOOLS = ['k8s', 'etcd', 'oci-registry', 'crane', 'oras', 'cosign'] as const;
 type Tool = (typeof CLUSTER_TOOLS)[number];
+/**
+ * Put on the PATH of `.cluster/env` when they are built (`scripts/tools/ensure.sh helm promtool`), so a
+ * user can run `helm lint charts/aibom-webhook` and `promtool test rules …` there; the cluster needs neither.
+ */
+export const OPTIONAL_PATH_TOOLS = ['helm', 'promtool'] as const;
+
+/** The bin dirs of the optional tools that are built (never builds). */
+export function builtOptionalToolDirs(): string[] {
+  const dirs: string[] = [];
+  for (const tool of OPTIONAL_PATH_TOOLS) {
+    try {
+      dirs.push(execFileSync(ensureScript, ['--dir', tool], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+    } catch {
+      // Not built: not on the PATH.
+    }
+  }
+  return dirs;
+}
 
 export interface ClusterOptions {
   stateDir: string;
@@ -235,7 +253,7 @@ export class LocalCluster {
       stateDir, kubeconfig, apiserver: apiUrl,
       registry: `127.0.0.1:${regPort}`, fallbackRegistry: `127.0.0.1:${fallbackPort}`,
       webhook: { url: `https://127.0.0.1:${webhookPort}`, port: webhookPort, adminPort, tlsDir, certsDir, policiesDir, configFile },
-      pathDirs: [tools.k8s, tools.oras, tools.cosign, tools.crane],
+      pathDirs: [tools.k8s, tools.oras, tools.cosign, tools.crane, ...builtOptionalToolDirs()],
       pki,
       logs: Object.fromEntries(['etcd', 'kube-apiserver', 'kube-controller-manager', 'oci-registry', 'docker-registry', 'webhook'].map((n) => [n, join(this.group.logDir, `${n}.log`)]).concat([['audit', auditLog]])),
       startSeconds: 0,

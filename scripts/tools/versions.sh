@@ -18,4 +18,4 @@ AIBOM_TOOLS=(
   "promtool|github.com/prometheus/prometheus@v0.316.0|github.com/prometheus/prometheus/cmd/promtool"
   "syft|github.com/anchore/syft@v1.57.2|github.com/anchore/syft/cmd/syft"
 )
-AIBOM_TEST_TOOLS=(k8s etcd oci-registry crane oras cosign notation)
+AIBOM_TEST_TOOLS=(k8s etcd oci-registry crane oras cosign notation promtool helm)

@@ -1,20 +1,25 @@
 // One admission decision: AdmissionReview in, AdmissionReview response out. Pure apart from the
 // injected lookup port; the same function serves the webhook, `aibom review` and the tests.
+import { truncate } from '../contracts/json-guards.js';
+import { modelLabel } from '../contracts/model-identity.js';
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from '../contracts/admission-review.js';
 import { skipReason, type SkipSettings } from './skip.js';
 import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
-import { imageSignature, imageUses, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
+import { imageSignature, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
 import { type ImageUse } from '../contracts/workload.js';
+import { imageModels } from '../contracts/model-identity.js';
 import type { ImageFindings, ImageLookup } from '../contracts/lookup.js';
 import { isLookupFailure } from '../contracts/lookup.js';
 import { desiredMetadata } from './annotations.js';
 import { type ImageResult } from '../contracts/lookup.js';
 import { metadataPatch, type PatchOp } from './patch.js';
-import { classifyImage, classifyWorkload, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
+import { attachSpecModels, sourceResults } from './spec-models.js';
+import { isServingKind, SERVING_GROUPS, servingView } from '../contracts/serving.js';
+import { classifyImage, classifyWorkload, imageEvidence, specModels, detectAiHeuristically, type HeuristicOptions } from '../classify/index.js';
 import type { ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
 import type { Bypass, LimitReached, PolicyContext, PolicyDecision } from '../contracts/policy.js';
 import type { Slicer } from '../contracts/slices.js';
-import { bomLimitNotes, capModelPairs, capUses, DEFAULT_ADMISSION_LIMITS, limitNotes, type AdmissionLimits } from './limits.js';
+import { bomLimitNotes, capModelPairs, DEFAULT_ADMISSION_LIMITS, limitNotes, reviewedUses, type AdmissionLimits } from './limits.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -81,19 +86,28 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   const name = objectName(object, req.name);
   const podSpec = podSpecOf(kind, object);
   const caps = deps.settings.limits ?? DEFAULT_ADMISSION_LIMITS;
-  const { reviewed: uses, note: imagesNote } = capUses(imageUses(podSpec), caps.maxImagesPerReview);
+  const { reviewed: uses, note: imagesNote } = reviewedUses(podSpec, caps.maxImagesPerReview);
   const looked = await lookUpImages(uses, deps, endpoint, req.namespace, pullSecretNames(podSpec));
 
   // Outcomes from everything the lookups found; the later steps see at most maxModelsPerReview pairs.
   const outcomes: Record<string, ImageOutcome> = {};
-  for (const r of looked) outcomes[r.image] = classifyImage(r.findings);
+  for (const r of looked) if (!r.sourceOnly) outcomes[r.image] = classifyImage(r.findings);
+  const artifactImages = looked.filter((r) => imageEvidence(r.findings) === 'artifact').map((r) => r.image);
+  attachSpecModels(looked, specModels({ podSpec, podAnnotations: stringMap(podMetadataOf(kind, object)?.annotations) }));
+  // A serving CR's model sources that are not images (hf://, s3://, a KAITO preset): their own results.
+  if (isServingKind(kind)) looked.push(...sourceResults(servingView(kind, object).sources, looked.length + uses.length));
   const { results, note: modelsNote } = capModelPairs(looked, caps.maxModelsPerReview);
   const limits = limitNotes(imagesNote, modelsNote, bomLimitNotes(looked));
   const heuristics = detectAiHeuristically(
     { podSpec, podAnnotations: stringMap(podMetadataOf(kind, object)?.annotations), objectAnnotations: stringMap(getPath(object, ['metadata', 'annotations'])) },
     deps.settings.heuristics,
   );
-  const classification = classifyWorkload(Object.values(outcomes), heuristics);
+  // A serving platform's CR serves a model by definition.
+  if (isServingKind(kind)) {
+    heuristics.aiBearing = true;
+    heuristics.reasons = [`${SERVING_GROUPS[kind]} ${kind}`, ...heuristics.reasons].slice(0, 10);
+  }
+  const classification = classifyWorkload(Object.values(outcomes), heuristics, artifactImages.length > 0 && !looked.some((r) => imageEvidence(r.findings) === 'bom'));
   // Images left unreviewed may carry AI: "no AI" cannot be said then.
   if (imagesNote && classification.aiBearing === 'false') classification.aiBearing = 'unknown';
 
@@ -226,7 +240,7 @@ function mutationPatch(
  * images changed, so unrelated edits never trigger a rollout. Job templates are immutable after CREATE.
  */
 function templatePatchAllowed(req: AdmissionRequest, kind: WorkloadKind, object: KubeObject, settings: AdmissionSettings): boolean {
-  if (!settings.labelPodTemplates) return false;
+  if (!settings.labelPodTemplates || isServingKind(kind)) return false;
   if (!isTopLevel(object)) return false;
   if (req.operation === 'CREATE') return true;
   if (req.operation !== 'UPDATE' || kind === 'Job') return false;
@@ -236,7 +250,7 @@ function templatePatchAllowed(req: AdmissionRequest, kind: WorkloadKind, object:
 function lookupWarnings(results: ImageResult[]): string[] {
   const warnings: string[] = [];
   for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0))) {
-    if (isLookupFailure(r.findings.status)) warnings.push(`aibom: BOM lookup ${r.findings.status} for ${r.image}; AI status unknown`);
+    if (!r.sourceOnly && isLookupFailure(r.findings.status)) warnings.push(`aibom: BOM lookup ${r.findings.status} for ${r.image}; AI status unknown`);
   }
   return warnings;
 }
@@ -245,11 +259,11 @@ function auditSummary(classification: WorkloadClassification, results: ImageResu
   const audit: Record<string, string> = { 'ai-bearing': classification.aiBearing, evidence: classification.evidence };
   if (classification.aiKind) audit['ai-kind'] = classification.aiKind;
   const models = new Set<string>();
-  for (const r of results) for (const b of r.findings.boms) for (const m of b.inventory.models) models.add(m.version ? `${m.name}@${m.version}` : m.name);
+  for (const r of results) for (const m of imageModels(r.findings)) models.add(modelLabel(m));
   if (models.size > 0) audit.models = truncate([...models].sort().join(','), 1024);
   const lookup: Record<string, string> = {};
-  for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : 1))) lookup[r.image] = r.findings.status;
-  if (results.length > 0) audit.lookup = truncate(JSON.stringify(lookup), 2048);
+  for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : 1))) if (!r.sourceOnly) lookup[r.image] = r.findings.status;
+  if (Object.keys(lookup).length > 0) audit.lookup = truncate(JSON.stringify(lookup), 2048);
   return audit;
 }
 
@@ -265,8 +279,4 @@ function boundedWarnings(warnings: readonly string[]): string[] {
 function shorten(warning: string): string {
   // eslint-disable-next-line no-control-regex
   return truncate(warning.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), MAX_WARNING_LENGTH);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }

@@ -3,7 +3,7 @@ import { describeSigner } from '../contracts/trust.js';
 import type { BomSource, BomTrust, ImageFindings, ImageResult, LookupStatus } from '../contracts/lookup.js';
 import type { WorkloadClassification } from '../contracts/classification.js';
 import type { ModelRecord } from '../contracts/inventory.js';
-import { dedupeModels } from '../contracts/model-identity.js';
+import { modelPairs } from '../contracts/model-identity.js';
 
 /** The apiserver's limit on the total size of an object's annotations (apimachinery objectmeta.go). */
 export const TOTAL_ANNOTATION_LIMIT_BYTES = 256 * 1024;
@@ -44,6 +44,10 @@ export interface ModelEntry {
   container: string;
   image: string;
   digest: string;
+  /** An image volume's model: the containers that mount it. */
+  mountedBy?: string[];
+  /** A model named by the pod spec (no BOM): `args`, `env`, `storage-initializer`, `modelcar`, `storage-uri`. */
+  via?: string;
 }
 
 export interface BomEntry {
@@ -76,9 +80,11 @@ export interface AnnotationBudgetInput {
 export function modelEntries(results: readonly ImageResult[]): ModelEntry[] {
   const entries: ModelEntry[] = [];
   for (const result of results) {
-    const models = dedupeModels(result.findings.boms.flatMap((b) => b.inventory.models));
-    for (const use of result.uses) {
-      for (const m of models) entries.push(toModelEntry(m, use.container, result.image, result.findings.digest ?? ''));
+    for (const pair of modelPairs(result)) {
+      const e = toModelEntry(pair.model, pair.container, result.image, result.findings.digest ?? '');
+      if (pair.mountedBy) e.mountedBy = [...pair.mountedBy];
+      if (pair.via) e.via = pair.via;
+      entries.push(e);
     }
   }
   return entries.sort(compareEntries(results));
@@ -102,7 +108,7 @@ export function bomEntries(results: readonly ImageResult[]): BomEntry[] {
 
 export function lookupMap(results: readonly ImageResult[]): Record<string, LookupStatus> {
   const map: Record<string, LookupStatus> = {};
-  for (const r of [...results].sort((a, b) => cmp(a.image, b.image))) map[r.image] = r.findings.status;
+  for (const r of [...results].sort((a, b) => cmp(a.image, b.image))) if (!r.sourceOnly) map[r.image] = r.findings.status;
   return map;
 }
 
@@ -205,7 +211,7 @@ function keysOf(prefix: string): { keys: Readonly<OwnedKeys>; owned: ReadonlySet
  * entries, serialising models and BOMs, fitting them into the budget) was the largest part of an
  * admission after JSON parsing. Pure memoisation: the key holds everything the annotations depend
  * on: the prefix, the byte budget, the evidence and heuristics, and per image its name, its uses
- * (index and container) and the identity of its findings. Findings are immutable values (the
+ * (index, container, mounting containers), the models its pod spec names and the identity of its findings. Findings are immutable values (the
  * lookup cache already hands the same object to every request), so identity stands for content.
  * Bounded by entries and by size; the oldest entry goes first.
  */
@@ -226,7 +232,7 @@ function findingsId(findings: ImageFindings): number {
 
 function memoKey(prefix: string, bytes: number, classification: WorkloadClassification, results: readonly ImageResult[]): string {
   // JSON: unambiguous whatever the image and container names contain.
-  return JSON.stringify([prefix, bytes, classification.evidence, classification.heuristics, results.map((r) => [r.image, findingsId(r.findings), r.uses.map((u) => [u.index, u.container])])]);
+  return JSON.stringify([prefix, bytes, classification.evidence, classification.heuristics, results.map((r) => [r.image, findingsId(r.findings), r.uses.map((u) => [u.index, u.container, u.mountedBy ?? null]), (r.specModels ?? []).map((m) => [m.container, m.via, m.model])])]);
 }
 
 function rememberAnnotations(key: string, annotations: DesiredMap): void {
@@ -254,7 +260,7 @@ function ownedAnnotations(keys: OwnedKeys, bytes: number, classification: Worklo
   // that does not fit, nothing of ours is written beyond what fits).
   const omittedReserve = utf8Length(keys.annotations.modelsOmitted) + 16;
   const reserved = room.take(omittedReserve);
-  if (results.length > 0) put(keys.annotations.lookup, JSON.stringify(lookupMap(results)));
+  if (results.some((r) => !r.sourceOnly)) put(keys.annotations.lookup, JSON.stringify(lookupMap(results)));
   if (classification.evidence === 'heuristic' && classification.heuristics.length > 0) {
     put(keys.annotations.heuristics, JSON.stringify([...classification.heuristics].sort()));
   }

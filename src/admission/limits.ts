@@ -4,9 +4,10 @@
 // time. What a cap leaves out is never silent: each cap reached is a LimitReached, which becomes an
 // admission warning and, on the validating path, a `limits` verdict of every matching policy.
 import type { ImageFindings } from '../contracts/lookup.js';
+import { cappedImageUses } from '../contracts/pod-images.js';
 import type { ImageUse } from '../contracts/workload.js';
 import type { ImageResult } from '../contracts/lookup.js';
-import { dedupeModels } from '../contracts/model-identity.js';
+import { imageModels } from '../contracts/model-identity.js';
 import { LIMIT_FINDING_CODES } from '../contracts/inventory.js';
 import type { ModelRecord } from '../contracts/inventory.js';
 import type { LimitReached } from '../contracts/policy.js';
@@ -27,14 +28,30 @@ const MAX_NOTES = 8;
 /** The uses reviewed (the first `max`, in pod-spec order) and the note when some are left out. */
 export function capUses(uses: readonly ImageUse[], max: number): { reviewed: ImageUse[]; note?: LimitReached } {
   if (uses.length <= max) return { reviewed: [...uses] };
-  return {
-    reviewed: uses.slice(0, max),
-    note: { limit: 'limits.maxImagesPerReview', message: `${uses.length} image references, over limits.maxImagesPerReview (${max}): ${uses.length - max} not reviewed` },
-  };
+  return { reviewed: uses.slice(0, max), note: imagesNote(uses.length, max) };
 }
 
+/** capUses of the spec's image uses, parsing only the first `max` of them (the rest are counted). */
+export function reviewedUses(podSpec: Record<string, unknown> | undefined, max: number): { reviewed: ImageUse[]; note?: LimitReached } {
+  const { uses, total } = cappedImageUses(podSpec, max);
+  return total <= max ? { reviewed: uses } : { reviewed: uses, note: imagesNote(total, max) };
+}
+
+function imagesNote(total: number, max: number): LimitReached {
+  return { limit: 'limits.maxImagesPerReview', message: `${total} image references, over limits.maxImagesPerReview (${max}): ${total - max} not reviewed` };
+}
+
+// Findings are shared (the lookup caches hand the same object to every admission) and never changed:
+// their distinct models are computed once.
+const distinct = new WeakMap<ImageFindings, ModelRecord[]>();
+
 function distinctModels(findings: ImageFindings): ModelRecord[] {
-  return findings.boms.length === 0 ? [] : dedupeModels(findings.boms.flatMap((b) => b.inventory.models));
+  let list = distinct.get(findings);
+  if (list === undefined) {
+    list = imageModels(findings);
+    distinct.set(findings, list);
+  }
+  return list;
 }
 
 /**
@@ -43,17 +60,20 @@ function distinctModels(findings: ImageFindings): ModelRecord[] {
  * findings of a cut image are a copy (cached findings are shared and never changed).
  */
 export function capModelPairs(results: readonly ImageResult[], max: number): { results: ImageResult[]; note?: LimitReached } {
-  const models = results.map((r) => distinctModels(r.findings));
   let total = 0;
-  results.forEach((r, i) => (total += models[i]!.length * r.uses.length));
+  for (const r of results) total += distinctModels(r.findings).length * r.uses.length;
   if (total <= max) return { results: [...results] };
   let room = max;
-  const out = results.map((r, i) => {
-    const list = models[i]!;
+  const out = results.map((r) => {
+    if (r.findings.boms.length === 0) return r;
+    // Past the image where the allowance ends: nothing of it is examined, nothing is filtered.
+    if (room <= 0) return { ...r, findings: withoutModels(r.findings) };
+    const list = distinctModels(r.findings);
     const uses = Math.max(1, r.uses.length);
     const keep = Math.min(list.length, Math.floor(room / uses));
     room -= keep * uses;
-    return keep === list.length ? r : { ...r, findings: keepModels(r.findings, new Set(list.slice(0, keep))) };
+    if (keep === list.length) return r;
+    return { ...r, findings: keep === 0 ? withoutModels(r.findings) : keepModels(r.findings, new Set(list.slice(0, keep))) };
   });
   return {
     results: out,
@@ -61,10 +81,17 @@ export function capModelPairs(results: readonly ImageResult[], max: number): { r
   };
 }
 
+/** The findings with no model left in their BOMs (a copy). */
+function withoutModels(findings: ImageFindings): ImageFindings {
+  return { ...findings, boms: findings.boms.map((b) => ({ ...b, inventory: { ...b.inventory, models: [] } })) };
+}
+
 /** The findings with only the listed models (and the other descriptions of those models) left in their BOMs. */
 function keepModels(findings: ImageFindings, kept: ReadonlySet<ModelRecord>): ImageFindings {
   const keys = new Set([...kept].map(modelIdentity));
-  return { ...findings, boms: findings.boms.map((b) => ({ ...b, inventory: { ...b.inventory, models: b.inventory.models.filter((m) => keys.has(modelIdentity(m))) } })) };
+  const out: ImageFindings = { ...findings, boms: findings.boms.map((b) => ({ ...b, inventory: { ...b.inventory, models: b.inventory.models.filter((m) => keys.has(modelIdentity(m))) } })) };
+  if (findings.artifact) out.artifact = { ...findings.artifact, models: findings.artifact.models.filter((m) => keys.has(modelIdentity(m))) };
+  return out;
 }
 
 // The identity dedupeModels uses (annotations.ts): by purl, else by name + version.

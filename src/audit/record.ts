@@ -3,10 +3,11 @@
 // policy decision and any bypass) and numbers the edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
+import { truncate } from '../contracts/json-guards.js';
 import { describeSigner } from '../contracts/trust.js';
 import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
-import { dedupeModels, modelLabel } from '../contracts/model-identity.js';
+import { modelLabel, modelPairs } from '../contracts/model-identity.js';
 import type { DecisionResult } from '../contracts/policy.js';
 
 export const AUDIT_RECORD_VERSION = 1;
@@ -83,53 +84,63 @@ export interface AuditInput {
 
 const MAX_TEXT = 2048;
 const MAX_LIST = 100;
+/** Request- and registry-derived names (uid, user, object, image, container, model): docs/limits.md "Logs". */
+const MAX_FIELD = 256;
 
 function clip(text: string, max = MAX_TEXT): string {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+  return truncate(text, max);
+}
+
+/** A record field: every string a requester or a BOM can choose is bounded. */
+function field(text: string): string {
+  return clip(text, MAX_FIELD);
+}
+
+/** One image of the record: its lookup status, containers, models, BOMs with their trust, provenance. */
+function auditImage(r: AdmissionOutcome['results'][number]): AuditImage {
+  const img: AuditImage = {
+    image: field(r.image),
+    status: r.findings.status,
+    containers: r.uses.slice(0, MAX_LIST).map((u) => field(u.container)),
+    models: [...new Set(modelPairs(r).map((p) => modelLabel(p.model)))].slice(0, MAX_LIST).map(field),
+  };
+  if (r.findings.digest) img.digest = r.findings.digest;
+  const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
+    const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
+    if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+    if (b.trustReason) entry.reason = clip(b.trustReason, 512);
+    return entry;
+  });
+  if (boms.length > 0) img.boms = boms;
+  if (r.findings.provenance?.length) {
+    img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
+      const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
+      if (p.builder) entry.builder = clip(p.builder, 512);
+      if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
+      return entry;
+    });
+  }
+  return img;
 }
 
 export function auditRecord(input: AuditInput): AuditRecord {
   const { request: req, outcome } = input;
-  const user: AuditRecord['user'] = { username: req.userInfo.username, groups: req.userInfo.groups.slice(0, MAX_LIST) };
-  if (req.userInfo.uid) user.uid = req.userInfo.uid;
+  const user: AuditRecord['user'] = { username: field(req.userInfo.username), groups: req.userInfo.groups.slice(0, MAX_LIST).map(field) };
+  if (req.userInfo.uid) user.uid = field(req.userInfo.uid);
   const extraKeys = Object.keys(req.userInfo.extra ?? {}).sort();
-  if (extraKeys.length > 0) user.extraKeys = extraKeys.slice(0, MAX_LIST);
+  if (extraKeys.length > 0) user.extraKeys = extraKeys.slice(0, MAX_LIST).map(field);
 
-  const object: AuditRecord['object'] = { kind: req.kind.kind, namespace: req.namespace, name: outcome.name ?? req.name, operation: req.operation };
-  if (req.subResource) object.subResource = req.subResource;
+  const object: AuditRecord['object'] = { kind: field(req.kind.kind), namespace: field(req.namespace), name: field(outcome.name ?? req.name), operation: req.operation };
+  if (req.subResource) object.subResource = field(req.subResource);
 
-  const images: AuditImage[] = outcome.results.slice(0, MAX_LIST).map((r) => {
-    const img: AuditImage = {
-      image: r.image,
-      status: r.findings.status,
-      containers: r.uses.map((u) => u.container),
-      models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel).slice(0, MAX_LIST),
-    };
-    if (r.findings.digest) img.digest = r.findings.digest;
-    const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
-      const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
-      if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
-      if (b.trustReason) entry.reason = clip(b.trustReason, 512);
-      return entry;
-    });
-    if (boms.length > 0) img.boms = boms;
-    if (r.findings.provenance?.length) {
-      img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
-        const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
-        if (p.builder) entry.builder = clip(p.builder, 512);
-        if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
-        return entry;
-      });
-    }
-    return img;
-  });
+  const images: AuditImage[] = outcome.results.slice(0, MAX_LIST).map(auditImage);
   const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);
 
   const record: AuditRecord = {
     audit: AUDIT_RECORD_VERSION,
     time: input.now.toISOString(),
     webhook: input.webhook,
-    uid: req.uid,
+    uid: field(req.uid),
     dryRun: req.dryRun,
     user,
     object,

@@ -12,6 +12,7 @@
 //   requiring the name match, because a real application with a single model (the CycloneDX
 //   MLBOM example's `support-triage-service`) is exactly what an agent is.
 import type { AgentRecord } from '../contracts/inventory.js';
+import type { FindingSink } from './util.js';
 
 export type NodeRole = 'model' | 'application' | 'dataset' | 'other';
 
@@ -39,12 +40,25 @@ export interface AgentAnalysis {
 
 /** Walks at most this many nodes from one application (the graph itself is already capped). */
 const MAX_WALK = 10_000;
+/**
+ * Edges followed in all the walks of one BOM together. Each application walks the graph on its own, so
+ * without a shared bound a BOM of many applications over a dense library graph costs applications ×
+ * edges (3,000 components with 20 edges each took 4.5 s, 6,000 took 29 s, blocking the event loop).
+ * Half of `limits.maxEdges` (~0.1 s on this machine); a real BOM comes nowhere near it.
+ */
+export const AGENT_WALK_BUDGET = 500_000;
 
-export function analyseAgents(nodes: ReadonlyMap<string, UseGraphNode>, edges: ReadonlyMap<string, readonly string[]>): AgentAnalysis {
+export function analyseAgents(nodes: ReadonlyMap<string, UseGraphNode>, edges: ReadonlyMap<string, readonly string[]>, sink?: FindingSink, walkBudget = AGENT_WALK_BUDGET): AgentAnalysis {
   const result: AgentAnalysis = { agents: [], wrappers: [], modelUsers: [], reasons: [] };
+  const budget = { left: walkBudget };
+  let unanalysed = 0;
   for (const node of nodes.values()) {
     if (node.role !== 'application' && !node.autonomous) continue;
-    const models = reachableModels(node.id, nodes, edges);
+    const models = budget.left > 0 ? reachableModels(node.id, nodes, edges, budget) : undefined;
+    if (models === undefined) {
+      unanalysed++;
+      continue;
+    }
     if (models.length === 0) {
       if (node.autonomous) {
         result.agents.push(agentRecord(node, [], `${display(node)} is an AI package with ai_autonomyType "yes"`));
@@ -66,16 +80,23 @@ export function analyseAgents(nodes: ReadonlyMap<string, UseGraphNode>, edges: R
     if (node.role === 'application') result.modelUsers.push(node.id);
     result.reasons.push(`agent: ${why}`);
   }
+  if (unanalysed > 0) {
+    const message = `the dependency graph is too large to tell agents apart: ${unanalysed} application(s) were not analysed (over ${walkBudget} edges followed)`;
+    sink?.add('agent-analysis-truncated', 'warning', message);
+    result.reasons.push(message);
+  }
   return result;
 }
 
-function reachableModels(start: string, nodes: ReadonlyMap<string, UseGraphNode>, edges: ReadonlyMap<string, readonly string[]>): UseGraphNode[] {
+/** The models `start` uses; undefined when the budget ran out before the walk ended (not analysed). */
+function reachableModels(start: string, nodes: ReadonlyMap<string, UseGraphNode>, edges: ReadonlyMap<string, readonly string[]>, budget: { left: number }): UseGraphNode[] | undefined {
   const found = new Map<string, UseGraphNode>();
   const seen = new Set<string>([start]);
   const queue: string[] = [start];
   for (let head = 0; head < queue.length && head < MAX_WALK; head++) {
     const id = queue[head]!;
     for (const next of edges.get(id) ?? []) {
+      if (--budget.left < 0) return undefined;
       if (seen.has(next)) continue;
       seen.add(next);
       const n = nodes.get(next);

@@ -5,3 +5,4 @@ export { isNoLicense, normalizeLicenseExpression, normalizeLicenseId } from './l
 export type { BomLimits } from './limits.js';
 export { readBom, type BomReadResult, type ReadBomOptions } from './read.js';
 export { PARSER_VERSION } from './version.js';
+export { readModelArtifact, recognizeModelArtifact, type ReadArtifactInput, type RecognizedArtifact } from './artifacts/index.js';

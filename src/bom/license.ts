@@ -1,7 +1,7 @@
 // Licence normalisation shared by the BOM parsers and the policy engine: every model ends up with ONE
 // licence expression string.
 //
-// Rules (documented in README.md "Classification rules"):
+// Rules (documented in docs/classification.md "Model facts"):
 // 1. "Not a licence" values — unknown, NOASSERTION, NONE, other, empty — count as absent, so a fallback
 //    (e.g. the generator's `licenses` property) can be used instead.
 // 2. Hugging Face licence ids (the `license:` key of a model card) map to the SPDX id when SPDX has one

@@ -1,7 +1,7 @@
 // Entry point of the BOM readers: bytes or text in, AiInventory out, never a throw.
 //
 // Order: size cap → text → reject non-JSON forms clearly (CycloneDX XML, SPDX tag-value: unsupported,
-// see README.md "Classification rules") → JSON.parse with line/column on error → caps (depth, array and string
+// see docs/classification.md "Formats") → JSON.parse with line/column on error → caps (depth, array and string
 // length, forbidden keys) → unwrap attestations (Sigstore bundle / DSSE / in-toto Statement, SPECS.md §2.4)
 // → detect the format from the CONTENT (bomFormat, spdxVersion, @context/@graph; SPECS.md §2.6), the
 // media type only breaking ties → the format's reader → findings capped.

@@ -8,7 +8,10 @@
 // MODEL_NAME, …), GPU/accelerator resource requests, model-cache mounts (/root/.cache/huggingface, …).
 // Several hits of the same weak kind count once, so `MODEL_ID` + `MODEL_NAME` alone is not enough.
 // BOM evidence always wins over these (classify/workload.ts).
+import { globMatch } from '../contracts/glob.js';
+import { clip as clipText, isRecord } from '../contracts/json-guards.js';
 import { tryNormalizeImage } from '../contracts/image-reference.js';
+import { parseHuggingFaceId } from '../contracts/huggingface.js';
 
 export interface HeuristicOptions {
   enabled: boolean;
@@ -104,7 +107,7 @@ export function detectAiHeuristically(input: HeuristicInput, options: HeuristicO
       const normalized = (tryNormalizeImage(image) ?? image).toLowerCase();
       const known = SERVING_IMAGES.find((s) => s.pattern.test(normalized));
       if (known) add({ strength: 'strong', reason: `${known.name} serving image ${image}` });
-      else if (extra.some((re) => re.test(normalized) || re.test(image))) add({ strength: 'strong', reason: `configured AI image pattern matches ${image}` });
+      else if (extra.some((glob) => globMatch(glob, normalized) || globMatch(glob, image))) add({ strength: 'strong', reason: `configured AI image pattern matches ${image}` });
       else if (/\/rayproject\/ray[:@]/.test(normalized) && tokens(c).some((t) => t === 'serve' || t.startsWith('serve.'))) add({ strength: 'strong', reason: `Ray Serve command in container ${name}` });
     }
     for (const t of tokens(c)) {
@@ -116,7 +119,10 @@ export function detectAiHeuristically(input: HeuristicInput, options: HeuristicO
     }
     const env = Array.isArray(c.env) ? c.env.slice(0, 500) : [];
     for (const e of env) {
-      if (isRecord(e) && typeof e.name === 'string' && MODEL_ENV.test(e.name)) add({ strength: 'weak', kind: 'model-env', reason: `model env ${e.name} in container ${name}` });
+      if (!isRecord(e) || typeof e.name !== 'string' || !MODEL_ENV.test(e.name)) continue;
+      // A Hugging Face model id as the value (`MODEL_ID=org/name`) names a model: strong.
+      if (typeof e.value === 'string' && /^(MODEL|MODEL_ID|MODEL_NAME|HF_MODEL_ID|HF_MODEL|LLM_MODEL)$/.test(e.name) && parseHuggingFaceId(e.value)) add({ strength: 'strong', reason: `model id ${e.value.slice(0, 80)} in env ${e.name} of container ${name}` });
+      else add({ strength: 'weak', kind: 'model-env', reason: `model env ${e.name} in container ${name}` });
     }
     const resources = isRecord(c.resources) ? c.resources : {};
     for (const part of ['limits', 'requests', 'claims']) {
@@ -165,20 +171,11 @@ function tokens(c: Record<string, unknown>): string[] {
   return out;
 }
 
-function compileGlobs(patterns: readonly string[]): RegExp[] {
-  const out: RegExp[] = [];
-  for (const p of patterns.slice(0, 100)) {
-    if (typeof p !== 'string' || p.length === 0 || p.length > 256) continue;
-    const body = p.toLowerCase().replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*+/g, '.*');
-    out.push(new RegExp(`^${body}$`));
-  }
-  return out;
+/** `heuristics.extraImagePatterns`: globs (contracts/glob.ts), lower-cased, at most 100 of ≤ 256 characters. */
+function compileGlobs(patterns: readonly string[]): string[] {
+  return patterns.slice(0, 100).filter((p) => typeof p === 'string' && p.length > 0 && p.length <= 256).map((p) => p.toLowerCase());
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clip(s: string, max = 120): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+function clip(s: string): string {
+  return clipText(s, 120);
 }

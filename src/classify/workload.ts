@@ -2,7 +2,11 @@
 import type { AiBearing, AiKind, Evidence, ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
 import type { HeuristicResult } from './heuristics.js';
 
-export function classifyWorkload(outcomes: readonly ImageOutcome[], heuristics: HeuristicResult): WorkloadClassification {
+/**
+ * `artifactOnly`: the images' model evidence comes from model artifacts (media types) and from no BOM:
+ * evidence is then `artifact` instead of `bom`.
+ */
+export function classifyWorkload(outcomes: readonly ImageOutcome[], heuristics: HeuristicResult, artifactOnly = false): WorkloadClassification {
   const has = (o: ImageOutcome): boolean => outcomes.includes(o);
   const bomAi = has('model') || has('agent');
   let aiKind: AiKind | undefined;
@@ -15,7 +19,7 @@ export function classifyWorkload(outcomes: readonly ImageOutcome[], heuristics: 
   if (bomAi || heuristicAi) aiBearing = 'true';
   else if (has('error') || has('timeout')) aiBearing = 'unknown';
   else aiBearing = 'false';
-  const evidence: Evidence = bomAi || aiKind === 'dataset' ? 'bom' : heuristicAi ? 'heuristic' : 'none';
+  const evidence: Evidence = artifactOnly && (bomAi || aiKind === 'dataset') ? 'artifact' : bomAi || aiKind === 'dataset' ? 'bom' : heuristicAi ? 'heuristic' : 'none';
   const result: WorkloadClassification = { aiBearing, evidence, heuristics: heuristicAi ? [...heuristics.reasons] : [] };
   if (aiKind) result.aiKind = aiKind;
   return result;

@@ -154,7 +154,7 @@ export function renderSarif(workloads: readonly CheckedWorkload[], version: stri
     id,
     name: id,
     shortDescription: { text: RULE_TEXT[id] },
-    help: { text: `${RULE_TEXT[id]}. See README.md "AIModelPolicy", rule ${id}.` },
+    help: { text: `${RULE_TEXT[id]}. See docs/policy.md "Rules", rule ${id}.` },
   }));
   const results: Result[] = [];
   for (const w of workloads) {

@@ -8,7 +8,7 @@ import type { WorkloadClassification } from '../contracts/classification.js';
 import { objectName, type WorkloadKind } from '../contracts/workload.js';
 import { type DecisionOptions, enforcementDependencies, policySet, type AIModelPolicy } from '../policy/index.js';
 import type { PolicyDecision, Verdict } from '../contracts/policy.js';
-import { dedupeModels, modelLabel } from '../contracts/model-identity.js';
+import { imageModels, modelLabel } from '../contracts/model-identity.js';
 import { decisionExitCode, worstExitCode, type ExitCode } from './exit.js';
 import { workloadKindOf, type ManifestObject } from './manifests.js';
 
@@ -88,7 +88,7 @@ export async function checkWorkloads(objects: readonly ManifestObject[], deps: C
         image: r.image,
         containers: r.uses.map((u) => u.container),
         status: r.findings.status,
-        models: dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models)).map(modelLabel),
+        models: imageModels(r.findings).map(modelLabel),
       };
       if (r.findings.digest) img.digest = r.findings.digest;
       if (isLookupFailure(r.findings.status) && r.findings.detail) img.detail = r.findings.detail;

@@ -15,7 +15,7 @@ const BAD_INPUT: readonly (abstract new (...args: never[]) => Error)[] = [Config
 
 /** The exit code and the one line a failed command prints. */
 export function failureOf(err: unknown): { exitCode: ExitCode; line: string } {
-  if (err instanceof CliError) return { exitCode: err.exitCode, line: `aibom: ${err.message}` };
-  if (err instanceof Error && BAD_INPUT.some((type) => err instanceof type)) return { exitCode: EXIT.badInput, line: `aibom: ${err.message}` };
+  if (err instanceof CliError) return { exitCode: err.exitCode, line: `aibom: error: ${err.message}` };
+  if (err instanceof Error && BAD_INPUT.some((type) => err instanceof type)) return { exitCode: EXIT.badInput, line: `aibom: error: ${err.message}` };
   return { exitCode: EXIT.internal, line: `aibom: internal error: ${err instanceof Error ? err.message : String(err)}` };
 }

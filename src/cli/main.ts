@@ -2,6 +2,8 @@
 // src/cli/run.ts is the process entry.
 import { Command, CommanderError } from 'commander';
 import { EXIT, type CliIO, type ExitCode } from './exit.js';
+import { addExamples } from './help-examples.js';
+import { packageVersion } from './version.js';
 
 type Register = (program: Command, io: CliIO, setExit: (code: ExitCode) => void) => void;
 
@@ -20,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   scan: async () => (await import('./commands/scan.js')).registerScan,
   inventory: async () => (await import('./commands/inventory.js')).registerInventory,
   'inventory-controller': async () => (await import('./commands/inventory-controller.js')).registerInventoryController,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
 };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
@@ -29,10 +32,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
   };
   const program = new Command('aibom')
     .description('find AI BOMs attached to container images, label AI workloads, enforce AI model policy')
+    .version(packageVersion(), '-V, --version', 'print the version of aibom')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+    // Commander's own usage errors start with `error: `: one style with ours (`aibom: error: …`).
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`aibom: ${text}`) });
+  // `completion` reads every command's options from the program: it loads them all, as the help listing does.
+  const named = argv[0] !== undefined && argv[0] !== 'completion' && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   for (const name of named) (await COMMANDS[name]!())(program, io, setExit);
+  addExamples(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

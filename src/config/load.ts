@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { closestField, knownFields } from '../contracts/suggest.js';
 import { configSchema, defaultConfig, type Config } from './schema.js';
 
 export class ConfigError extends Error {
@@ -38,7 +39,11 @@ export function formatIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-      if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      if (issue.code === 'unrecognized_keys') {
+        const known = knownFields(configSchema, issue.path);
+        const hints = issue.keys.map((k) => closestField(k, known)).filter((n): n is string => n !== undefined);
+        return `${where}: unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${hints.length > 0 ? ` (did you mean ${hints.map((h) => JSON.stringify(h)).join(', ')}?)` : ''}`;
+      }
       return `${where}: ${issue.message}`;
     })
     .join('; ');

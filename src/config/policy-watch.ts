@@ -1,7 +1,7 @@
 // The server's policy set, from a mounted directory (a ConfigMap volume), kept current: the directory
 // is watched (fs.watch) and its content fingerprint polled every `policies.pollSeconds` (watch events
 // are lost on some filesystems and never arrive through some mounts). A bad edit keeps the last good
-// set: logged once per distinct bad content, counted, and shown in `/readyz` detail (readiness stays
+// set: logged once per distinct bad content, counted, and shown in `/statusz` detail (readiness stays
 // 200 — replicas must keep serving the policies they have).
 //
 // The kubelet's layout (pkg/volume/util/atomic_writer.go): the files live in a timestamped directory
@@ -40,7 +40,7 @@ export interface PolicyWatchOptions {
   debounceMs?: number;
 }
 
-/** What `/readyz` shows about policies. */
+/** What `/statusz` shows about policies. */
 export interface PolicyWatchState {
   dir: string;
   hash: string;

@@ -168,7 +168,10 @@ export const configSchema = z
         port: port.default(8443),
         adminPort: port.default(9090),
         host: z.string().default('0.0.0.0'),
-        adminHost: z.string().default('0.0.0.0'),
+        /** The admin port (metrics, probes): loopback unless told; the Deployment sets the pod IP. */
+        adminHost: z.string().default('127.0.0.1'),
+        /** `/statusz` on the admin port (policy directory and names, certificate serial, last policy error). */
+        adminStatus: z.boolean().default(true),
         tlsCert: z.string().nullable().default(null),
         tlsKey: z.string().nullable().default(null),
         maxBodyBytes: z.number().int().positive().default(3 * 1024 * 1024),
@@ -187,7 +190,7 @@ export const configSchema = z
       })
       .strict()
       .default({
-        port: 8443, adminPort: 9090, host: '0.0.0.0', adminHost: '0.0.0.0', tlsCert: null, tlsKey: null, maxBodyBytes: 3 * 1024 * 1024, shutdownDelaySeconds: 10, certPollSeconds: 10,
+        port: 8443, adminPort: 9090, host: '0.0.0.0', adminHost: '127.0.0.1', adminStatus: true, tlsCert: null, tlsKey: null, maxBodyBytes: 3 * 1024 * 1024, shutdownDelaySeconds: 10, certPollSeconds: 10,
         headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 95_000, handshakeTimeoutMs: 10_000, devCertDir: '.aibom-dev/certs',
       }),
     policies: z

@@ -14,7 +14,7 @@ export type ImageOutcome = (typeof IMAGE_OUTCOMES)[number];
 
 export type AiBearing = 'true' | 'false' | 'unknown';
 export type AiKind = 'agent' | 'model' | 'dataset';
-export type Evidence = 'bom' | 'heuristic' | 'none';
+export type Evidence = 'bom' | 'artifact' | 'heuristic' | 'none';
 
 export interface WorkloadClassification {
   aiBearing: AiBearing;

@@ -118,7 +118,7 @@ export interface Finding {
  * into a `limits` verdict (src/policy/rules.ts limitsRule), since a policy cannot vouch for what it
  * did not see.
  */
-export const LIMIT_FINDING_CODES: ReadonlySet<string> = new Set(['too-many-components', 'too-many-elements', 'too-many-models', 'array-truncated', 'json-too-deep']);
+export const LIMIT_FINDING_CODES: ReadonlySet<string> = new Set(['too-many-components', 'too-many-elements', 'too-many-models', 'array-truncated', 'json-too-deep', 'agent-analysis-truncated']);
 
 export interface AiInventory {
   format: BomFormat;

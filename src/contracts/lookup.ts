@@ -1,19 +1,50 @@
 // The admission core's only port to the world: a function that tells what is attached to an image.
 // The edges (discovery/) implement it against registries, OCI layouts or local files.
-import type { AiInventory } from './inventory.js';
+import type { AiInventory, ModelRecord } from './inventory.js';
+import type { ModelArtifact } from './model-artifact.js';
 import type { ImageUse } from './workload.js';
 import type { Signer, TrustState } from './trust.js';
 
-/** Closed set written to `aibom.io/lookup` (DESIGN.md "Annotations"). Free text goes to logs only. */
+/**
+ * Closed set written to `aibom.io/lookup` (docs/labels-and-annotations.md). Free text goes to logs only.
+ * `error:5xx`: the registry answered with a server error (or 429 after the retries); `error:network`:
+ * it could not be reached or the connection broke (refused, reset, DNS, TLS handshake, a body cut short).
+ */
 export const LOOKUP_STATUSES = [
-  'found', 'none', 'timeout', 'error:auth', 'error:not-found', 'error:5xx', 'error:digest-mismatch',
+  'found', 'none', 'timeout', 'error:auth', 'error:not-found', 'error:5xx', 'error:network', 'error:digest-mismatch',
   'error:blocked', 'error:too-large', 'error:invalid',
 ] as const;
 export type LookupStatus = (typeof LOOKUP_STATUSES)[number];
 
+export function isLookupStatus(value: unknown): value is LookupStatus {
+  return typeof value === 'string' && (LOOKUP_STATUSES as readonly string[]).includes(value);
+}
+
+/** Node and undici error codes of a connection that could not be made or broke (→ `error:network`). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH',
+  'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+
 /**
- * Where a BOM was found. `file` is our extension of DESIGN.md's set for `--bom IMAGE=FILE` overrides.
+ * The one mapping of an error to its lookup status. Looks through `cause` (undici wraps connect errors):
+ * an error that names its status (`lookupStatus`, or a `status` from the closed set) keeps it; the
+ * egress guard's refusal is `error:blocked`; aborts and timeouts are `timeout`; a network error code is
+ * `error:network`; anything else is `fallback` — `error:5xx` where the registry is the likely cause, or
+ * `error:invalid` where our reading of an answer failed.
  */
+export function lookupStatusOfError(err: unknown, fallback: LookupStatus = 'error:5xx'): LookupStatus {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { lookupStatus, status, name, code } = e as { lookupStatus?: unknown; status?: unknown; name?: unknown; code?: unknown };
+    for (const s of [lookupStatus, status]) if (isLookupStatus(s)) return s;
+    if (code === 'EAIBOM_EGRESS_BLOCKED') return 'error:blocked';
+    if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'error:network';
+  }
+  return fallback;
+}
+
+/** Where a BOM was found (docs/discovery.md "Attachment sources"); `file` is a `--bom IMAGE=FILE` override. */
 export const BOM_SOURCES = ['referrers', 'tag-fallback', 'cosign-sbom', 'cosign-att', 'buildkit', 'sigstore-bundle', 'layout', 'file'] as const;
 export type BomSource = (typeof BOM_SOURCES)[number];
 
@@ -74,6 +105,11 @@ export interface ImageFindings {
   incomplete?: boolean;
   /** SLSA provenance attestations (read with `discovery.provenance: true`). */
   provenance?: ProvenanceRecord[];
+  /**
+   * The image itself is a model artifact (ModelPack, ModelKit, Docker AI, Ollama), recognised by its
+   * manifest's media types and read from its config (docs/model-artifacts.md). BOMs still win.
+   */
+  artifact?: ModelArtifact;
 }
 
 export interface LookupOptions {
@@ -99,4 +135,22 @@ export interface ImageResult {
   image: string;
   uses: ImageUse[];
   findings: ImageFindings;
+  /**
+   * Models the pod spec names for a container running this image (model ids in args or env, the
+   * KServe storage-initializer source URI, a modelcar image without a BOM): classify/spec-models.ts.
+   */
+  specModels?: SpecModel[];
+  /**
+   * Not an image: a model source a serving CR names (`hf://…`, `s3://…`, a KAITO preset), listed so its
+   * model reaches annotations and policy. Never looked up; absent from `aibom.io/lookup`.
+   */
+  sourceOnly?: boolean;
+}
+
+/** A model named by the pod spec itself, for one container. */
+export interface SpecModel {
+  container: string;
+  /** `args`, `env`, `storage-initializer`, `modelcar`, `storage-uri` (a serving platform's CR). */
+  via: string;
+  model: ModelRecord;
 }

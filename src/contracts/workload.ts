@@ -2,8 +2,13 @@
 // Paths: SPECS.md §5.7 (k8s.io/api core/v1, apps/v1, batch/v1).
 import { isRecord } from './json-guards.js';
 import { type KubeObject } from './admission-review.js';
+import { isServingKind, SERVING_GROUPS, SERVING_KINDS, servingView } from './serving.js';
 
-export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
+/** Pod-owning workloads, then the serving platforms' CRs (contracts/serving.ts: their pod spec is synthesised). */
+export const POD_WORKLOAD_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
+/** The built-in kinds that carry a pod spec (core/v1, apps/v1, batch/v1): what the inventory lists. */
+export type PodWorkloadKind = (typeof POD_WORKLOAD_KINDS)[number];
+export const WORKLOAD_KINDS = [...POD_WORKLOAD_KINDS, ...SERVING_KINDS] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export function isWorkloadKind(kind: string): kind is WorkloadKind {
@@ -20,6 +25,7 @@ export const WORKLOAD_GROUPS: Readonly<Record<WorkloadKind, string>> = {
   DaemonSet: 'apps',
   Job: 'batch',
   CronJob: 'batch',
+  ...SERVING_GROUPS,
 };
 
 /** The handled kind of a request's `kind` (group + kind), or undefined. */
@@ -29,6 +35,7 @@ export function workloadKindOf(gvk: { group: string; kind: string }): WorkloadKi
 
 /** JSON path (as keys) from the object root to its pod template (`metadata` + `spec`); [] for a Pod itself. */
 export function podTemplatePath(kind: WorkloadKind): string[] {
+  if (isServingKind(kind)) return [];
   switch (kind) {
     case 'Pod':
       return [];
@@ -51,6 +58,7 @@ export function getPath(root: unknown, path: readonly string[]): unknown {
 /** The pod spec of a workload object, or undefined when absent or malformed. */
 export function podSpecOf(kind: WorkloadKind, object: KubeObject | undefined): Record<string, unknown> | undefined {
   if (!object) return undefined;
+  if (isServingKind(kind)) return servingView(kind, object).podSpec;
   const spec = getPath(object, [...podTemplatePath(kind), 'spec']);
   return isRecord(spec) ? spec : undefined;
 }
@@ -134,4 +142,6 @@ export interface ImageUse {
   normalized?: string;
   /** Why the reference did not parse. */
   invalid?: string;
+  /** For an image (or ModelPack CSI) volume: the containers that mount it, in pod-spec order. */
+  mountedBy?: string[];
 }

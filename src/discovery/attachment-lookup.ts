@@ -19,6 +19,7 @@ import { probeCosignAtt } from './sources/cosign-att.js';
 import { probeCosignSbom } from './sources/cosign-sbom.js';
 import type { ByteBudget, Problem, ProbeContext, ProbeLimits, ProbeResult } from './sources/probe.js';
 import { probeReferrers } from './sources/referrers.js';
+import { probeModelArtifact } from './sources/model-artifact.js';
 import type { TrustContext } from './sources/verdicts.js';
 
 export interface AttachmentLookupOptions {
@@ -56,6 +57,7 @@ interface Probe {
  * digest when the caller already holds it (a tag resolved with GET, `build-lookup.ts`), digest-verified
  * by the client; it is then not fetched again, but still counted against the byte budget.
  */
+// eslint-disable-next-line max-lines-per-function -- one lookup's steps share its byte budget, abort signal and findings; the steps themselves are helpers of sources/
 export async function lookupAttachments(client: RegistryClient, pinned: ImageReference, signal: AbortSignal, options: AttachmentLookupOptions, prefetched?: ManifestResult): Promise<ImageFindings> {
   const digest = pinned.digest;
   if (!digest) return { status: 'error:invalid', boms: [], detail: 'internal: the lookup needs a digest reference' };
@@ -152,7 +154,10 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
       probes.push(timed(1, () => 'buildkit', () => probeBuildkit(entries, (d) => context(d, signal, platformOf.get(d)), options.limits.concurrency)));
     }
   }
+  // The image itself may be a model artifact: its config is read alongside the attachment probes.
+  const artifactProbe = isIndex(manifest) ? Promise.resolve(undefined) : probeModelArtifact(context(digest, signal), manifest);
   const done = await Promise.all(probes);
+  const artifact = await artifactProbe;
 
   const merged = mergeBoms(done, subjects.map((s) => s.digest));
   const boms = merged.filter((b) => b.trust !== 'invalid');
@@ -162,12 +167,14 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
   notes.push(...done.flatMap((p) => p.result.notes));
   for (const note of notes) options.onNote?.(pinned.normalized, note);
 
-  const findings: ImageFindings = { status: merged.length > 0 ? 'found' : 'none', digest, boms };
+  const recognised = artifact !== undefined && (artifact.models.length > 0 || artifact.datasets.length > 0);
+  const findings: ImageFindings = { status: merged.length > 0 || recognised ? 'found' : 'none', digest, boms };
+  if (artifact) findings.artifact = artifact;
   if (invalid.length > 0) findings.invalidBoms = invalid;
   if (done.some((p) => p.result.incomplete)) findings.incomplete = true;
   const provenance = done.flatMap((p) => p.result.provenance ?? []);
   if (provenance.length > 0) findings.provenance = provenance;
-  if (merged.length === 0) {
+  if (merged.length === 0 && !recognised) {
     const worst = worstStatus(problems);
     if (signal.aborted && (worst || problems.length === 0)) findings.status = 'timeout';
     else if (worst) findings.status = worst.status;
@@ -178,7 +185,7 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
 }
 
 // When nothing was found, the most telling problem decides the status (first = most telling).
-const SEVERITY: readonly LookupStatus[] = ['error:blocked', 'error:digest-mismatch', 'error:auth', 'error:too-large', 'error:invalid', 'error:5xx', 'error:not-found', 'timeout'];
+const SEVERITY: readonly LookupStatus[] = ['error:blocked', 'error:digest-mismatch', 'error:auth', 'error:too-large', 'error:invalid', 'error:5xx', 'error:network', 'error:not-found', 'timeout'];
 
 function worstStatus(problems: readonly Problem[]): Problem | undefined {
   let worst: Problem | undefined;

@@ -69,7 +69,7 @@ export function composeLookup(config: Config, wiring: LookupWiring = {}): Compos
           continue;
         }
         if (!client) {
-          client = wiring.client ?? registryClientFromConfig(config);
+          client = wiring.client ?? registryClientFromConfig(config, wiring.metrics?.registryRequest ? { onExchange: wiring.metrics.registryRequest.bind(wiring.metrics) } : {});
           ownsClient = wiring.client === undefined;
         }
         registry = registryLookup(config, client, wiring);

@@ -35,6 +35,8 @@ export interface LookupMetrics {
   sourceProbed(source: BomSource, outcome: ProbeOutcome, seconds: number): void;
   /** One BOM's signatures judged (a first verification: cached findings are not verified again). */
   trustVerified?(format: SignatureFormat | 'none', trust: TrustState, seconds: number): void;
+  /** One HTTP exchange with a registry: its `host[:port]` and `2xx`…`5xx` or the error kind (timeout, unavailable, blocked, …). */
+  registryRequest?(host: string, result: string): void;
 }
 
 const ignore = (): void => undefined;
@@ -53,4 +55,5 @@ export const noopLookupMetrics: LookupMetrics = {
   backgroundLoad: ignore,
   sourceProbed: ignore,
   trustVerified: ignore,
+  registryRequest: ignore,
 };

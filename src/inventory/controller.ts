@@ -6,7 +6,7 @@
 // the reports are watched too and compared before any write.
 import { setMaxListeners } from 'node:events';
 import type { AIWorkloadReport } from '../contracts/workload-report.js';
-import { handledController, podSpecOf, WORKLOAD_KINDS, type WorkloadKind } from '../contracts/workload.js';
+import { handledController, podSpecOf, POD_WORKLOAD_KINDS, type PodWorkloadKind, type WorkloadKind } from '../contracts/workload.js';
 import { createReport, deleteReport, getReport, objectKey, readSummary, Reflector, REPORTS, workloadCollection, writeReportStatus, writeSummary, WriteError, type KubeApi, type KubeObject, type ReflectorLog } from '../k8s/index.js';
 import { canonicalJson } from '../policy/index.js';
 import { BadWorkloadError, type WorkloadEvaluation } from './evaluate.js';
@@ -27,7 +27,7 @@ export interface ControllerOptions {
   clock: () => Date;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** Kinds watched (default all of WORKLOAD_KINDS). */
-  kinds?: readonly WorkloadKind[];
+  kinds?: readonly PodWorkloadKind[];
 }
 
 export interface ControllerStats {
@@ -85,7 +85,7 @@ export class InventoryController {
   private summaryDue = false;
 
   constructor(private readonly o: ControllerOptions) {
-    for (const kind of o.kinds ?? WORKLOAD_KINDS) {
+    for (const kind of o.kinds ?? POD_WORKLOAD_KINDS) {
       const c = workloadCollection(kind);
       this.workloads.set(kind, new Reflector({
         api: o.api, path: c.path, kind: c.kind, apiVersion: c.apiVersion, log: o.log, sleep: o.sleep,

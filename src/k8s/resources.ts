@@ -1,6 +1,6 @@
 // The collections the inventory reads and the objects it writes, as API paths and typed requests.
 import { REPORT_API_VERSION, REPORT_PLURAL, SUMMARY_KIND, SUMMARY_NAME, SUMMARY_PLURAL, type AIWorkloadReport, type AIWorkloadReportStatus, type InventorySummary } from '../contracts/workload-report.js';
-import { WORKLOAD_GROUPS, type WorkloadKind } from '../contracts/workload.js';
+import { WORKLOAD_GROUPS, type PodWorkloadKind } from '../contracts/workload.js';
 import type { KubeApi } from './api.js';
 
 export interface Collection {
@@ -10,12 +10,12 @@ export interface Collection {
   path: string;
 }
 
-const PLURAL: Record<WorkloadKind, string> = {
+const PLURAL: Record<PodWorkloadKind, string> = {
   Pod: 'pods', ReplicationController: 'replicationcontrollers', Deployment: 'deployments', ReplicaSet: 'replicasets',
   StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs',
 };
 
-export function workloadCollection(kind: WorkloadKind): Collection {
+export function workloadCollection(kind: PodWorkloadKind): Collection {
   const group = WORKLOAD_GROUPS[kind];
   const apiVersion = group ? `${group}/v1` : 'v1';
   return { kind, apiVersion, path: `${group ? `/apis/${group}` : '/api'}/v1/${PLURAL[kind]}` };

@@ -8,6 +8,11 @@ import type { LookupMetrics } from '../discovery/index.js';
 /** Seconds: from a cache hit (sub-millisecond) to the background deadline. */
 const LOOKUP_BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** Registry hosts named in `aibom_registry_requests_total`; more are "other" (label cardinality). */
+export const MAX_REGISTRY_HOSTS = 50;
+const REGISTRY_RESULTS = new Set(['1xx', '2xx', '3xx', '4xx', '5xx', 'auth', 'not-found', 'server', 'unavailable', 'rate-limited', 'digest-mismatch', 'blocked', 'too-large', 'invalid', 'timeout']);
+
+// eslint-disable-next-line max-lines-per-function -- a flat list of metric definitions and their one-line recorders
 export function createLookupMetrics(registry: Registry): LookupMetrics {
   const registers = [registry];
   const duration = new Histogram({
@@ -78,7 +83,23 @@ export function createLookupMetrics(registry: Registry): LookupMetrics {
     registers,
   });
 
+  const registryRequests = new Counter({
+    name: 'aibom_registry_requests_total',
+    help: `HTTP exchanges with registries, by registry host and result (2xx…5xx, or the error kind when none answered: timeout, unavailable, blocked, …). The first ${MAX_REGISTRY_HOSTS} hosts are named; later ones count as "other".`,
+    labelNames: ['host', 'result'] as const,
+    registers,
+  });
+  // Pod authors choose registry hosts: a bounded set of label values, whatever they write.
+  const namedHosts = new Set<string>();
+  const hostLabel = (host: string): string => {
+    if (namedHosts.has(host)) return host;
+    if (namedHosts.size >= MAX_REGISTRY_HOSTS) return 'other';
+    namedHosts.add(host);
+    return host;
+  };
+
   return {
+    registryRequest: (host, result) => registryRequests.inc({ host: hostLabel(host), result: REGISTRY_RESULTS.has(result) ? result : 'invalid' }),
     lookupCompleted(purpose, served, status, seconds) {
       duration.observe({ purpose, served }, seconds);
       lookups.inc({ purpose, served, status });

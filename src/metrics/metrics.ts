@@ -29,6 +29,8 @@ export interface WebhookMetrics {
   deadlineMissed(webhook: Endpoint): void;
   /** A certificate reload: `ok` or `rejected` (the old certificate stays in use). */
   certificateReload(result: 'ok' | 'rejected'): void;
+  /** The serving certificate in use now expires at this time (Unix seconds). */
+  certificateInUse(notAfterSeconds: number): void;
 }
 
 // Admission latency spans cache hits (sub-millisecond) to registry round trips near the deadline.
@@ -60,6 +62,11 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const notAfter = new Gauge({
+    name: 'aibom_tls_certificate_expiry_timestamp_seconds',
+    help: 'When the serving certificate in use expires (notAfter, Unix seconds); follows reloads.',
+    registers: [registry],
+  });
   for (const webhook of ['mutate', 'validate'] as const) {
     inFlight.labels({ webhook }).set(0);
     deadlineMisses.labels({ webhook }).inc(0);
@@ -85,6 +92,9 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
     },
     certificateReload(result) {
       certReloads.labels({ result }).inc();
+    },
+    certificateInUse(seconds) {
+      if (Number.isFinite(seconds)) notAfter.set(seconds);
     },
   };
 }

@@ -2,7 +2,7 @@
 // them — break-glass, objects being deleted, objects the built-in controllers create for an owner that
 // was already evaluated, UPDATEs that change nothing the policy looks at. Pure: the policy set and the
 // clock are parameters. The webhook, `aibom review --validate` and `aibom check` all go through
-// `enforcementDependencies()`, so they give the same verdicts. Semantics: README.md "Enforcement at admission".
+// `enforcementDependencies()`, so they give the same verdicts. Semantics: docs/enforcement.md.
 import type { BreakGlassResult, Bypass, DecisionResult, PolicyContext, PolicyDecision, RequestWaiver, Verdict, Waiver } from '../contracts/policy.js';
 import type { AdmissionRequest, KubeObject } from '../contracts/admission-review.js';
 import { imageSignature } from '../contracts/pod-images.js';
@@ -161,7 +161,7 @@ export function* enforcementSlices(ctx: PolicyContext, set: PolicySet, settings:
 
   // A refused break-glass denies, whether or not anything else would: every break-glass annotation
   // that persists on an object was judged when it was set, which is what lets the objects made from
-  // it (and later updates that leave it alone) inherit it (README.md "Enforcement at admission").
+  // it (and later updates that leave it alone) inherit it (docs/enforcement.md "Break-glass").
   if (!waiver && breakGlass.requested && !breakGlass.honoured) {
     decision.allowed = false;
     audit['policy-decision'] = 'deny';

@@ -4,6 +4,7 @@
 // findings as warnings; Audit findings only reach the audit annotations.
 import type { PolicyContext, PolicyDecision, Verdict } from '../contracts/policy.js';
 import type { WorkloadKind } from '../contracts/workload.js';
+import { SERVING_KINDS } from '../contracts/serving.js';
 import { applyException, type ExceptionTarget } from './exceptions.js';
 import { matchesAny } from '../contracts/glob.js';
 import { bomAgeRule, formatRule, hashesRule, licenseRule, limitsRule, lookupFailureRule, modelCardRule, modelSubjects, requireBomRule, requireDigestRule, safetyRiskRule, sourceRule, type ModelSubject, type RuleFinding } from './rules.js';
@@ -20,7 +21,9 @@ import { parseImageReference } from '../contracts/image-reference.js';
  * a ReplicaSet by a Deployment, a Job by a CronJob.
  */
 const CREATED_BY: Readonly<Partial<Record<WorkloadKind, readonly WorkloadKind[]>>> = {
-  Pod: ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  // The serving platforms' CRs make (or, for runtimes and Seldon Models, shape) the pods that serve a
+  // model: a policy for Pods judges them too (contracts/serving.ts).
+  Pod: ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', ...SERVING_KINDS],
   ReplicaSet: ['Deployment'],
   Job: ['CronJob'],
 };

@@ -2,7 +2,7 @@
 // is passed in. An exception that matches a verdict exempts it: the verdict stays (so the use is
 // audited), its effect becomes `audit` and it names the exception. Expired exceptions stop applying;
 // a verdict an expired exception would have matched says so (`expiredException`), for the audit trail.
-// Matching rules (README.md "Enforcement at admission", "Exceptions"): every matcher the exception names must match
+// Matching rules (docs/enforcement.md "Exceptions"): every matcher the exception names must match
 // (AND); within one matcher any pattern may match (OR).
 import { matchesAny } from '../contracts/glob.js';
 import type { AIModelPolicy, PolicyException } from './schema.js';

@@ -1,6 +1,6 @@
 // Model-card completeness (PEERS.md §5 item 5; BSI/G7 minimum elements, sbomqs#439): the fields a
 // policy may require, where each comes from in CycloneDX (SPECS.md §3.3, §3.5) and SPDX 3 (§4.1), and
-// how presence is read off the normalised ModelRecord. README.md "AIModelPolicy" prints this table.
+// how presence is read off the normalised ModelRecord. docs/policy.md "Model cards" prints this table.
 import type { ModelRecord } from '../contracts/inventory.js';
 
 export const MODEL_CARD_FIELDS = [
@@ -77,7 +77,7 @@ export function hasModelCardField(model: ModelRecord, field: ModelCardField): bo
   }
 }
 
-/** The mapping as a Markdown table (README.md "AIModelPolicy" and the README carry it; a test keeps them current). */
+/** The mapping as a Markdown table (docs/policy.md "Model cards" carries it; test/unit/docs/policy-reference.test.ts keeps it current). */
 export function modelCardTable(): string {
   const rows = MODEL_CARD_FIELDS.map((f) => `| \`${f}\` | ${MODEL_CARD_SOURCES[f].cyclonedx} | ${MODEL_CARD_SOURCES[f].spdx3} |`);
   return ['| `modelCard.require` | CycloneDX 1.5–1.7 (component / `modelCard`) | SPDX 3.0 AI profile (`ai_AIPackage`) |', '|---|---|---|', ...rows].join('\n');

@@ -7,6 +7,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import { POLICY_KIND, policySchema, type AIModelPolicy } from './schema.js';
+import { closestField, knownFields } from '../contracts/suggest.js';
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
@@ -58,7 +59,7 @@ export function policyFromValue(value: unknown, where: string): AIModelPolicy | 
   const named = nameOf(value);
   const label = named ? `${where}, ${POLICY_KIND} ${JSON.stringify(named)}` : where;
   const parsed = policySchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw new PolicyError(`${label}: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new PolicyError(`${label}: ${describeIssues(parsed.error.issues, policySchema)}`);
   return parsed.data;
 }
 
@@ -81,17 +82,24 @@ function nameOf(value: object): string | undefined {
 }
 
 /** `spec.mode: expected one of Enforce|Warn|Audit, got "Sometimes"`; several issues joined by `; `. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const parts = issues.slice(0, 5).map(describeIssue);
+export function describeIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string {
+  const parts = issues.slice(0, 5).map((issue) => describeIssue(issue, schema));
   if (issues.length > 5) parts.push(`and ${issues.length - 5} more`);
   return parts.join('; ');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): string {
   const path = formatPath(issue.path);
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((k) => `${joinPath(path, k)}: unknown field`).join('; ');
+    case 'unrecognized_keys': {
+      const known = schema ? knownFields(schema, issue.path) : [];
+      return issue.keys
+        .map((k) => {
+          const near = closestField(k, known);
+          return `${joinPath(path, k)}: unknown field${near ? ` (did you mean ${joinPath(path, near)}?)` : ''}`;
+        })
+        .join('; ');
+    }
     case 'invalid_value':
       if (issue.input === undefined) return `${path}: required (one of ${issue.values.map(String).join(' | ')})`;
       return `${path || '(document)'}: expected ${issue.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' | ')}, got ${shown(issue.input)}`;

@@ -1,6 +1,6 @@
 // The active set of policies and its identity: `sha256:<hex>` of the policies' canonical JSON (keys
 // sorted, defaults filled in, policies sorted by name), so the same policies give the same hash
-// whatever the file names, order, comments or YAML style. Shown in `/readyz`, the
+// whatever the file names, order, comments or YAML style. Shown in `/statusz`, the
 // `aibom_policy_set_info` metric, the `policy-set` audit annotation and every audit record.
 import { createHash } from 'node:crypto';
 import type { AIModelPolicy } from './schema.js';

@@ -1,10 +1,10 @@
 // The rules of an AIModelPolicy, one function each: what a workload or a model must satisfy, and the
 // finding (rule, reason, severity, subject, message, fix) when it does not. Pure; time is passed in.
-// README.md "AIModelPolicy" states the semantics these implement.
+// docs/policy.md "Rules" states the semantics these implement.
 import type { ModelRecord } from '../contracts/inventory.js';
 import type { PolicyContext } from '../contracts/policy.js';
 import type { ImageResult } from '../contracts/lookup.js';
-import { dedupeModels } from '../contracts/model-identity.js';
+import { modelPairs } from '../contracts/model-identity.js';
 import { isLookupFailure } from '../contracts/lookup.js';
 import { parseImageReference } from '../contracts/image-reference.js';
 import { matchesAny } from '../contracts/glob.js';
@@ -26,10 +26,7 @@ export interface ModelSubject {
 
 export function modelSubjects(results: readonly ImageResult[]): ModelSubject[] {
   const out: ModelSubject[] = [];
-  for (const r of results) {
-    const models = dedupeModels(r.findings.boms.flatMap((b) => b.inventory.models));
-    for (const use of r.uses) for (const model of models) out.push({ container: use.container, image: r.image, model });
-  }
+  for (const r of results) for (const p of modelPairs(r)) out.push({ container: p.container, image: r.image, model: p.model });
   return out;
 }
 
@@ -62,9 +59,20 @@ export function limitsRule(ctx: PolicyContext): RuleFinding[] {
   }));
 }
 
-/** requireBOM: a workload that looks like AI by pod-spec heuristics alone must carry a BOM. */
+/** requireBOM: a workload that looks like AI by pod-spec heuristics alone, and every model artifact (docs/model-artifacts.md), must carry a BOM. */
 export function requireBomRule(ctx: PolicyContext): RuleFinding[] {
-  if (ctx.classification.evidence !== 'heuristic') return [];
+  // A model artifact (its media types say model) with no BOM: requireBOM still wants a BOM for it.
+  const artifactFindings: RuleFinding[] = [];
+  for (const r of ctx.results) {
+    if (r.sourceOnly || r.findings.boms.length > 0 || !r.findings.artifact?.models.length) continue;
+    for (const use of r.uses) {
+      artifactFindings.push({
+        rule: 'requireBOM', reason: 'no-bom', severity: 'violation', container: use.container, image: r.image,
+        message: `image ${r.image} is a ${r.findings.artifact.kind} model artifact but carries no BOM`, fix: BOM_FIX,
+      });
+    }
+  }
+  if (ctx.classification.evidence !== 'heuristic') return artifactFindings;
   const why = ctx.classification.heuristics.length > 0 ? ` (${ctx.classification.heuristics.join('; ')})` : '';
   const findings: RuleFinding[] = [];
   for (const r of ctx.results) {
@@ -120,6 +128,17 @@ export function requireDigestRule(ctx: PolicyContext): RuleFinding[] {
     };
     if (use.normalized) finding.image = use.normalized;
     findings.push(finding);
+  }
+  // A serving CR's Hugging Face source is pinned by a revision (`hf://org/name@<commit>`).
+  for (const r of ctx.results) {
+    if (!r.sourceOnly || !r.image.startsWith('hf://')) continue;
+    for (const s of r.specModels ?? []) {
+      if (s.model.version) continue;
+      findings.push({
+        rule: 'requireDigest', reason: 'not-pinned', severity: 'violation', container: s.container, image: r.image,
+        message: `model source ${r.image} is not pinned to a revision`, fix: 'name the revision: hf://ORG/NAME@<commit sha>',
+      });
+    }
   }
   return findings;
 }

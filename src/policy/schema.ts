@@ -1,8 +1,9 @@
 // The AIModelPolicy document (apiVersion aibom.io/v1alpha1): one zod schema, strict everywhere so a
 // typo is an error rather than a silently ignored rule. deploy/aimodelpolicy.schema.json is generated
-// from it (scripts/gen-policy-schema.ts) for editors. Semantics: README.md "AIModelPolicy".
+// from it (scripts/gen-policy-schema.ts) for editors. Semantics: docs/policy.md.
 import { z } from 'zod';
-import { WORKLOAD_KINDS } from '../contracts/workload.js';
+// The default of `match.kinds` is the pod-owning kinds: the serving CRs come in through Pod (policy/evaluate.ts).
+import { POD_WORKLOAD_KINDS, WORKLOAD_KINDS } from '../contracts/workload.js';
 import { MODEL_CARD_FIELDS } from './model-card.js';
 import { RULE_NAMES } from '../contracts/policy.js';
 import { POLICY_MODES } from '../contracts/policy.js';
@@ -100,7 +101,7 @@ const matchSchema = z
   .object({
     namespaces: patternList.default(['*']).describe('namespace globs the policy applies to'),
     excludeNamespaces: patternList.default([]).describe('namespace globs it never applies to'),
-    kinds: z.array(z.enum(WORKLOAD_KINDS)).default([...WORKLOAD_KINDS]).describe('workload kinds it applies to'),
+    kinds: z.array(z.enum(WORKLOAD_KINDS)).default([...POD_WORKLOAD_KINDS]).describe('workload kinds it applies to (listing Pod covers every kind that creates pods, the serving CRs included)'),
     registries: patternList.default(['*']).describe('globs on the image repository (registry/path, e.g. registry.corp/ml/*): image rules apply to matching images only'),
   })
   .strict();
@@ -161,7 +162,7 @@ export const policySchema = z
     spec: z
       .object({
         mode: z.enum(POLICY_MODES).describe('Enforce denies, Warn admits with warnings, Audit only records'),
-        match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...WORKLOAD_KINDS], registries: ['*'] }),
+        match: matchSchema.default({ namespaces: ['*'], excludeNamespaces: [], kinds: [...POD_WORKLOAD_KINDS], registries: ['*'] }),
         rules: rulesSchema,
         exceptions: z.array(exceptionSchema).max(1000).default([]).describe('planned exemptions, each with a ticket and an expiry'),
       })

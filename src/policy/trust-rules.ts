@@ -65,7 +65,7 @@ export function trustRules(ctx: PolicyContext, rules: Pick<PolicyRules, 'require
   const expected = describeTrustedSigners(rules.trustedSigners);
   const findings: RuleFinding[] = [];
   for (const r of ctx.results) {
-    if (isLookupFailure(r.findings.status)) continue;
+    if (isLookupFailure(r.findings.status) || r.sourceOnly) continue;
     const all = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])];
     for (const use of r.uses) {
       const at = { container: use.container, image: r.image };

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { RegistryError } from './errors.js';
 import { type RegistryClient } from './client.js';
+import { listReferrers } from './referrers.js';
 import type { ImageReference } from '../contracts/image-reference.js';
+import { bomMediaTypeOf } from '../contracts/media-types.js';
 import { baseMediaType, EMPTY_BLOB, EMPTY_DIGEST, isIndex, MT, referrersTag, type Descriptor } from '../contracts/oci-manifest.js';
 
 export interface AttachOptions {
@@ -18,6 +20,11 @@ export interface AttachOptions {
   created?: string;
   /** Extra manifest annotations. */
   annotations?: Record<string, string>;
+  /**
+   * Push another referrer even when one with the same artifact type and the same BOM bytes is
+   * already attached (default: reuse it, so attaching twice leaves one referrer).
+   */
+  force?: boolean;
 }
 
 export interface AttachResult {
@@ -31,20 +38,23 @@ export interface AttachResult {
   via: 'api' | 'tag';
   /** The fallback tag written, when `via` is `tag`. */
   tag?: string;
+  /** An identical referrer was already attached: nothing was pushed, its digests are reported. */
+  reused?: boolean;
 }
 
 /** The default artifact type for a BOM format (src/bom inventory `format`). */
 export function artifactTypeForFormat(format: string): string | undefined {
-  if (format === 'cyclonedx') return 'application/vnd.cyclonedx+json';
-  if (format === 'spdx3') return 'application/spdx3+json';
-  if (format === 'spdx2') return 'application/spdx+json';
-  return undefined;
+  return bomMediaTypeOf(format);
 }
 
 export async function attachBom(client: RegistryClient, ref: ImageReference, bom: Buffer, options: AttachOptions, signal: AbortSignal): Promise<AttachResult> {
   // The subject: what the reference resolves to, read from the registry itself (not a mirror).
   const resolved = ref.digest ? await client.getManifest(ref, ref.digest, signal, { viaMirror: false }) : await client.getManifest(ref, ref.tag ?? 'latest', signal, { viaMirror: false });
   const subject: Descriptor = { mediaType: resolved.mediaType, digest: resolved.digest, size: resolved.bytes.length };
+  if (!options.force) {
+    const same = await findIdenticalReferrer(client, ref, subject.digest, options.artifactType, resolvedDigestOf(bom), signal);
+    if (same) return { subject, manifestDigest: same.digest, manifestSize: same.size, artifactType: options.artifactType, bomDigest: resolvedDigestOf(bom), via: same.via, ...(same.via === 'tag' ? { tag: referrersTag(subject.digest) } : {}), reused: true };
+  }
 
   await client.pushBlob(ref, EMPTY_BLOB, signal);
   const bomDigest = await client.pushBlob(ref, bom, signal);
@@ -72,6 +82,30 @@ export async function attachBom(client: RegistryClient, ref: ImageReference, bom
   result.tag = await addToReferrersTag(client, ref, subject.digest, entry, signal);
   result.via = 'tag';
   return result;
+}
+
+/**
+ * A referrer of `subjectDigest` with this artifact type whose one layer is exactly these BOM bytes
+ * (only the `created` annotation would differ): the manifests of at most 50 listed referrers of
+ * that artifact type are read, from the registry itself.
+ */
+async function findIdenticalReferrer(client: RegistryClient, ref: ImageReference, subjectDigest: string, artifactType: string, bomDigest: string, signal: AbortSignal): Promise<{ digest: string; size: number; via: 'api' | 'tag' } | undefined> {
+  const listed = await listReferrers(client, ref, subjectDigest, signal, { artifactType, maxReferrers: 50 });
+  for (const d of listed.descriptors) {
+    if (d.artifactType !== undefined && baseMediaType(d.artifactType) !== baseMediaType(artifactType) && baseMediaType(d.artifactType) !== MT.ociEmpty) continue;
+    let got;
+    try {
+      got = await client.getManifest(ref, d.digest, signal, { viaMirror: false });
+    } catch (err) {
+      if (err instanceof RegistryError && err.kind === 'not-found') continue;
+      throw err;
+    }
+    const m = got.manifest as { artifactType?: string; config?: Descriptor; layers?: Descriptor[] };
+    const type = m.artifactType ?? m.config?.mediaType;
+    if (type !== artifactType || m.layers?.length !== 1 || m.layers[0]!.digest !== bomDigest) continue;
+    return { digest: got.digest, size: got.bytes.length, via: listed.via };
+  }
+  return undefined;
 }
 
 function resolvedDigestOf(bytes: Buffer): string {

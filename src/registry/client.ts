@@ -11,7 +11,7 @@ import { CredentialStore, type Credential } from './credentials.js';
 import { EgressPolicy, type EgressRules, type Resolver } from './egress.js';
 import { RegistryError } from './errors.js';
 import { getManifest, headManifest, putManifest, resolveManifest, type GetManifestOptions, type HeadResult, type ManifestResult, type PutManifestResult } from './manifests.js';
-import { drain, header, Transport, type RegistryResponse, type RegistrySender, type RepoRef, type SendOptions } from './transport.js';
+import { drain, header, Transport, type ExchangeObserver, type RegistryResponse, type RegistrySender, type RepoRef, type SendOptions } from './transport.js';
 
 export interface RegistryClientOptions {
   /** Egress rules (ignored when `policy` is given). */
@@ -37,6 +37,8 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Name resolution (tests simulate DNS answers). */
   resolve?: Resolver;
+  /** Told about every HTTP exchange with a registry (host, status class or error kind): the metrics. */
+  onExchange?: ExchangeObserver;
   /** Clock for token expiry. */
   now?: () => number;
   /** Connections per origin. */
@@ -77,6 +79,7 @@ export class RegistryClient implements RegistrySender {
       ...(options.ca ? { ca: options.ca } : {}),
       ...(options.resolve ? { resolve: options.resolve } : {}),
       ...(options.connectionsPerOrigin !== undefined ? { connectionsPerOrigin: options.connectionsPerOrigin } : {}),
+      ...(options.onExchange ? { onExchange: options.onExchange } : {}),
     });
     this.auth = new TokenAuth(this.transport, this.now, userAgent);
   }

@@ -18,9 +18,21 @@ export class EgressBlockedError extends Error {
     readonly host: string,
     readonly address: string,
     readonly reason: EgressReason,
+    /** The port asked for, to name the `--insecure-registry host:port` that would allow it. */
+    readonly port?: string,
   ) {
-    super(`egress policy refused ${host}${address && address !== host ? ` (${address})` : ''}: ${reason} address`);
+    super(`egress policy refused ${host}${address && address !== host ? ` (${address})` : ''}: ${reason} address${allowHint(host, reason, port)}`);
   }
+}
+
+/**
+ * What to do when a loopback or private registry is refused on purpose: a user running a local
+ * registry is the common case, and the flag that allows it is not obvious from "refused".
+ */
+function allowHint(host: string, reason: EgressReason, port: string | undefined): string {
+  if (reason !== 'loopback' && reason !== 'private') return '';
+  const hostPort = `${host.includes(':') ? `[${host}]` : host}${port ? `:${port}` : ''}`;
+  return ` (a registry you trust there: pass --insecure-registry ${hostPort}, or list it in registries.allow)`;
 }
 
 export function isEgressBlocked(err: unknown): err is EgressBlockedError {
@@ -259,13 +271,13 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
     const port = opts.port || (opts.protocol === 'https:' ? '443' : '80');
     const byName = policy.checkHost(host, port);
     if (!byName.allowed) {
-      callback(new EgressBlockedError(host, '', byName.reason ?? 'denied'), null);
+      callback(new EgressBlockedError(host, '', byName.reason ?? 'denied', port), null);
       return;
     }
     if (net.isIP(host) !== 0) {
       const d = policy.check(host, port, host);
       if (!d.allowed) {
-        callback(new EgressBlockedError(host, host, d.reason ?? 'special'), null);
+        callback(new EgressBlockedError(host, host, d.reason ?? 'special', port), null);
         return;
       }
       base(opts, callback);
@@ -277,7 +289,7 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
         if (!allowed) {
           const first = addresses[0];
           const reason = first ? (policy.check(host, port, first.address).reason ?? 'special') : 'special';
-          callback(new EgressBlockedError(host, first?.address ?? '', reason), null);
+          callback(new EgressBlockedError(host, first?.address ?? '', reason, port), null);
           return;
         }
         base({ ...opts, hostname: allowed.address, servername: opts.servername || host }, callback);

@@ -3,11 +3,12 @@
 // caller closes it.
 import { readFileSync } from 'node:fs';
 import { ConfigError, type Config } from '../config/index.js';
+import type { ExchangeObserver } from './transport.js';
 import { RegistryClient } from './client.js';
 import { CredentialStore } from './credentials.js';
 
 /** Throws CredentialFileError for a bad credentials file and ConfigError for an unreadable CA file. */
-export function registryClientFromConfig(config: Config): RegistryClient {
+export function registryClientFromConfig(config: Config, observe: { onExchange?: ExchangeObserver } = {}): RegistryClient {
   const r = config.registries;
   const credentials = new CredentialStore();
   for (const file of r.configFiles) credentials.addFile(file);
@@ -27,5 +28,6 @@ export function registryClientFromConfig(config: Config): RegistryClient {
     ...(ca ? { ca } : {}),
     requestTimeoutMs: r.requestTimeoutMs,
     maxRetries: r.maxRetries,
+    ...(observe.onExchange ? { onExchange: observe.onExchange } : {}),
   });
 }

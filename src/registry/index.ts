@@ -1,5 +1,6 @@
 // The public entry of registry/: what other rooms may use (scripts/lint/layers.js, docs/architecture.md).
 export { artifactTypeForFormat, attachBom } from './attach.js';
+export type { AttachResult } from './attach.js';
 export { RegistryClient } from './client.js';
 export { CredentialFileError, CredentialStore } from './credentials.js';
 export { RegistryError, lookupStatusOf } from './errors.js';

@@ -59,7 +59,12 @@ export interface TransportOptions {
   resolve?: Resolver;
   /** Connections per origin. */
   connectionsPerOrigin?: number;
+  /** Told about every HTTP exchange: the registry host and `2xx`…`5xx`, or the error kind when none answered. */
+  onExchange?: ExchangeObserver;
 }
+
+/** The registry `host[:port]` of one exchange and how it ended: an HTTP status class or a RegistryError kind. */
+export type ExchangeObserver = (host: string, result: string) => void;
 
 const ERROR_BODY_BYTES = 64 * 1024;
 
@@ -73,8 +78,10 @@ export class Transport {
   private readonly timeoutMs: number;
   private readonly maxRedirects: number;
   readonly userAgent: string;
+  private readonly onExchange: ExchangeObserver | undefined;
 
   constructor(options: TransportOptions) {
+    this.onExchange = options.onExchange;
     this.timeoutMs = options.timeoutMs;
     this.maxRedirects = options.maxRedirects;
     this.userAgent = options.userAgent;
@@ -143,10 +150,13 @@ export class Transport {
         signal: deadline.signal,
       });
       deadline.releaseOnClose(res.body);
+      this.onExchange?.(url.host, `${Math.floor(res.statusCode / 100)}xx`);
       return { statusCode: res.statusCode, headers: res.headers, body: res.body, url, signal: deadline.signal };
     } catch (err) {
       deadline.release();
-      throw transportError(err, url, signal, deadline.signal);
+      const error = transportError(err, url, signal, deadline.signal);
+      this.onExchange?.(url.host, error instanceof RegistryError ? error.kind : 'invalid');
+      throw error;
     }
   }
 }

@@ -1,13 +1,16 @@
 // The admin port (plain HTTP, express 5): Prometheus metrics and the probes. Off the hot path, so
-// the convenience of express costs nothing that matters. Kubelet probes and Prometheus reach it;
-// the NetworkPolicy in deploy/ keeps everyone else out.
+// the convenience of express costs nothing that matters. It binds 127.0.0.1 unless configured
+// (`server.adminHost`; the Deployment sets the pod IP, where kubelet probes and Prometheus reach it,
+// and the NetworkPolicy in deploy/ keeps everyone else out). `/readyz` says ready or not and nothing
+// else; the detail (policy directory and names, certificate serial, last policy error) is on
+// `/statusz`, which `server.adminStatus: false` turns off.
 import express, { type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './log.js';
 
-/** What `/readyz` reports; `ready` false answers 503. */
+/** `ready` false: `/readyz` answers 503. The reason and detail are shown on `/statusz` only. */
 export interface Readiness {
   ready: boolean;
   /** Why not ready (e.g. `shutting down`). */
@@ -20,6 +23,8 @@ export interface AdminServerOptions {
   registry: Registry;
   readiness: () => Readiness;
   log: Logger;
+  /** Serve `/statusz` (default true). */
+  status?: boolean;
 }
 
 export interface AdminServer {
@@ -37,8 +42,15 @@ export function createAdminApp(options: AdminServerOptions): express.Express {
   });
   app.get('/readyz', (_req: Request, res: Response) => {
     const r = options.readiness();
-    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', ...(r.reason ? { reason: r.reason } : {}), ...r.detail });
+    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready' });
   });
+  const status = options.status !== false;
+  if (status) {
+    app.get('/statusz', (_req: Request, res: Response) => {
+      const r = options.readiness();
+      res.json({ status: r.ready ? 'ready' : 'not ready', ...(r.reason ? { reason: r.reason } : {}), ...r.detail });
+    });
+  }
   app.get('/metrics', async (_req: Request, res: Response) => {
     try {
       const text = await options.registry.metrics();
@@ -49,7 +61,7 @@ export function createAdminApp(options: AdminServerOptions): express.Express {
     }
   });
   app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: 'not found; GET /metrics, /healthz or /readyz' });
+    res.status(404).json({ error: `not found; GET /metrics, /healthz${status ? ', /readyz or /statusz' : ' or /readyz'}` });
   });
   return app;
 }
@@ -77,8 +89,16 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     close() {
       return new Promise((resolve) => {
         if (!server) return resolve();
-        server.close(() => resolve());
-        server.closeIdleConnections();
+        const s = server;
+        // Probes and scrapes are short: whatever is still open after a second is cut, so shutdown
+        // never waits on an admin client.
+        const cut = setTimeout(() => s.closeAllConnections(), 1000);
+        cut.unref();
+        s.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        s.closeIdleConnections();
       });
     },
   };

@@ -17,7 +17,7 @@ export interface TlsMaterial {
   key: Buffer;
   /** sha256 of cert and key bytes: tells whether anything changed. */
   fingerprint: string;
-  /** Of the certificate: for logs and `/readyz`. */
+  /** Of the certificate: for logs and `/statusz`. */
   serialNumber: string;
   validTo: string;
 }

@@ -1,6 +1,6 @@
 // Composition of enforcement for the server: the watched policy set (policies.dir), the policy ports of
 // both endpoints, one audit line per decision through the server's logger, the enforcement metrics on
-// the server's registry, and the `/readyz` detail about policies.
+// the server's registry, and the `/statusz` detail about policies.
 import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
 import { auditRecord, isAudited, loggerAuditSink } from '../audit/index.js';
@@ -8,7 +8,7 @@ import { PolicyWatcher, type PolicyWatchState, type Config, enforcementSettings 
 import { createEnforcementMetrics, type EnforcementMetrics } from '../metrics/index.js';
 import { enforcementDependencies, type EnforcementPorts, EMPTY_POLICY_SET, type PolicySet } from '../policy/index.js';
 import type { Registry } from 'prom-client';
-import type { Logger } from './log.js';
+import { recordLogger, type Logger } from './log.js';
 
 export interface Enforcement {
   ports: EnforcementPorts;
@@ -35,7 +35,8 @@ export function createEnforcement(options: { config: Config; log: Logger; regist
     log.info('no policies.dir configured: the validating webhook admits everything (and still records)');
   }
   const current = (): PolicySet => watcher?.current() ?? EMPTY_POLICY_SET;
-  const sink = loggerAuditSink(log);
+  // The audit record bounds its own fields (src/audit/record.ts); the line limit still holds.
+  const sink = loggerAuditSink(recordLogger(log));
   return {
     ports: enforcementDependencies({ policies: current, settings, clock }),
     metrics,

@@ -28,7 +28,7 @@ export interface ServiceOptions {
   evaluatePolicy?: AdmitDependencies['evaluatePolicy'];
   bypass?: AdmitDependencies['bypass'];
   clock?: () => Date;
-  /** Extra `/readyz` detail (e.g. the active policy set's hash). */
+  /** Extra `/statusz` detail (e.g. the active policy set's hash). */
   readinessDetail?: () => Record<string, unknown>;
   /** Told how to read the active policy set (the trust source follows its trustedSigners). */
   onPolicies?: (current: () => readonly AIModelPolicy[]) => void;
@@ -41,6 +41,8 @@ export interface RunningService {
   enforcement: Enforcement;
   certificates: CertificateWatcher;
   readiness(): Readiness;
+  /** TCP connections open on the webhook port (handshaking or not). */
+  openSockets(): number;
   /** Graceful: not ready → delay → stop accepting → finish in-flight → closed. Idempotent. */
   shutdown(reason: string, delayMs?: number): Promise<void>;
 }
@@ -64,8 +66,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     pollMs: config.server.certPollSeconds * 1000,
     log,
     install: (material) => webhook.setCertificate(material),
-    onReload: (result) => metrics.certificateReload(result),
+    onReload: (result) => {
+      metrics.certificateReload(result);
+      if (result === 'ok') metrics.certificateInUse(Date.parse(certificates.current.validTo) / 1000);
+    },
   });
+  metrics.certificateInUse(Date.parse(tls.validTo) / 1000);
   let stopping: string | undefined;
   const readiness = (): Readiness => ({
     ready: stopping === undefined,
@@ -78,7 +84,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(options.readinessDetail?.() ?? {}),
     },
   });
-  const admin = createAdminServer({ registry, readiness, log });
+  const admin = createAdminServer({ registry, readiness, log, status: config.server.adminStatus });
 
   const webhookAddress = await webhook.listen(config.server.port, config.server.host);
   let adminAddress: AddressInfo;
@@ -110,5 +116,5 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     })();
     return shuttingDown;
   };
-  return { webhook: webhookAddress, admin: adminAddress, metrics, enforcement, certificates, readiness, shutdown };
+  return { webhook: webhookAddress, admin: adminAddress, metrics, enforcement, certificates, readiness, openSockets: () => webhook.openSockets(), shutdown };
 }

@@ -14,6 +14,7 @@ import type { AdmissionOutcomeLabel, WebhookMetrics } from '../metrics/index.js'
 import { secureContextOptions, type TlsMaterial } from './certificates.js';
 import { requestDeadline, type RequestDeadline } from './deadline.js';
 import { eventLoopSlicer } from './slicing.js';
+import { guardSockets, handshakePending } from './sockets.js';
 import type { Logger } from './log.js';
 
 export interface WebhookServerOptions {
@@ -37,6 +38,8 @@ export interface WebhookServer {
   /** Stops accepting; waits for in-flight requests up to `graceMs`, then cuts what is left. */
   close(graceMs: number): Promise<void>;
   inFlight(): number;
+  /** TCP connections open now, handshaking or not (src/server/sockets.ts). */
+  openSockets(): number;
   /** Installs a new certificate for new handshakes; open connections keep theirs. */
   setCertificate(material: TlsMaterial): void;
 }
@@ -52,6 +55,7 @@ const ROUTES: Record<string, Endpoint> = { '/mutate': 'mutate', '/validate': 'va
 /** Longest run of admission work without a turn of the event loop (src/server/slicing.ts). */
 const SLICE_MS = 10;
 
+// eslint-disable-next-line max-lines-per-function -- one closure over the server state (in-flight requests, certificates, draining) that the hot path reads without indirection
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const { config, log, metrics } = options;
   const limits = config.server;
@@ -104,14 +108,22 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   );
   // A socket with no traffic at all (not even a handshake or headers) is dropped after this.
   server.setTimeout(limits.keepAliveTimeoutMs + 5000);
-  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+  // Failed, timed-out and half-closed handshakes destroy their socket; shutdown can cut every socket.
+  const sockets = guardSockets(server, log);
   // Garbage and too-slow requests: answer like Node would (408 / 400), then drop the socket outright;
-  // a half-closed socket would stay open as long as the client keeps dripping bytes.
+  // a half-closed socket would stay open as long as the client keeps dripping bytes. A socket still
+  // in its TLS handshake (a handshake timeout arrives here too) cannot carry an answer: writing one
+  // would wait for a handshake that never comes, so it is destroyed.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log.debug({ err: err.message, code: err.code }, 'bad or slow HTTP client');
+    if (!socket.writable || handshakePending(socket)) {
+      socket.destroy();
+      return;
+    }
     const line = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
-    else socket.destroy();
+    socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+    // A client that does not read its 408 would hold the socket: it goes within a second anyway.
+    setTimeout(() => socket.destroy(), 1000).unref();
   });
 
   function send(res: ServerResponse, code: number, body: unknown, close = false): void {
@@ -231,7 +243,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       clearTimeout(netTimer);
       // Release lookups still waiting when the safety net answered. When the core decided, nothing
       // waits on the signal any more, and abort() would build a DOMException (with a captured stack)
-      // per request for nobody: it showed up in the cached-path profile (bench/, README.md "Performance").
+      // per request for nobody: it showed up in the cached-path profile (bench/, docs/performance.md "Profile findings").
       if (!decided) controller.abort();
     }
   }
@@ -278,20 +290,34 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     close(graceMs) {
       draining = true;
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          log.warn({ inFlight }, 'shutdown grace period over; closing remaining connections');
-          server.closeAllConnections();
-        }, graceMs);
-        timer.unref();
-        server.close(() => {
+        let settled = false;
+        const finish = (): void => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
+          clearTimeout(last);
           resolve();
-        });
+        };
+        // When the drain period is over, every socket left goes: in-flight requests, keep-alive
+        // connections, and sockets that never finished (or never started) a TLS handshake, which
+        // node:http does not know about and closeAllConnections() would miss.
+        const timer = setTimeout(() => {
+          log.warn({ inFlight, sockets: sockets.open() }, 'shutdown grace period over; closing remaining connections');
+          server.closeAllConnections();
+          sockets.destroyAll();
+        }, graceMs);
+        // close() reports once the last socket has closed; should a socket outlive its destroy(),
+        // shutdown still completes.
+        const last = setTimeout(finish, graceMs + 1000);
+        timer.unref();
+        last.unref();
+        server.close(finish);
         // Idle keep-alive sockets hold close() open; busy ones close after their response (Connection: close).
         server.closeIdleConnections();
       });
     },
     inFlight: () => inFlight,
+    openSockets: () => sockets.open(),
     setCertificate(material) {
       server.setSecureContext(secureContextOptions(material));
     },

@@ -30,7 +30,7 @@ function deployment(name: string, ns: string, image: string, annotations: Record
 
 async function policySetLoaded(e: E2E, names: string[]): Promise<void> {
   await eventually(`policies ${names.join(', ')} loaded`, async () => {
-    const res = await fetch(`http://127.0.0.1:${e.state.webhook.adminPort}/readyz`);
+    const res = await fetch(`http://127.0.0.1:${e.state.webhook.adminPort}/statusz`);
     const text = await res.text();
     return names.every((n) => text.includes(n)) ? true : undefined;
   });

@@ -17,7 +17,7 @@ function deployment(name: string, ns: string, image: string): string {
 }
 
 async function policyLoaded(e: E2E, name: string): Promise<void> {
-  await eventually(`policy ${name} loaded`, async () => ((await (await fetch(`http://127.0.0.1:${e.state.webhook.adminPort}/readyz`)).text()).includes(name) ? true : undefined));
+  await eventually(`policy ${name} loaded`, async () => ((await (await fetch(`http://127.0.0.1:${e.state.webhook.adminPort}/statusz`)).text()).includes(name) ? true : undefined));
 }
 
 describe('e2e: requireSignedBOM through the apiserver', function () {

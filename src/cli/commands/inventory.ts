@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { admissionSettings, loadConfig, loadPolicyFiles } from '../../config/index.js';
 import type { AIWorkloadReport } from '../../contracts/workload-report.js';
-import { handledController, WORKLOAD_KINDS } from '../../contracts/workload.js';
+import { handledController, POD_WORKLOAD_KINDS } from '../../contracts/workload.js';
 import { composeLookup } from '../../discovery/index.js';
 import { BadWorkloadError, buildReport, inventoryCycloneDx, inventoryRows, renderCsv, renderTable, summarizeReports, workloadEvaluator } from '../../inventory/index.js';
 import { connectKube, listCollection, listReports, workloadCollection } from '../../k8s/index.js';
@@ -56,7 +56,7 @@ export function registerInventory(program: Command, io: CliIO, setExit: (code: E
         const evaluate = workloadEvaluator({ lookup: composed.lookup, settings: admissionSettings(config), policies: () => set, clock: () => now, timeoutMs: config.validate.timeoutSeconds * 1000, maxVerdicts: config.limits.maxVerdicts });
         reports = [];
         let done = 0;
-        for (const kind of WORKLOAD_KINDS) {
+        for (const kind of POD_WORKLOAD_KINDS) {
           const objects = (await listCollection(api, workloadCollection(kind), flags.namespace)).filter((o) => !handledController(o));
           for (const object of objects) {
             try {

@@ -1,6 +1,8 @@
 // `aibom serve`: runs the webhook (HTTPS) and the admin server (HTTP) until SIGTERM or SIGINT, then
 // shuts down gracefully (src/server/service.ts) and exits 0. Without a certificate it makes a
 // development CA and serving certificate with openssl and says where they are.
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type DeepPartial, type Config } from '../../config/index.js';
 import { composeLookup, createBomWorkerPool, parseBomMapping } from '../../discovery/index.js';
@@ -19,6 +21,7 @@ interface ServeOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   config?: string;
   bom: string[];
   layout?: string;
+  policy?: string;
 }
 
 export interface ServeWiring {
@@ -51,14 +54,15 @@ function portNumber(value: string): number {
 export function registerServe(program: Command, io: CliIO, setExit: (code: ExitCode) => void, wiring: ServeWiring = {}): void {
   const cmd = program
     .command('serve')
-    .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz)')
+    .description('run the admission webhook (HTTPS: POST /mutate, /validate) and the admin server (HTTP: /metrics, /healthz, /readyz, /statusz)')
     .option('--tls-cert <file>', 'serving certificate (PEM); reloaded when the file changes')
     .option('--tls-key <file>', 'private key of the serving certificate (PEM)')
     .option('--port <port>', 'webhook HTTPS port (default 8443)', portNumber)
     .option('--admin-port <port>', 'admin HTTP port (default 9090)', portNumber)
     .option('--config <file>', 'configuration file (YAML)')
     .option('--bom <image=file>', 'use a local BOM file for an image (repeatable)', collect, [])
-    .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])');
+    .option('--layout <dir>', 'look BOMs up in this OCI image layout (sets discovery.sources to [layout])')
+    .option('--policy <dir>', 'directory of AIModelPolicy files, watched for changes (sets policies.dir; a mounted ConfigMap in a cluster)');
   addTrustFlags(addRegistryFlags(cmd)).action(async (options: ServeOptions) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
       const flags: DeepPartial<Config> = { server: {} };
@@ -67,6 +71,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
       if (options.tlsCert) flags.server!.tlsCert = options.tlsCert;
       if (options.tlsKey) flags.server!.tlsKey = options.tlsKey;
       if (options.layout) flags.discovery = { sources: ['layout'], layoutDir: options.layout };
+      if (options.policy !== undefined) flags.policies = { dir: policyDirectory(options.policy) };
       const config = applyTrustFlags(applyRegistryFlags(loadConfig({ file: options.config, env: io.env, flags }), options), options);
       const log = createLogger({ level: config.log.level });
       // One prom-client registry for the webhook's and the lookup's metrics (served on /metrics).
@@ -108,7 +113,7 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
         }
         throw err;
       }
-      io.stdout(`aibom: webhook https://${hostText(service.webhook.address)}:${service.webhook.port} (POST /mutate, /validate); admin http://${hostText(service.admin.address)}:${service.admin.port} (/metrics, /healthz, /readyz)\n`);
+      io.stdout(`aibom: webhook https://${hostText(service.webhook.address)}:${service.webhook.port} (POST /mutate, /validate); admin http://${hostText(service.admin.address)}:${service.admin.port} (/metrics, /healthz, /readyz${config.server.adminStatus ? ', /statusz' : ''})\n`);
 
       await new Promise<void>((resolve) => {
         const unsubscribe = (wiring.onShutdownSignal ?? processSignals)((signal) => {
@@ -125,6 +130,18 @@ export function registerServe(program: Command, io: CliIO, setExit: (code: ExitC
       io.stdout('aibom: stopped\n');
       setExit(EXIT.ok);
     });
+}
+
+/** `serve` watches a directory (the kubelet's ConfigMap layout, or a plain one): a file is a usage error. */
+function policyDirectory(path: string): string {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (err) {
+    throw new UsageError(`--policy ${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--policy ${path}: serve watches a directory of policy files; put ${basename(path)} in a directory and pass that`);
+  return path;
 }
 
 function hostText(address: string): string {

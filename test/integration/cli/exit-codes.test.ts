@@ -95,7 +95,7 @@ describe('exit codes: one table, every command', function () {
     it('2: a BOM file that is not there', async () => expectCode(await runCli(['attach', image, join(tmp.dir, 'nope.json'), '--insecure-registry', registry.host]), EXIT.badInput, /cannot read/));
     it('3: the registry refuses the push (egress policy), reported as a registry failure', async () => {
       const run = await runCli(['attach', image, MODEL_BOM]);
-      expectCode(run, EXIT.lookupFailed, /^aibom: attach failed: the registry refused or failed \(blocked\): /);
+      expectCode(run, EXIT.lookupFailed, /^aibom: error: attach failed: the registry refused or failed \(blocked\): /);
     });
   });
 
@@ -123,7 +123,7 @@ describe('exit codes: one table, every command', function () {
       const busy: Server = createServer();
       await new Promise<void>((resolve) => busy.listen(port, '127.0.0.1', resolve));
       try {
-        expectCode(await runCli(['serve', '--port', String(port), '--admin-port', '0'], { env: env() }), EXIT.cannotServe, /^aibom: cannot listen: .*EADDRINUSE/m);
+        expectCode(await runCli(['serve', '--port', String(port), '--admin-port', '0'], { env: env() }), EXIT.cannotServe, /^aibom: error: cannot listen: .*EADDRINUSE/m);
       } finally {
         await new Promise<void>((resolve) => busy.close(() => resolve()));
       }

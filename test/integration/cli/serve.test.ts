@@ -24,11 +24,11 @@ describe('aibom serve', function () {
 
   it('exits 2 with one line for a certificate without its key, a bad port or a missing file', async () => {
     const lone = await runMain(['serve', '--tls-cert', 'x.crt']);
-    expect(lone).to.deep.equal({ code: 2, stderr: 'aibom: --tls-cert and --tls-key go together\n' });
+    expect(lone).to.deep.equal({ code: 2, stderr: 'aibom: error: --tls-cert and --tls-key go together\n' });
     expect((await runMain(['serve', '--port', '99999'])).code).to.equal(2);
     const missing = await runMain(['serve', '--tls-cert', join(tmp.dir, 'no.crt'), '--tls-key', join(tmp.dir, 'no.key'), '--port', '0', '--admin-port', '0']);
     expect(missing.code).to.equal(2);
-    expect(missing.stderr).to.match(/^aibom: cannot read TLS certificate or key: ENOENT\n$/);
+    expect(missing.stderr).to.match(/^aibom: error: cannot read TLS certificate or key: ENOENT\n$/);
   });
 
   it('without a certificate, makes a development CA and certificate, says where, and serves with them', async () => {

@@ -1,4 +1,5 @@
-// `npm run demo` on this checkout: exits 0 and shows a decision with the ai-bearing label per workload.
+// `npm run demo` on this checkout: exits 0, shows a decision with the ai-bearing label per workload, and
+// ends with one real denial.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,9 @@ describe('npm run demo', function () {
     expect(rows.find((r) => r.startsWith('AI Deployment'))).to.include('aibom.io/ai-bearing=true');
     expect(rows.find((r) => r.startsWith('agent Deployment'))).to.include('aibom.io/ai-bearing=true').and.include('llama-3.2-1b-instruct');
     expect(rows.find((r) => r.startsWith('non-AI Pod'))).to.include('aibom.io/ai-bearing=false');
+    // It ends with one real denial by the validating webhook, and the AI Pod admitted by the same policy.
+    expect(run.stdout).to.match(/^ {2}Pod\/sentiment-api: admitted$/m);
+    expect(run.stdout).to.match(/^ {2}Deployment\/support-agent: DENIED \(HTTP 403\): denied by AI model policy \(Deployment shop\/support-agent\): \[permissive-licences\/licenses\] container "agent", model llama-3\.2-1b-instruct@3\.2: /m);
     expect(run.stdout).to.include('server shut down');
   });
 });

@@ -13,6 +13,7 @@ import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post, type HttpsReply } from '../../../scripts/lib/admission-client.js';
 import { fixture, sleep, tempDir, testCertificates, testConfig } from '../../support/server.js';
+import { podReviewBody } from '../../support/admission-review.js';
 
 const MODEL = '127.0.0.1:5000/acme/sentiment-model:1.0';
 const SLOW = '127.0.0.1:5000/acme/slow:1.0';
@@ -22,15 +23,7 @@ const KINDS = [
 ];
 
 function podReview(uid: string, image: string, name = 'p'): string {
-  return JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid, kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'team-a', operation: 'CREATE', userInfo: { username: 'alice' },
-      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image }] } },
-    },
-  });
+  return podReviewBody(name, [image], { uid, namespace: 'team-a' });
 }
 
 describe('webhook server over TLS', function () {
@@ -267,8 +260,10 @@ describe('webhook server over TLS', function () {
     for (const leak of ['sentiment', '127.0.0.1:5000', 'team-a', 'explode', 'ml-serving']) expect(lines.join('\n')).not.to.include(leak);
     for (const leak of ['sentiment', '127.0.0.1:5000', 'explode']) expect(metrics.text).not.to.include(leak);
     expect(await get('/healthz')).to.deep.equal({ status: 200, text: '{"status":"ok"}' });
-    const ready = await get('/readyz');
-    expect(ready.status).to.equal(200);
-    expect(JSON.parse(ready.text)).to.include({ status: 'ready' });
+    // /readyz says ready or not and nothing else; the detail is on /statusz.
+    expect(await get('/readyz')).to.deep.equal({ status: 200, text: '{"status":"ready"}' });
+    const status = await get('/statusz');
+    expect(status.status).to.equal(200);
+    expect(JSON.parse(status.text)).to.include({ status: 'ready' }).and.to.have.nested.property('certificate.serialNumber');
   });
 });

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { admit, type AdmitDependencies, type Endpoint } from '../../../src/admission/admit.js';
 import type { ImageFindings } from '../../../src/contracts/lookup.js';
-import { capModelPairs, capUses } from '../../../src/admission/limits.js';
+import { capModelPairs, capUses, reviewedUses } from '../../../src/admission/limits.js';
 import { imageUses } from '../../../src/contracts/pod-images.js';
 import { deployment, evaluatorOf, found, inventory, mapLookup, model, policy, reviewOf, settings } from '../policy/support.js';
 
@@ -43,6 +43,17 @@ describe('admission/limits', () => {
     expect(reviewed.map((u) => u.container)).to.deep.equal(['c0', 'c1', 'c2', 'c3', 'c4']);
     expect(note).to.deep.equal({ limit: 'limits.maxImagesPerReview', message: '8 image references, over limits.maxImagesPerReview (5): 3 not reviewed' });
     expect(capUses(uses, 8).note).to.equal(undefined);
+  });
+
+  it('reviewedUses parses only the first N references and counts the rest (the same note as capUses)', () => {
+    // Beyond the cap: 50,000 references that would not even parse; they are counted, not read.
+    const spec = { containers: [...containers(3), ...Array.from({ length: 50_000 }, (_, i) => ({ name: `x${i}`, image: 'NOT A REFERENCE!' }))], volumes: [{ name: 'v', image: { reference: 'UPPER:x' } }] };
+    const { reviewed, note } = reviewedUses(spec, 4);
+    expect(reviewed.map((u) => u.container)).to.deep.equal(['c0', 'c1', 'c2', 'x0']);
+    expect(reviewed[3]!.invalid).to.be.a('string');
+    expect(note?.message).to.equal('50004 image references, over limits.maxImagesPerReview (4): 50000 not reviewed');
+    expect(reviewedUses({ containers: containers(4) }, 4).note).to.equal(undefined);
+    expect(capUses(imageUses(spec), 4).note).to.deep.equal(note);
   });
 
   it('capModelPairs keeps images whole while they fit, then as many distinct models as fit', () => {

@@ -79,6 +79,42 @@ describe('bom/read: hostile input', () => {
     expect(r.ok).to.equal(true);
   });
 
+  describe('agents on a graph of many applications (one shared walk budget)', () => {
+    // n/2 applications over n/2 libraries with 20 edges each: without a shared budget every
+    // application walks the whole library graph (applications × edges).
+    const dense = (n: number, extra: Record<string, unknown>[] = []): string => {
+      const components: Record<string, unknown>[] = Array.from({ length: n }, (_, i) => ({ type: i % 2 ? 'application' : 'library', 'bom-ref': `c${i}`, name: `c${i}` }));
+      const dependencies = components.map((c, i) => ({ ref: c['bom-ref'], dependsOn: Array.from({ length: 20 }, (_, j) => `c${(i * 7 + j * 13) % n}`) }));
+      return JSON.stringify(base({ components: [...components, ...extra], dependencies }));
+    };
+
+    it('stops at the budget with a limit finding, and says so in the reasons', () => {
+      const r = readBom(dense(6000));
+      expect(r.ok).to.equal(true);
+      if (!r.ok) return;
+      expect(codes(r)).to.include('agent-analysis-truncated');
+      expect(r.inventory.reasons.some((x) => /too large to tell agents apart: \d+ application\(s\) were not analysed/.test(x))).to.equal(true);
+    });
+
+    it('does not touch a BOM whose walks fit: an application using a model is still an agent', () => {
+      const components = [
+        { type: 'application', 'bom-ref': 'app', name: 'triage' },
+        { type: 'library', 'bom-ref': 'lib', name: 'sdk' },
+        { type: 'machine-learning-model', 'bom-ref': 'm', name: 'llm', version: '1' },
+      ];
+      const r = readBom(JSON.stringify(base({ components, dependencies: [{ ref: 'app', dependsOn: ['lib'] }, { ref: 'lib', dependsOn: ['m'] }] })));
+      expect(r.ok).to.equal(true);
+      if (!r.ok) return;
+      expect(codes(r)).to.not.include('agent-analysis-truncated');
+      expect(r.inventory.agents.map((a) => a.name)).to.deep.equal(['triage']);
+    });
+
+    it('keeps the truncation finding when findings overflow (it is a limit finding)', () => {
+      const r = readBom(dense(6000), { limits: { maxFindings: 1 } });
+      expect(codes(r)).to.include('agent-analysis-truncated');
+    });
+  });
+
   it('caps the number of findings', () => {
     const components = Array.from({ length: 500 }, () => ({ type: 'machine-learning-model' }));
     const r = readBom(JSON.stringify(base({ components })), { limits: { maxFindings: 10 } });

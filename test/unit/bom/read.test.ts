@@ -211,6 +211,17 @@ describe('bom/cyclonedx', () => {
 
   it('classifies dataset-only BOMs as dataset and BOMs without AI as no-ai', () => {
     expect(classifyInventory(inv(cdx([{ type: 'data', name: 'd', data: [{ type: 'dataset' }] }]))).classification).to.equal('dataset');
+  });
+
+  it('a CycloneDX data component is a dataset only when a data[] entry says dataset (1.5–1.7 data[].type)', () => {
+    for (const type of ['configuration', 'definition', 'source-code', 'other']) {
+      const i = inv(cdx([{ type: 'data', name: 'cfg', data: [{ type, name: 'x' }] }]));
+      expect(i.datasets, type).to.deep.equal([]);
+      expect(i.findings.map((f) => f.code), type).to.include('data-not-dataset');
+      expect(classifyInventory(i).classification, type).to.equal('no-ai');
+    }
+    expect(inv(cdx([{ type: 'data', name: 'bare' }])).datasets).to.deep.equal([]);
+    expect(inv(cdx([{ type: 'data', name: 'mixed', data: [{ type: 'configuration' }, { type: 'dataset' }] }])).datasets.map((d) => d.name)).to.deep.equal(['mixed']);
     expect(classifyInventory(inv(cdx([{ type: 'library', name: 'left-pad' }]))).classification).to.equal('no-ai');
   });
 });

@@ -33,6 +33,6 @@ describe('cli: aibom review with corpus BOMs', () => {
   it('a BOM that is not strict JSON (A8, trailing commas) is bad input: exit 2, one line', async () => {
     const run = await runCli(['review', fixturePath('admission', 'pod-create.json'), '--bom', `${IMAGES.model}=${corpus('bom-examples-MLBOM-Dataset__bom.json')}`]);
     expect(run.code).to.equal(2);
-    expect(run.stderr).to.match(/^aibom: --bom .*invalid JSON[^\n]*\n$/);
+    expect(run.stderr).to.match(/^aibom: error: --bom .*invalid JSON[^\n]*\n$/);
   });
 });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { validateConfig } from '../../../src/config/load.js';
+import { defaultConfig } from '../../../src/config/schema.js';
 import { kustomizeResources, validateManifest, type Manifest } from '../../support/manifests.js';
 
 const deployDir = fileURLToPath(new URL('../../../deploy/', import.meta.url));
@@ -97,8 +98,11 @@ describe('deploy/ manifests', () => {
     expect(anti.topologyKey).to.equal('kubernetes.io/hostname');
     expect(anti.labelSelector.matchLabels).to.deep.equal(d.spec.selector.matchLabels);
     const c = pod.containers[0];
+    // No `host`: the probes target the pod IP, where the admin server listens (not 127.0.0.1, its default).
     expect(c.readinessProbe.httpGet).to.deep.equal({ path: '/readyz', port: 'admin' });
     expect(c.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'admin' });
+    expect(c.env.find((e: Json) => e.name === 'AIBOM_SERVER_ADMIN_HOST')).to.deep.equal({ name: 'AIBOM_SERVER_ADMIN_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+    expect(defaultConfig().server.adminHost).to.equal('127.0.0.1');
     expect(c.ports.find((p: Json) => p.name === 'admin').containerPort).to.equal(9090);
     expect(c.ports.find((p: Json) => p.name === 'webhook').containerPort).to.equal(8443);
     expect(c.resources.requests).to.have.keys('cpu', 'memory');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import { noopLookupMetrics } from '../../../src/discovery/metrics-port.js';
 import type { LookupMetrics } from '../../../src/discovery/metrics-port.js';
-import { createLookupMetrics } from '../../../src/metrics/lookup-metrics.js';
+import { createLookupMetrics, MAX_REGISTRY_HOSTS } from '../../../src/metrics/lookup-metrics.js';
 
 function exercise(m: LookupMetrics): void {
   m.lookupCompleted('mutate', 'new', 'found', 0.02);
@@ -43,6 +43,21 @@ describe('metrics/lookup-metrics', () => {
       createLookupMetrics(new Registry());
       createLookupMetrics(new Registry());
     }).to.not.throw();
+  });
+
+  it('registry requests by host and result: hosts past the first MAX_REGISTRY_HOSTS count as "other", unknown results as "invalid"', async () => {
+    const registry = new Registry();
+    const m = createLookupMetrics(registry);
+    for (let i = 0; i < MAX_REGISTRY_HOSTS + 5; i++) m.registryRequest!(`r${i}.example:5000`, '2xx');
+    m.registryRequest!('r0.example:5000', 'timeout');
+    m.registryRequest!('r1.example:5000', 'no such result');
+    const text = await registry.metrics();
+    expect(text).to.include('aibom_registry_requests_total{host="r0.example:5000",result="2xx"} 1');
+    expect(text).to.include('aibom_registry_requests_total{host="r0.example:5000",result="timeout"} 1');
+    expect(text).to.include('aibom_registry_requests_total{host="r1.example:5000",result="invalid"} 1');
+    expect(text).to.include(`aibom_registry_requests_total{host="r${MAX_REGISTRY_HOSTS - 1}.example:5000",result="2xx"} 1`);
+    expect(text).to.not.include(`host="r${MAX_REGISTRY_HOSTS}.example:5000"`);
+    expect(text).to.include('aibom_registry_requests_total{host="other",result="2xx"} 5');
   });
 
   it('the no-op recorder accepts every call', () => {
