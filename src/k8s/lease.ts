@@ -1,7 +1,7 @@
 // Leader election on a coordination.k8s.io/v1 Lease (client-go's leaderelection, in small): a candidate
 // takes the Lease when it is absent, or expired (renewTime + leaseDurationSeconds in the past), with
 // an update that carries the resourceVersion it read, so two candidates never both win (the loser gets
-// 409 Conflict). The leader renews every retry period; when it has not renewed for the renew deadline
+// 409 Conflict). The leader renews every 5 s (client-go: every 2 s retry period); when it has not renewed for the renew deadline
 // it stops leading (its work is aborted) before another can take over. On shutdown it gives the Lease
 // up so a standby takes over at once.
 import type { KubeApi } from './api.js';
@@ -16,8 +16,10 @@ export interface LeaseOptions {
   durationSeconds?: number;
   /** The leader stops leading when it could not renew for this long (default 10 s; < duration). */
   renewDeadlineSeconds?: number;
-  /** Between attempts, for leader and candidates (default 2 s). */
+  /** Between a candidate's attempts, and after a failed renewal (default 2 s). */
   retrySeconds?: number;
+  /** Between the leader's successful renewals (default 5 s: a third of the 15 s lease, half the renew deadline). */
+  renewSeconds?: number;
   clock: () => Date;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   log: ReflectorLog;
@@ -88,6 +90,7 @@ export async function releaseLease(o: LeaseOptions): Promise<void> {
  */
 export async function runWithLeaderElection(o: LeaseOptions, signal: AbortSignal, lead: (leading: AbortSignal) => Promise<void>): Promise<void> {
   const retryMs = (o.retrySeconds ?? 2) * 1000;
+  const renewMs = (o.renewSeconds ?? 5) * 1000;
   const deadlineMs = (o.renewDeadlineSeconds ?? 10) * 1000;
   while (!signal.aborted) {
     let acquired = false;
@@ -106,10 +109,11 @@ export async function runWithLeaderElection(o: LeaseOptions, signal: AbortSignal
     signal.addEventListener('abort', stopLeading, { once: true });
     const work = lead(leading.signal).catch((err: unknown) => o.log.warn({ err: (err as Error).message }, 'leader work failed'));
     let lastRenew = o.clock().getTime();
+    let renewed = true;
     while (!leading.signal.aborted) {
-      await o.sleep(retryMs, leading.signal);
+      await o.sleep(renewed ? renewMs : retryMs, leading.signal);
       if (leading.signal.aborted) break;
-      let renewed = false;
+      renewed = false;
       try {
         renewed = await tryAcquireOrRenew(o, leading.signal);
       } catch (err) {
