@@ -1,10 +1,11 @@
 // Lint rules. The important ones: the layers (scripts/lint/layers.js: which room may import which,
-// no import cycles), and the pure core (contracts/ and the core rooms) may not import I/O modules,
-// read process.env or read the clock.
+// no import cycles), the sizes (scripts/lint/size.js: files ≤ 400 lines, functions ≤ 80), and the pure
+// core (contracts/ and the core rooms) may not import I/O modules, read process.env or read the clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import layers, { ROOMS } from './scripts/lint/layers.js';
+import size, { MAX_FILE_LINES, MAX_FUNCTION_LINES } from './scripts/lint/size.js';
 
 const ioModules = [
   'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'tls', 'node:tls',
@@ -32,6 +33,17 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     plugins: { layers },
     rules: { 'layers/arrows': 'error', 'layers/no-cycle': 'error' },
+  },
+  {
+    // Files and functions a reader can hold in their head (scripts/lint/size.js): a longer one says why.
+    files: ['src/**/*.ts'],
+    plugins: { size },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      'max-lines': ['error', { max: MAX_FILE_LINES }],
+      'max-lines-per-function': ['error', { max: MAX_FUNCTION_LINES, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      'size/reasoned-exception': 'error',
+    },
   },
   {
     files: ['src/config/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', 'src/cli/run.ts'],

@@ -16,7 +16,7 @@ import { dockerRegistryConfig, freePort } from '../../test/support/local-registr
 import { ConfigMapDir } from '../../test/support/configmap-dir.js';
 import { deploymentNodeOptions } from '../lib/deployment.js';
 import { MissingComponentError } from '../lib/missing-component.js';
-import { makePki, writeKubeconfig, type Pki } from './pki.js';
+import { issue, makePki, writeKubeconfig, type Pki } from './pki.js';
 import { auditPolicy, newestMtime, webhookConfigFile } from './config-files.js';
 import { isRunning, ProcessGroup, tail, type ProcessRecord } from './processes.js';
 
@@ -57,6 +57,12 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** The environment of every process started and of kubectl (default: this process's). */
   baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * Also run the inventory controller (docs/inventory.md): deploy/crds and deploy/inventory's RBAC,
+   * then `aibom inventory-controller` from the checkout as its service account (cluster:up does; the
+   * e2e suite starts its own controllers).
+   */
+  inventory?: boolean;
 }
 
 export interface ClusterState {
@@ -276,6 +282,7 @@ export class LocalCluster {
     const applied = await this.kubectl(['apply', '-k', deployDir]);
     if (applied.code !== 0) throw new Error(`kubectl apply -k ${deployDir} failed:\n${applied.stderr}`);
     await this.waitForWebhookCalls();
+    if (this.options.inventory) await this.startInventory(env, registries);
     this.state.startSeconds = Math.round((Date.now() - t0) / 100) / 10;
     writeFileSync(join(stateDir, 'state.json'), JSON.stringify(this.state, null, 2) + '\n');
     writeFileSync(join(stateDir, 'env'), this.envFile());
@@ -324,6 +331,25 @@ export class LocalCluster {
     this.log(`webhook ready on ${this.state.webhook.url}`);
   }
 
+  /** The CRDs and RBAC of deploy/inventory, and the controller with its service account's identity. */
+  private async startInventory(env: NodeJS.ProcessEnv, registries: string[]): Promise<void> {
+    const sa = 'system:serviceaccount:aibom-system:aibom-inventory';
+    for (const args of [['apply', '-k', join(repoRoot, 'deploy/crds')], ['apply', '-f', join(repoRoot, 'deploy/inventory/rbac.yaml')], ['wait', '--for=condition=established', '--timeout=60s', 'crd/aiworkloadreports.aibom.io', 'crd/aiinventorysummaries.aibom.io']]) {
+      const out = await this.kubectl(args);
+      if (out.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed:\n${out.stderr}`);
+    }
+    const dir = join(this.state.stateDir, 'inventory');
+    const cert = issue(this.state.pki.ca, dir, 'inventory', { cn: sa, groups: ['system:serviceaccounts', 'system:serviceaccounts:aibom-system'] });
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, this.state.apiserver, this.state.pki.ca.cert, cert, sa);
+    this.group.start('inventory', process.execPath, [
+      join(repoRoot, 'bin/aibom.js'), 'inventory-controller', '--kubeconfig', kubeconfig, '--config', this.state.webhook.configFile,
+      '--lease-namespace', 'aibom-system', '--identity', 'cluster-up', ...registries.flatMap((r) => ['--insecure-registry', r]),
+    ], { detached: this.options.detached, env: { ...env, NODE_OPTIONS: deploymentNodeOptions() }, cwd: repoRoot });
+    this.state.logs.inventory = join(this.group.logDir, 'inventory.log');
+    this.log('inventory controller started (kubectl get aiworkloadreports -A)');
+  }
+
   /**
    * Stops kube-apiserver, waits `downMs`, and starts it again on the same port and etcd (the state
    * survives): what clients see in an apiserver upgrade or crash (watches end, connections refused).
@@ -335,6 +361,13 @@ export class LocalCluster {
     await new Promise((r) => setTimeout(r, downMs));
     const record = this.group.start('kube-apiserver', launch.command, launch.args, { detached: this.options.detached, env: launch.env });
     await waitFor('kube-apiserver (restarted)', record, async () => (await getTls(`${this.state.apiserver}/readyz`, launch.adminTls)).status === 200, 120_000, this.alive);
+    // The controller-manager's watches broke too and come back with its own back-off: until then a new
+    // namespace gets no `default` ServiceAccount and Pods in it are refused. Wait for that to work again.
+    const probe = `aibom-restart-probe-${Date.now()}`;
+    await this.kubectl(['create', 'namespace', probe]);
+    const kcm = this.group.started.find((r) => r.name === 'kube-controller-manager')!;
+    await waitFor('kube-controller-manager after the restart', kcm, async () => (await this.kubectl(['get', 'serviceaccount', 'default', '-n', probe, '-o', 'name'])).code === 0, 90_000, this.alive);
+    await this.kubectl(['delete', 'namespace', probe, '--wait=false']);
     this.log('kube-apiserver restarted');
   }
 

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     for (const r of recorded.reverse()) await stopRecord(r);
   }
   rmSync(stateDir, { recursive: true, force: true });
-  const cluster = new LocalCluster({ stateDir, detached: true, build: true, log: (line) => console.log(`cluster: ${line}`) });
+  const cluster = new LocalCluster({ stateDir, detached: true, build: true, inventory: true, log: (line) => console.log(`cluster: ${line}`) });
   try {
     const s = await cluster.start();
     console.log(`cluster: up in ${s.startSeconds} s — apiserver ${s.apiserver}, registries ${s.registry} (referrers API) and ${s.fallbackRegistry} (tag fallback), webhook ${s.webhook.url}`);

@@ -1,5 +1,7 @@
 // One admission decision: AdmissionReview in, AdmissionReview response out. Pure apart from the
 // injected lookup port; the same function serves the webhook, `aibom review` and the tests.
+import { truncate } from '../contracts/json-guards.js';
+import { modelLabel } from '../contracts/model-identity.js';
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionReviewResponse, KubeObject } from '../contracts/admission-review.js';
 import { skipReason, type SkipSettings } from './skip.js';
 import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
@@ -257,7 +259,7 @@ function auditSummary(classification: WorkloadClassification, results: ImageResu
   const audit: Record<string, string> = { 'ai-bearing': classification.aiBearing, evidence: classification.evidence };
   if (classification.aiKind) audit['ai-kind'] = classification.aiKind;
   const models = new Set<string>();
-  for (const r of results) for (const m of imageModels(r.findings)) models.add(m.version ? `${m.name}@${m.version}` : m.name);
+  for (const r of results) for (const m of imageModels(r.findings)) models.add(modelLabel(m));
   if (models.size > 0) audit.models = truncate([...models].sort().join(','), 1024);
   const lookup: Record<string, string> = {};
   for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : 1))) if (!r.sourceOnly) lookup[r.image] = r.findings.status;
@@ -277,8 +279,4 @@ function boundedWarnings(warnings: readonly string[]): string[] {
 function shorten(warning: string): string {
   // eslint-disable-next-line no-control-regex
   return truncate(warning.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), MAX_WARNING_LENGTH);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }

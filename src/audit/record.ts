@@ -3,6 +3,7 @@
 // policy decision and any bypass) and numbers the edge measured. Never a secret: userInfo keeps username, uid and groups; `extra` (which can carry
 // credential ids and tokens) is reduced to its key names; no object body, no annotations other than
 // the break-glass ticket, no lookup detail text (it can quote registry error bodies).
+import { truncate } from '../contracts/json-guards.js';
 import { describeSigner } from '../contracts/trust.js';
 import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
@@ -87,12 +88,43 @@ const MAX_LIST = 100;
 const MAX_FIELD = 256;
 
 function clip(text: string, max = MAX_TEXT): string {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+  return truncate(text, max);
+}
+
+/** A record field: every string a requester or a BOM can choose is bounded. */
+function field(text: string): string {
+  return clip(text, MAX_FIELD);
+}
+
+/** One image of the record: its lookup status, containers, models, BOMs with their trust, provenance. */
+function auditImage(r: AdmissionOutcome['results'][number]): AuditImage {
+  const img: AuditImage = {
+    image: field(r.image),
+    status: r.findings.status,
+    containers: r.uses.slice(0, MAX_LIST).map((u) => field(u.container)),
+    models: [...new Set(modelPairs(r).map((p) => modelLabel(p.model)))].slice(0, MAX_LIST).map(field),
+  };
+  if (r.findings.digest) img.digest = r.findings.digest;
+  const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
+    const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
+    if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
+    if (b.trustReason) entry.reason = clip(b.trustReason, 512);
+    return entry;
+  });
+  if (boms.length > 0) img.boms = boms;
+  if (r.findings.provenance?.length) {
+    img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
+      const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
+      if (p.builder) entry.builder = clip(p.builder, 512);
+      if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
+      return entry;
+    });
+  }
+  return img;
 }
 
 export function auditRecord(input: AuditInput): AuditRecord {
   const { request: req, outcome } = input;
-  const field = (text: string): string => clip(text, MAX_FIELD);
   const user: AuditRecord['user'] = { username: field(req.userInfo.username), groups: req.userInfo.groups.slice(0, MAX_LIST).map(field) };
   if (req.userInfo.uid) user.uid = field(req.userInfo.uid);
   const extraKeys = Object.keys(req.userInfo.extra ?? {}).sort();
@@ -101,31 +133,7 @@ export function auditRecord(input: AuditInput): AuditRecord {
   const object: AuditRecord['object'] = { kind: field(req.kind.kind), namespace: field(req.namespace), name: field(outcome.name ?? req.name), operation: req.operation };
   if (req.subResource) object.subResource = field(req.subResource);
 
-  const images: AuditImage[] = outcome.results.slice(0, MAX_LIST).map((r) => {
-    const img: AuditImage = {
-      image: field(r.image),
-      status: r.findings.status,
-      containers: r.uses.slice(0, MAX_LIST).map((u) => field(u.container)),
-      models: [...new Set(modelPairs(r).map((p) => modelLabel(p.model)))].slice(0, MAX_LIST).map(field),
-    };
-    if (r.findings.digest) img.digest = r.findings.digest;
-    const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {
-      const entry: AuditBom = { digest: b.digest, source: b.source, trust: b.trust };
-      if (b.signers?.[0]) entry.signer = describeSigner(b.signers[0]);
-      if (b.trustReason) entry.reason = clip(b.trustReason, 512);
-      return entry;
-    });
-    if (boms.length > 0) img.boms = boms;
-    if (r.findings.provenance?.length) {
-      img.provenance = r.findings.provenance.slice(0, MAX_LIST).map((p) => {
-        const entry: { builder?: string; sourceRepository?: string; trust: string } = { trust: p.trust };
-        if (p.builder) entry.builder = clip(p.builder, 512);
-        if (p.sourceRepository) entry.sourceRepository = clip(p.sourceRepository, 512);
-        return entry;
-      });
-    }
-    return img;
-  });
+  const images: AuditImage[] = outcome.results.slice(0, MAX_LIST).map(auditImage);
   const models = [...new Set(images.flatMap((i) => i.models))].sort().slice(0, MAX_LIST);
 
   const record: AuditRecord = {

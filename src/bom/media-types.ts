@@ -1,4 +1,5 @@
-// Media types under which BOMs are found (SPECS.md §2.1) and what each one promises about the content.
+// Media types under which BOMs are found (docs/discovery.md "Attachment sources") and what each one
+// promises about the content. The constants themselves live in contracts/media-types.ts.
 // Parameters (`; version=1.6`) are stripped before comparing; comparison is case-insensitive.
 
 export type MediaTypeHint =
@@ -15,15 +16,7 @@ export type MediaTypeHint =
   | 'cosign-sbom'
   | 'generic';
 
-export const MEDIA_TYPES = {
-  cyclonedxJson: 'application/vnd.cyclonedx+json',
-  cyclonedxXml: 'application/vnd.cyclonedx+xml',
-  spdxJson: 'application/spdx+json',
-  spdx3Json: 'application/spdx3+json',
-  cosignSpdxJson: 'text/spdx+json',
-  inToto: 'application/vnd.in-toto+json',
-  dsse: 'application/vnd.dsse.envelope.v1+json',
-} as const;
+export { MEDIA_TYPES } from '../contracts/media-types.js';
 
 export interface ParsedMediaType {
   type: string;

@@ -79,9 +79,21 @@ export function readSpdx2(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     inv.reasons.push(`hint: file(s) named like model weights (${list}), lower confidence: not counted as models`);
   }
 
+  const edges = readRelationships(own(doc, 'relationships'), limits);
+  detectCycles(edges, sink);
+  const analysis = analyseAgents(nodes, edges, sink);
+  inv.agents.push(...analysis.agents);
+  inv.reasons.push(...analysis.reasons);
+  const purposes = new Set(packages.filter(isRecord).map((p) => str(own(p, 'primaryPackagePurpose'))).filter((p): p is string => p !== undefined));
+  inv.reasons.push(`SPDX 2 has no AI profile: ${packages.length} package(s)${purposes.size > 0 ? ` (purposes: ${[...purposes].slice(0, 10).join(', ')})` : ''}, ${inv.models.length} with a pkg:huggingface purl`);
+  return inv;
+}
+
+/** DEPENDS_ON / CONTAINS (and their inverses) → use edges, capped at limits.maxEdges. */
+function readRelationships(value: unknown, limits: BomLimits): Map<string, string[]> {
   const edges = new Map<string, string[]>();
   let count = 0;
-  for (const r of arr(own(doc, 'relationships'))) {
+  for (const r of arr(value)) {
     if (!isRecord(r) || count >= limits.maxEdges) continue;
     const a = str(own(r, 'spdxElementId'));
     const b = str(own(r, 'relatedSpdxElement'));
@@ -96,13 +108,7 @@ export function readSpdx2(doc: JsonRecord, limits: BomLimits, sink: FindingSink)
     if (t === 'DEPENDS_ON' || t === 'CONTAINS') add(a, b);
     else if (t === 'DEPENDENCY_OF' || t === 'CONTAINED_BY') add(b, a);
   }
-  detectCycles(edges, sink);
-  const analysis = analyseAgents(nodes, edges, sink);
-  inv.agents.push(...analysis.agents);
-  inv.reasons.push(...analysis.reasons);
-  const purposes = new Set(packages.filter(isRecord).map((p) => str(own(p, 'primaryPackagePurpose'))).filter((p): p is string => p !== undefined));
-  inv.reasons.push(`SPDX 2 has no AI profile: ${packages.length} package(s)${purposes.size > 0 ? ` (purposes: ${[...purposes].slice(0, 10).join(', ')})` : ''}, ${inv.models.length} with a pkg:huggingface purl`);
-  return inv;
+  return edges;
 }
 
 function readHfPackage(p: JsonRecord, name: string, purl: string, id: string | undefined): ModelRecord {

@@ -1,12 +1,11 @@
 // Small guards for walking untrusted JSON: every read is typed here, never by a cast elsewhere.
+import { clip, isRecord } from '../contracts/json-guards.js';
 import type { Finding, FindingSeverity } from '../contracts/inventory.js';
 import { LIMIT_FINDING_CODES } from '../contracts/inventory.js';
 
 export type JsonRecord = Record<string, unknown>;
 
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { clip, isRecord } from '../contracts/json-guards.js';
 
 /** A non-empty trimmed string, or undefined. */
 export function str(value: unknown): string | undefined {
@@ -48,10 +47,6 @@ export function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
 }
 
-/** Clip a display string (reasons, messages) so that one hostile value cannot bloat output. */
-export function clip(value: string, max = 200): string {
-  return value.length > max ? `${value.slice(0, max)}…` : value;
-}
 
 /** Collects findings under a cap; the overflow is summarised in one last finding. */
 export class FindingSink {

@@ -8,6 +8,8 @@
 // MODEL_NAME, …), GPU/accelerator resource requests, model-cache mounts (/root/.cache/huggingface, …).
 // Several hits of the same weak kind count once, so `MODEL_ID` + `MODEL_NAME` alone is not enough.
 // BOM evidence always wins over these (classify/workload.ts).
+import { globMatch } from '../contracts/glob.js';
+import { clip as clipText, isRecord } from '../contracts/json-guards.js';
 import { tryNormalizeImage } from '../contracts/image-reference.js';
 import { parseHuggingFaceId } from '../contracts/huggingface.js';
 
@@ -105,7 +107,7 @@ export function detectAiHeuristically(input: HeuristicInput, options: HeuristicO
       const normalized = (tryNormalizeImage(image) ?? image).toLowerCase();
       const known = SERVING_IMAGES.find((s) => s.pattern.test(normalized));
       if (known) add({ strength: 'strong', reason: `${known.name} serving image ${image}` });
-      else if (extra.some((re) => re.test(normalized) || re.test(image))) add({ strength: 'strong', reason: `configured AI image pattern matches ${image}` });
+      else if (extra.some((glob) => globMatch(glob, normalized) || globMatch(glob, image))) add({ strength: 'strong', reason: `configured AI image pattern matches ${image}` });
       else if (/\/rayproject\/ray[:@]/.test(normalized) && tokens(c).some((t) => t === 'serve' || t.startsWith('serve.'))) add({ strength: 'strong', reason: `Ray Serve command in container ${name}` });
     }
     for (const t of tokens(c)) {
@@ -169,20 +171,11 @@ function tokens(c: Record<string, unknown>): string[] {
   return out;
 }
 
-function compileGlobs(patterns: readonly string[]): RegExp[] {
-  const out: RegExp[] = [];
-  for (const p of patterns.slice(0, 100)) {
-    if (typeof p !== 'string' || p.length === 0 || p.length > 256) continue;
-    const body = p.toLowerCase().replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*+/g, '.*');
-    out.push(new RegExp(`^${body}$`));
-  }
-  return out;
+/** `heuristics.extraImagePatterns`: globs (contracts/glob.ts), lower-cased, at most 100 of ≤ 256 characters. */
+function compileGlobs(patterns: readonly string[]): string[] {
+  return patterns.slice(0, 100).filter((p) => typeof p === 'string' && p.length > 0 && p.length <= 256).map((p) => p.toLowerCase());
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clip(s: string, max = 120): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+function clip(s: string): string {
+  return clipText(s, 120);
 }

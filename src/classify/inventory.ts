@@ -1,4 +1,5 @@
 // The per-BOM outcome (DESIGN.md "Classification"): agent > model > dataset > no-ai, with reasons.
+import { modelLabel } from '../contracts/model-identity.js';
 import type { AiInventory } from '../contracts/inventory.js';
 import type { InventoryClassification } from '../contracts/classification.js';
 
@@ -9,7 +10,7 @@ export function classifyInventory(inv: AiInventory): InventoryClassification {
     return { classification: 'agent', reasons };
   }
   if (inv.models.length > 0) {
-    const names = inv.models.slice(0, 5).map((m) => JSON.stringify(m.version ? `${m.name}@${m.version}` : m.name));
+    const names = inv.models.slice(0, 5).map((m) => JSON.stringify(modelLabel(m)));
     const more = inv.models.length > 5 ? ` and ${inv.models.length - 5} more` : '';
     const lowConfidence = inv.models.every((m) => m.confidence !== undefined && m.confidence !== 'high');
     reasons.push(`model: the BOM lists ${inv.models.length === 1 ? 'a model' : `${inv.models.length} models`} (${names.join(', ')}${more}) and no application that uses one${lowConfidence ? ' (lower confidence: inferred from SPDX 2 hints)' : ''}`);

@@ -5,16 +5,46 @@ import type { ModelArtifact } from './model-artifact.js';
 import type { ImageUse } from './workload.js';
 import type { Signer, TrustState } from './trust.js';
 
-/** Closed set written to `aibom.io/lookup` (DESIGN.md "Annotations"). Free text goes to logs only. */
+/**
+ * Closed set written to `aibom.io/lookup` (docs/labels-and-annotations.md). Free text goes to logs only.
+ * `error:5xx`: the registry answered with a server error (or 429 after the retries); `error:network`:
+ * it could not be reached or the connection broke (refused, reset, DNS, TLS handshake, a body cut short).
+ */
 export const LOOKUP_STATUSES = [
-  'found', 'none', 'timeout', 'error:auth', 'error:not-found', 'error:5xx', 'error:digest-mismatch',
+  'found', 'none', 'timeout', 'error:auth', 'error:not-found', 'error:5xx', 'error:network', 'error:digest-mismatch',
   'error:blocked', 'error:too-large', 'error:invalid',
 ] as const;
 export type LookupStatus = (typeof LOOKUP_STATUSES)[number];
 
+export function isLookupStatus(value: unknown): value is LookupStatus {
+  return typeof value === 'string' && (LOOKUP_STATUSES as readonly string[]).includes(value);
+}
+
+/** Node and undici error codes of a connection that could not be made or broke (→ `error:network`). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH',
+  'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+
 /**
- * Where a BOM was found. `file` is our extension of DESIGN.md's set for `--bom IMAGE=FILE` overrides.
+ * The one mapping of an error to its lookup status. Looks through `cause` (undici wraps connect errors):
+ * an error that names its status (`lookupStatus`, or a `status` from the closed set) keeps it; the
+ * egress guard's refusal is `error:blocked`; aborts and timeouts are `timeout`; a network error code is
+ * `error:network`; anything else is `fallback` — `error:5xx` where the registry is the likely cause, or
+ * `error:invalid` where our reading of an answer failed.
  */
+export function lookupStatusOfError(err: unknown, fallback: LookupStatus = 'error:5xx'): LookupStatus {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { lookupStatus, status, name, code } = e as { lookupStatus?: unknown; status?: unknown; name?: unknown; code?: unknown };
+    for (const s of [lookupStatus, status]) if (isLookupStatus(s)) return s;
+    if (code === 'EAIBOM_EGRESS_BLOCKED') return 'error:blocked';
+    if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'error:network';
+  }
+  return fallback;
+}
+
+/** Where a BOM was found (docs/discovery.md "Attachment sources"); `file` is a `--bom IMAGE=FILE` override. */
 export const BOM_SOURCES = ['referrers', 'tag-fallback', 'cosign-sbom', 'cosign-att', 'buildkit', 'sigstore-bundle', 'layout', 'file'] as const;
 export type BomSource = (typeof BOM_SOURCES)[number];
 

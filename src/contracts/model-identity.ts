@@ -13,7 +13,11 @@ export function dedupeModels(models: readonly ModelRecord[]): ModelRecord[] {
   return [...seen.values()];
 }
 
-export function modelLabel(m: ModelRecord): string {
+/**
+ * The one name a model is shown by — audit annotations and audit records, policy verdicts, labels of
+ * the CLI: `group/name@version` (the group only when the name does not already start with it).
+ */
+export function modelLabel(m: Pick<ModelRecord, 'name' | 'group' | 'version'>): string {
   const name = m.group && !m.name.startsWith(`${m.group}/`) ? `${m.group}/${m.name}` : m.name;
   return m.version ? `${name}@${m.version}` : name;
 }

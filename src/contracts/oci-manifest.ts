@@ -1,6 +1,7 @@
 // OCI / Docker manifest and descriptor types, media types, and the guards that turn untrusted JSON
 // into them (image-spec v1.1.1 manifest.md, image-index.md, descriptor.md; SPECS.md §1.1–1.2).
 import { createHash } from 'node:crypto';
+import { isRecord } from './json-guards.js';
 
 export const MT = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -73,10 +74,6 @@ export function digestOf(bytes: Uint8Array, algorithm = 'sha256'): string {
 /** `application/vnd.cyclonedx+json; version=1.6` → `application/vnd.cyclonedx+json`. */
 export function baseMediaType(mediaType: string | undefined): string {
   return (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function stringMap(v: unknown): Record<string, string> | undefined {

@@ -57,6 +57,7 @@ interface Probe {
  * digest when the caller already holds it (a tag resolved with GET, `build-lookup.ts`), digest-verified
  * by the client; it is then not fetched again, but still counted against the byte budget.
  */
+// eslint-disable-next-line max-lines-per-function -- one lookup's steps share its byte budget, abort signal and findings; the steps themselves are helpers of sources/
 export async function lookupAttachments(client: RegistryClient, pinned: ImageReference, signal: AbortSignal, options: AttachmentLookupOptions, prefetched?: ManifestResult): Promise<ImageFindings> {
   const digest = pinned.digest;
   if (!digest) return { status: 'error:invalid', boms: [], detail: 'internal: the lookup needs a digest reference' };
@@ -184,7 +185,7 @@ export async function lookupAttachments(client: RegistryClient, pinned: ImageRef
 }
 
 // When nothing was found, the most telling problem decides the status (first = most telling).
-const SEVERITY: readonly LookupStatus[] = ['error:blocked', 'error:digest-mismatch', 'error:auth', 'error:too-large', 'error:invalid', 'error:5xx', 'error:not-found', 'timeout'];
+const SEVERITY: readonly LookupStatus[] = ['error:blocked', 'error:digest-mismatch', 'error:auth', 'error:too-large', 'error:invalid', 'error:5xx', 'error:network', 'error:not-found', 'timeout'];
 
 function worstStatus(problems: readonly Problem[]): Problem | undefined {
   let worst: Problem | undefined;

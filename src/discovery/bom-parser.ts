@@ -55,6 +55,7 @@ function spawn(resourceLimits: { maxOldGenerationSizeMb: number }): Worker {
   return new Worker(code, { eval: true, resourceLimits });
 }
 
+// eslint-disable-next-line max-lines-per-function -- a pool is one closure over its worker slots and job queue; its methods are the short functions inside
 export function createBomWorkerPool(options: BomWorkerPoolOptions): BomWorkerPool {
   const slots: Slot[] = Array.from({ length: Math.max(1, options.workers) }, () => ({ worker: undefined, job: undefined }));
   const queue: Job[] = [];

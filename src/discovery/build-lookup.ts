@@ -3,14 +3,13 @@
 // used by the server's composition root and by `aibom review`, `inspect` and `check`.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { LookupStatus } from '../contracts/lookup.js';
 import type { Config } from '../config/index.js';
 import type { ImageReference } from '../contracts/image-reference.js';
-import { lookupStatusOf, RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
+import { RegistryError, type ManifestResult, type RegistryClient, type RepoRef } from '../registry/index.js';
 import { lookupAttachments, type AttachmentLookupOptions } from './attachment-lookup.js';
 import type { BomParser } from './bom-parser.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { createLookupService, defaultStatusOfError, type LookupService, type UnderlyingContext } from './lookup-service.js';
+import { createLookupService, type LookupService, type UnderlyingContext } from './lookup-service.js';
 import type { LookupMetrics } from './metrics-port.js';
 import { parsePlatformFilter } from './platforms.js';
 import { parseCosignRepository } from './sources/cosign-tag.js';
@@ -175,12 +174,6 @@ function tagResolver(client: RegistryClient, config: Config, clock: Clock) {
   };
 }
 
-function statusOfError(err: unknown): LookupStatus {
-  if (err instanceof RegistryError) return lookupStatusOf(err);
-  const status = lookupStatusOf(err);
-  return status === 'error:blocked' ? status : defaultStatusOfError(err);
-}
-
 /** The lookup service over every registry attachment source, configured from `config`. */
 export function buildImageLookup(config: Config, deps: BuildLookupDeps): LookupService {
   const { client } = deps;
@@ -191,7 +184,6 @@ export function buildImageLookup(config: Config, deps: BuildLookupDeps): LookupS
     resolveDigest: (ref, signal, context) => tags.resolve(ref, signal, context),
     lookupDigest: (ref, signal, context) => lookupAttachments(client, ref, signal, options, tags.take(ref, context)),
     credentialIdentity: (ref) => credentialIdentity(client, ref, options.cosignRepository),
-    statusOfError,
     clock,
     parserVersion: keyVersion(deps.trust),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),

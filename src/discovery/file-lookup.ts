@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { FoundBom, ImageFindings, ImageLookup } from '../contracts/lookup.js';
 import { readBom } from '../bom/index.js';
 import { parseImageReference } from '../contracts/image-reference.js';
+import { bomMediaTypeOf } from '../contracts/media-types.js';
 
 export class BomMappingError extends Error {
   override name = 'BomMappingError';
@@ -62,15 +63,6 @@ export function fileLookup(mappings: readonly BomMapping[], next: ImageLookup, m
 }
 
 function mediaTypeOf(format: string): string {
-  switch (format) {
-    case 'cyclonedx':
-      return 'application/vnd.cyclonedx+json';
-    case 'spdx3':
-      return 'application/spdx3+json';
-    case 'spdx2':
-      return 'application/spdx+json';
-    default:
-      return 'application/json';
-  }
+  return bomMediaTypeOf(format) ?? 'application/json';
 }
 

@@ -8,7 +8,7 @@
 // See docs/lookup.md. Never throws: every failure is a LookupStatus.
 import { LRUCache } from 'lru-cache';
 import type { ImageFindings, ImageLookup, LookupOptions, LookupStatus } from '../contracts/lookup.js';
-import { LOOKUP_STATUSES } from '../contracts/lookup.js';
+import { isLookupStatus, lookupStatusOfError } from '../contracts/lookup.js';
 import { PARSER_VERSION } from '../bom/index.js';
 import type { ImageReference } from '../contracts/image-reference.js';
 import { parseImageReference, withDigest } from '../contracts/image-reference.js';
@@ -53,7 +53,7 @@ export interface LookupServiceDeps {
    * secret). Undefined for anonymous access. Throwing fails the lookup with `error:auth`.
    */
   credentialIdentity?(ref: ImageReference, context: Omit<UnderlyingContext, 'credentialIdentity'>): string | undefined;
-  /** Maps a thrown error to a status (default: `defaultStatusOfError`). */
+  /** Maps a thrown error to a status (default: contracts' `lookupStatusOfError`, `error:5xx` for what it cannot name). */
   statusOfError?(err: unknown): LookupStatus;
   clock: Clock;
   metrics?: LookupMetrics;
@@ -71,24 +71,6 @@ type TagEntry = { digest: string } | { status: LookupStatus; detail?: string };
 
 const digestPattern = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 const SEP = '\u0000';
-
-/**
- * Default error mapping: an error carrying a `lookupStatus` (or `status`) from the closed set keeps it;
- * aborts and timeouts are `timeout`; anything else counts as the registry failing (`error:5xx`),
- * with the message kept in `detail` for the logs.
- */
-export function defaultStatusOfError(err: unknown): LookupStatus {
-  if (err !== null && typeof err === 'object') {
-    const e = err as { lookupStatus?: unknown; status?: unknown; name?: unknown };
-    for (const s of [e.lookupStatus, e.status]) if (isLookupStatus(s)) return s;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
-  }
-  return 'error:5xx';
-}
-
-export function isLookupStatus(value: unknown): value is LookupStatus {
-  return typeof value === 'string' && (LOOKUP_STATUSES as readonly string[]).includes(value);
-}
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -108,12 +90,13 @@ function isFindings(value: unknown): value is ImageFindings {
   return isLookupStatus(v.status) && Array.isArray(v.boms);
 }
 
+// eslint-disable-next-line max-lines-per-function -- one closure over the caches, single-flight map and background queue that its short inner functions share
 export function createLookupService(deps: LookupServiceDeps): LookupService {
   const { clock, options } = deps;
   const metrics = deps.metrics ?? noopLookupMetrics;
   const version = deps.parserVersion ?? PARSER_VERSION;
   const keyVersion = typeof version === 'function' ? version : () => version;
-  const mapError = deps.statusOfError ?? defaultStatusOfError;
+  const mapError = deps.statusOfError ?? ((err: unknown) => lookupStatusOfError(err));
   const statusOfError = (err: unknown): LookupStatus => {
     try {
       const status = mapError(err);

@@ -180,6 +180,7 @@ interface BunzipInternals {
  * block, `_read_bunzip` writes its output byte by byte); the input for a whole block is buffered
  * before the block is decoded, and only the part of a block's output the reader still needs is kept.
  */
+// eslint-disable-next-line max-lines-per-function -- bzip2's block decoder is one state machine over its bit reader and Huffman tables
 function bz2Producer(reader: InputReader): Producer {
   let buf = new Uint8Array(0);
   let pos = 0;

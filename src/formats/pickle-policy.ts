@@ -2,7 +2,7 @@
 // call (GLOBAL / STACK_GLOBAL / INST / OBJ); one that executes code or reaches the OS makes loading
 // the file run an attacker's code. Three outcomes: `unsafe` (critical/high), `review` (unknown: a
 // human should look), `safe` (the constructors that torch, numpy, scikit-learn and friends emit).
-import type { Severity } from './types.js';
+import { SEVERITY_ORDER, type Severity } from './types.js';
 
 export interface GlobalVerdict {
   verdict: 'unsafe' | 'review' | 'safe';
@@ -152,4 +152,22 @@ export function classifyGlobal(module: string, name: string): GlobalVerdict {
   if (/^_?[A-Z][A-Za-z0-9_]*$/.test(name) && ML_CLASS_MODULES.some((p) => mod === p || mod.startsWith(`${p}.`))) return { verdict: 'safe', severity: 'info', why: 'ML library class' };
   if (name.includes('.') || name.startsWith('__')) return { verdict: 'review', severity: 'medium', why: 'dotted or dunder attribute path (gadget pattern)' };
   return { verdict: 'review', severity: 'medium', why: 'unknown global: not on the list of plain-data constructors' };
+}
+
+/** The worst verdict over a dotted name (protocol 4 resolves `a.b.c` attribute by attribute). */
+export function judgeGlobal(module: string, name: string): GlobalVerdict {
+  let worst = classifyGlobal(module, name);
+  if (name.includes('.')) {
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const v = classifyGlobal([module, ...parts.slice(0, i)].join('.'), parts.slice(i).join('.'));
+      if (SEVERITY_ORDER.indexOf(v.severity) > SEVERITY_ORDER.indexOf(worst.severity)) worst = v;
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const v = classifyGlobal(parts.slice(0, i).join('.') || parts[0]!, parts[i]!);
+      if (v.verdict === 'unsafe' && SEVERITY_ORDER.indexOf(v.severity) > SEVERITY_ORDER.indexOf(worst.severity)) worst = v;
+    }
+    if (worst.verdict === 'safe') worst = { verdict: 'review', severity: 'medium', why: 'dotted attribute path (gadget pattern)' };
+  }
+  return worst;
 }

@@ -5,61 +5,16 @@
 // opcodes by NumpyArrayWrapper) is stepped over by its declared size. Every global is judged by
 // pickle-policy.ts; findings carry the exact opcode offset.
 import { Cursor, FormatError, bufferSource, type ByteSource, type ReadBudget } from './source.js';
-import { classifyGlobal, type GlobalVerdict } from './pickle-policy.js';
-import { SEVERITY_ORDER, type FormatFinding, type FormatLimits } from './types.js';
+import { judgeGlobal } from './pickle-policy.js';
+import type { FormatLimits } from './types.js';
+import { MARK, MAX_GLOBALS, OTHER, type PickleGlobal, type PickleScan, type Value, type WalkOptions } from './pickle-types.js';
+import { skipJoblibArray } from './pickle-joblib.js';
 
-type Value =
-  | { k: 'mark' }
-  | { k: 'str'; v: string }
-  | { k: 'bytes'; n: number }
-  | { k: 'int'; v: number }
-  | { k: 'global'; name: string }
-  | { k: 'call'; callee: string; args: Value | undefined; state?: Value }
-  | { k: 'tuple'; items: Value[] }
-  | { k: 'dict'; entries: Map<string, Value> }
-  | { k: 'other' };
+export type { PickleGlobal, PickleScan, WalkOptions } from './pickle-types.js';
 
-const MARK: Value = { k: 'mark' };
-const OTHER: Value = { k: 'other' };
-
-export interface PickleGlobal {
-  module: string;
-  name: string;
-  /** Offset of the opcode that named it (relative to the start of the walked stream). */
-  offset: number;
-  opcode: 'GLOBAL' | 'STACK_GLOBAL' | 'INST' | 'EXT';
-  verdict: GlobalVerdict;
-  /** Whether a REDUCE / NEWOBJ / INST / OBJ called it. */
-  called: boolean;
-}
-
-export interface PickleScan {
-  protocol: number;
-  opcodes: number;
-  /** Pickles walked back to back (a file may hold several, e.g. legacy torch.save). */
-  streams: number;
-  /** The last stream ended with STOP. */
-  complete: boolean;
-  globals: PickleGlobal[];
-  findings: FormatFinding[];
-  /** Bytes of the stream consumed by the walk (up to the last STOP). */
-  consumed: number;
-  /** Elements of the tensors torch's `_rebuild_tensor*` calls rebuild (a state dict's parameter count). */
-  tensorElements: number;
-}
-
-const MAX_GLOBALS = 4096;
 const MAX_MEMO = 1_000_000;
 const MAX_STACK = 1_000_000;
 const NESTED_MAX = 16 * 1024 * 1024;
-
-export interface WalkOptions {
-  /** Where findings say the stream is (`archive/data.pkl`). */
-  member?: string;
-  /** Walk further pickles that follow the first STOP (default true), at most this many. */
-  maxStreams?: number;
-  depth?: number;
-}
 
 /** Walks the pickle(s) of `source` from `start`. Never throws on bad input: problems become findings. */
 export async function walkPickle(source: ByteSource, limits: FormatLimits, options: WalkOptions = {}, start = 0): Promise<PickleScan> {
@@ -97,6 +52,7 @@ async function line(c: Cursor, max = 4096): Promise<string> {
   throw new FormatError('malformed', `text argument longer than ${max} bytes at offset ${c.pos}`, c.pos);
 }
 
+// eslint-disable-next-line max-lines-per-function -- one switch over the pickle opcodes: the symbolic stack and memo are its locals, as in CPython's pickletools
 async function walkOne(c: Cursor, scan: PickleScan, limits: FormatLimits, options: WalkOptions): Promise<void> {
   const stack: Value[] = [];
   const memo = new Map<string, Value>();
@@ -130,7 +86,7 @@ async function walkOne(c: Cursor, scan: PickleScan, limits: FormatLimits, option
   const record = (module: string, name: string, offset: number, opcode: PickleGlobal['opcode']): string => {
     const full = `${module}.${name}`;
     if (scan.globals.length < MAX_GLOBALS && !scan.globals.some((g) => g.module === module && g.name === name)) {
-      scan.globals.push({ module, name, offset, opcode, verdict: judge(module, name), called: false });
+      scan.globals.push({ module, name, offset, opcode, verdict: judgeGlobal(module, name), called: false });
     }
     return full;
   };
@@ -319,7 +275,7 @@ async function walkOne(c: Cursor, scan: PickleScan, limits: FormatLimits, option
         const obj = top(at);
         if (obj.k === 'call') {
           obj.state = state;
-          if (obj.callee === 'joblib.numpy_pickle.NumpyArrayWrapper') await skipJoblibArray(c, obj, scan, limits, options, nested);
+          if (obj.callee === 'joblib.numpy_pickle.NumpyArrayWrapper') await skipJoblibArray(c, obj, scan, limits, options, walkPickle);
         }
         break;
       }
@@ -349,70 +305,4 @@ function memoKey(text: string): string {
 
 function setItem(target: Value, key: Value, value: Value): void {
   if (target.k === 'dict' && key.k === 'str' && target.entries.size < 256) target.entries.set(key.v, value);
-}
-
-/** The worst verdict over a dotted name (protocol 4 resolves `a.b.c` attribute by attribute). */
-function judge(module: string, name: string): GlobalVerdict {
-  let worst = classifyGlobal(module, name);
-  if (name.includes('.')) {
-    const parts = name.split('.');
-    for (let i = 1; i < parts.length; i++) {
-      const v = classifyGlobal([module, ...parts.slice(0, i)].join('.'), parts.slice(i).join('.'));
-      if (SEVERITY_ORDER.indexOf(v.severity) > SEVERITY_ORDER.indexOf(worst.severity)) worst = v;
-    }
-    for (let i = 0; i < parts.length; i++) {
-      const v = classifyGlobal(parts.slice(0, i).join('.') || parts[0]!, parts[i]!);
-      if (v.verdict === 'unsafe' && SEVERITY_ORDER.indexOf(v.severity) > SEVERITY_ORDER.indexOf(worst.severity)) worst = v;
-    }
-    if (worst.verdict === 'safe') worst = { verdict: 'review', severity: 'medium', why: 'dotted attribute path (gadget pattern)' };
-  }
-  return worst;
-}
-
-const DTYPE_SIZE: Record<string, number> = { b: 1, i: 1, u: 1, f: 1, c: 1, m: 1, M: 1, V: 1, S: 1, U: 4, a: 1 };
-
-/**
- * joblib (numpy_pickle.py NumpyArrayWrapper.write_array): after the wrapper's BUILD the array is
- * written raw into the stream, optionally after one padding-length byte and that many 0xff bytes; an
- * object array is a nested protocol-2 pickle instead.
- */
-async function skipJoblibArray(c: Cursor, wrapper: Extract<Value, { k: 'call' }>, scan: PickleScan, limits: FormatLimits, options: WalkOptions, nested: (b: Uint8Array, at: number) => Promise<void>): Promise<void> {
-  const state = wrapper.state;
-  if (!state || state.k !== 'dict') return;
-  const shape = state.entries.get('shape');
-  const dtype = state.entries.get('dtype');
-  const at = c.pos;
-  let itemsize: number | undefined;
-  let isObject = false;
-  if (dtype?.k === 'call' && dtype.args?.k === 'tuple') {
-    const code = dtype.args.items[0];
-    if (code?.k === 'str') {
-      const m = /^[<>|=]?([a-zA-Z])(\d*)$/.exec(code.v);
-      if (m) {
-        if (m[1] === 'O') isObject = true;
-        else if (m[1] && DTYPE_SIZE[m[1]] !== undefined) itemsize = DTYPE_SIZE[m[1]]! * Number(m[2] || 1);
-      }
-    }
-  }
-  if (isObject) {
-    const inner = await walkPickle(c.source, limits, { member: `${options.member ?? 'joblib'} → object array at offset ${at}`, maxStreams: 1, depth: (options.depth ?? 0) + 1 }, c.pos);
-    scan.globals.push(...inner.globals.slice(0, MAX_GLOBALS - scan.globals.length));
-    scan.findings.push(...inner.findings);
-    await c.skip(inner.consumed);
-    return;
-  }
-  let elements = 1;
-  if (shape?.k === 'tuple') {
-    for (const s of shape.items) elements *= s.k === 'int' && s.v >= 0 ? s.v : NaN;
-  } else elements = NaN;
-  if (itemsize === undefined || !Number.isFinite(elements)) {
-    scan.findings.push({ code: 'joblib-array-unknown-size', severity: 'low', message: `joblib array at offset ${at} has a shape or dtype this walker cannot size; the rest of the stream was not walked`, offset: at });
-    throw new FormatError('malformed', `joblib array of unknown size at offset ${at}`, at);
-  }
-  if (state.entries.has('numpy_array_alignment_bytes')) {
-    const pad = await c.u8();
-    await c.skip(pad);
-  }
-  await c.skip(elements * itemsize);
-  void nested;
 }

@@ -34,6 +34,7 @@ function learnerFacts(learner: JsonObject, d: Detection): void {
 }
 
 /** UBJSON (ubjson.org spec draft 12), enough for XGBoost's model document; capped depth and size. */
+// eslint-disable-next-line max-lines-per-function -- one recursive-descent parser over the UBJSON type markers, with its cursor as locals
 export function parseUbjson(b: Uint8Array, maxDepth: number, maxItems = 100_000): Json | undefined {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let p = 0;

@@ -89,7 +89,11 @@ export class InventoryController {
     // Reports first, so the first evaluations compare with what is stored instead of rewriting it.
     while (!signal.aborted && ![this.reports, ...this.workloads.values()].every((r) => r.hasSynced)) await this.o.sleep(50, signal);
     this.o.log.info({ kinds: [...this.workloads.keys()], reports: this.reports.store.size }, 'inventory: caches synced');
+    const synced = Date.now();
     this.enqueueAll(false);
+    void this.whenIdle().then(() => {
+      if (!signal.aborted) this.o.log.info({ ms: Date.now() - synced, workloads: this.evaluated.size, ...this.stats, requests: { ...this.o.api.requests } }, 'inventory: initial pass done');
+    });
     signal.addEventListener('abort', () => this.wakeAll(), { once: true });
     const workers = Array.from({ length: Math.max(1, this.o.concurrency) }, () => this.worker(signal));
     const resync = this.resyncLoop(signal);

@@ -74,6 +74,7 @@ async function readBody(res: IncomingMessage): Promise<Buffer> {
 }
 
 /** Loads credentials with @kubernetes/client-node (imported here, on first use) and returns the client. */
+// eslint-disable-next-line max-lines-per-function -- one closure over the loaded credentials and agent that the returned client's methods share
 export async function connectKube(connection: KubeConnection): Promise<KubeApi> {
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();

@@ -9,14 +9,11 @@ import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LookupStatus } from '../contracts/lookup.js';
-import { parsePlatform, type Descriptor } from '../contracts/oci-manifest.js';
+import { isRecord } from '../contracts/json-guards.js';
+import { MT, parsePlatform, type Descriptor } from '../contracts/oci-manifest.js';
 import { parseImageReference, type ImageReference } from '../contracts/image-reference.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
-export const MEDIA_TYPE_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const MEDIA_TYPE_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const MEDIA_TYPE_DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-export const MEDIA_TYPE_DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 
 /** Manifests and indexes are small; anything larger is not one. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -45,7 +42,7 @@ export class LayoutError extends Error {
 const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 
 export function isIndexMediaType(mediaType: string | undefined): boolean {
-  return mediaType === MEDIA_TYPE_INDEX || mediaType === MEDIA_TYPE_DOCKER_LIST;
+  return mediaType === MT.ociIndex || mediaType === MT.dockerList;
 }
 
 export class OciLayout {
@@ -97,7 +94,7 @@ export class OciLayout {
       if (!(await this.hasBlob(ref.digest))) return undefined;
       const bytes = await this.readBlob({ digest: ref.digest }, MAX_MANIFEST_BYTES);
       const manifest = parseManifest(parseJsonBytes(bytes, ref.digest), ref.digest);
-      return { mediaType: manifest.mediaType ?? MEDIA_TYPE_MANIFEST, digest: ref.digest, size: bytes.length };
+      return { mediaType: manifest.mediaType ?? MT.ociManifest, digest: ref.digest, size: bytes.length };
     }
     const byTag: Descriptor[] = [];
     for (const d of this.descriptors) {
@@ -248,8 +245,4 @@ function stringRecord(value: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

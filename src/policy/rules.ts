@@ -59,9 +59,20 @@ export function limitsRule(ctx: PolicyContext): RuleFinding[] {
   }));
 }
 
-/** requireBOM: a workload that looks like AI by pod-spec heuristics alone must carry a BOM. */
+/** requireBOM: a workload that looks like AI by pod-spec heuristics alone, and every model artifact (docs/model-artifacts.md), must carry a BOM. */
 export function requireBomRule(ctx: PolicyContext): RuleFinding[] {
-  if (ctx.classification.evidence !== 'heuristic') return [];
+  // A model artifact (its media types say model) with no BOM: requireBOM still wants a BOM for it.
+  const artifactFindings: RuleFinding[] = [];
+  for (const r of ctx.results) {
+    if (r.sourceOnly || r.findings.boms.length > 0 || !r.findings.artifact?.models.length) continue;
+    for (const use of r.uses) {
+      artifactFindings.push({
+        rule: 'requireBOM', reason: 'no-bom', severity: 'violation', container: use.container, image: r.image,
+        message: `image ${r.image} is a ${r.findings.artifact.kind} model artifact but carries no BOM`, fix: BOM_FIX,
+      });
+    }
+  }
+  if (ctx.classification.evidence !== 'heuristic') return artifactFindings;
   const why = ctx.classification.heuristics.length > 0 ? ` (${ctx.classification.heuristics.join('; ')})` : '';
   const findings: RuleFinding[] = [];
   for (const r of ctx.results) {

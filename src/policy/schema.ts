@@ -2,11 +2,8 @@
 // typo is an error rather than a silently ignored rule. deploy/aimodelpolicy.schema.json is generated
 // from it (scripts/gen-policy-schema.ts) for editors. Semantics: docs/policy.md.
 import { z } from 'zod';
-import { WORKLOAD_KINDS } from '../contracts/workload.js';
-import { SERVING_KINDS } from '../contracts/serving.js';
-
-/** The default of `match.kinds`: the pod-owning kinds (the serving CRs come in through Pod, policy/evaluate.ts). */
-const POD_WORKLOAD_KINDS = WORKLOAD_KINDS.filter((k) => !(SERVING_KINDS as readonly string[]).includes(k));
+// The default of `match.kinds` is the pod-owning kinds: the serving CRs come in through Pod (policy/evaluate.ts).
+import { POD_WORKLOAD_KINDS, WORKLOAD_KINDS } from '../contracts/workload.js';
 import { MODEL_CARD_FIELDS } from './model-card.js';
 import { RULE_NAMES } from '../contracts/policy.js';
 import { POLICY_MODES } from '../contracts/policy.js';

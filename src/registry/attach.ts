@@ -8,6 +8,7 @@ import { RegistryError } from './errors.js';
 import { type RegistryClient } from './client.js';
 import { listReferrers } from './referrers.js';
 import type { ImageReference } from '../contracts/image-reference.js';
+import { bomMediaTypeOf } from '../contracts/media-types.js';
 import { baseMediaType, EMPTY_BLOB, EMPTY_DIGEST, isIndex, MT, referrersTag, type Descriptor } from '../contracts/oci-manifest.js';
 
 export interface AttachOptions {
@@ -43,10 +44,7 @@ export interface AttachResult {
 
 /** The default artifact type for a BOM format (src/bom inventory `format`). */
 export function artifactTypeForFormat(format: string): string | undefined {
-  if (format === 'cyclonedx') return 'application/vnd.cyclonedx+json';
-  if (format === 'spdx3') return 'application/spdx3+json';
-  if (format === 'spdx2') return 'application/spdx+json';
-  return undefined;
+  return bomMediaTypeOf(format);
 }
 
 export async function attachBom(client: RegistryClient, ref: ImageReference, bom: Buffer, options: AttachOptions, signal: AbortSignal): Promise<AttachResult> {

@@ -3,6 +3,7 @@
 // without `auths`). Keys are matched as Kubernetes does (SPECS.md §1.9): a key is a host, host:port,
 // host/path prefix or a glob whose `*` covers exactly one DNS label; every matching key is a
 // candidate, most specific first. Credentials are only ever offered for the host they are keyed by.
+import { globMatch } from '../contracts/glob.js';
 import { readFileSync } from 'node:fs';
 
 export interface Credential {
@@ -49,9 +50,7 @@ function parseKey(key: string, isTarget = false): { hostParts: string[]; port: s
 }
 
 function labelMatches(glob: string, label: string): boolean {
-  if (!glob.includes('*')) return glob === label;
-  const re = new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return re.test(label);
+  return glob.includes('*') ? globMatch(glob, label) : glob === label;
 }
 
 export class CredentialStore {

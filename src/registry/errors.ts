@@ -1,13 +1,12 @@
 // Errors of the registry client: one class with a closed `kind`, what an HTTP status means, and the
 // lookup status each kind is reported as (the closed set of contracts/lookup.ts).
-import type { LookupStatus } from '../contracts/lookup.js';
-import { isEgressBlocked } from './egress.js';
+import { lookupStatusOfError, type LookupStatus } from '../contracts/lookup.js';
 
 export type RegistryErrorKind =
   | 'auth' // 401/403, or no usable credentials/token
   | 'not-found' // 404 on the thing asked for
   | 'server' // 5xx
-  | 'unavailable' // connection refused/reset, truncated body
+  | 'unavailable' // connection refused/reset, DNS failure, truncated body
   | 'rate-limited' // 429 after the bounded retries
   | 'digest-mismatch' // bytes do not hash to the digest (or exceed the descriptor's size)
   | 'blocked' // egress policy refused a connection, a realm or a redirect target
@@ -26,31 +25,34 @@ export class RegistryError extends Error {
   ) {
     super(message);
   }
+
+  /** Read by the one mapping of errors to lookup statuses (contracts/lookup.ts `lookupStatusOfError`). */
+  get lookupStatus(): LookupStatus {
+    return STATUS_OF_KIND[this.kind];
+  }
 }
 
-/** The closed lookup status for an error thrown by the client (DESIGN.md "Annotations"). */
+/** The lookup status each kind is reported as (docs/labels-and-annotations.md, `aibom.io/lookup`). */
+const STATUS_OF_KIND: Record<RegistryErrorKind, LookupStatus> = {
+  auth: 'error:auth',
+  'not-found': 'error:not-found',
+  server: 'error:5xx',
+  'rate-limited': 'error:5xx',
+  unavailable: 'error:network',
+  'digest-mismatch': 'error:digest-mismatch',
+  blocked: 'error:blocked',
+  'too-large': 'error:too-large',
+  invalid: 'error:invalid',
+  timeout: 'timeout',
+};
+
+/**
+ * The closed lookup status for an error thrown while reading a registry: a RegistryError by its kind,
+ * anything else by contracts' one mapping, with `error:invalid` for what is neither network, abort nor
+ * egress refusal (a bug or an answer we could not read).
+ */
 export function lookupStatusOf(err: unknown): LookupStatus {
-  if (!(err instanceof RegistryError)) return isEgressBlocked(err) ? 'error:blocked' : 'error:invalid';
-  switch (err.kind) {
-    case 'auth':
-      return 'error:auth';
-    case 'not-found':
-      return 'error:not-found';
-    case 'server':
-    case 'unavailable':
-    case 'rate-limited':
-      return 'error:5xx';
-    case 'digest-mismatch':
-      return 'error:digest-mismatch';
-    case 'blocked':
-      return 'error:blocked';
-    case 'too-large':
-      return 'error:too-large';
-    case 'timeout':
-      return 'timeout';
-    default:
-      return 'error:invalid';
-  }
+  return lookupStatusOfError(err, 'error:invalid');
 }
 
 export function statusError(status: number, what: string, code: string | undefined): RegistryError {

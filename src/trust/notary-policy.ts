@@ -4,6 +4,7 @@
 //     "signatureVerification": {"level": strict|permissive|audit|skip, "override": {check: enforce|log|skip}},
 //     "trustStores": ["ca:NAME"|"signingAuthority:NAME"], "trustedIdentities": ["*"|"x509.subject: DN"]}]}
 // Parsed and validated here, from text; the config edge reads the files.
+import { isRecord } from '../contracts/json-guards.js';
 import { X509Certificate } from 'node:crypto';
 import { TrustConfigError } from './keys.js';
 
@@ -47,7 +48,6 @@ const LEVELS: Record<NotaryLevel, Record<NotaryCheck, NotaryAction>> = {
 const CHECKS: readonly NotaryCheck[] = ['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'];
 const STORE_TYPES: readonly TrustStoreType[] = ['ca', 'signingAuthority', 'tsa'];
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const stringList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined);
 
 export function parseNotaryTrust(input: NotaryTrustInput): NotaryTrust {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { aiLabels, getObject, kubectl, kubectlRaw, models, webhookLog } from './support/e2e.js';
+import { aiLabels, eventually, getObject, kubectl, kubectlRaw, models, webhookLog } from './support/e2e.js';
 import { useSuite } from './support/images.js';
 import { SHAPES } from '../support/model-artifacts.js';
 import { orasPush } from '../support/oras-push.js';
@@ -37,7 +37,14 @@ describe('e2e: model artifacts, KServe pods and CRs through the real apiserver',
     this.timeout(600_000);
     const dir = await kserveDir();
     for (const crd of CRDS) await kubectl(t.e, ['apply', '--server-side', '-f', join(dir, 'config/crd/full', crd)]);
-    await kubectl(t.e, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/inferenceservices.serving.kserve.io', 'crd/llminferenceservices.serving.kserve.io', 'crd/servingruntimes.serving.kserve.io']);
+    // Polled, not `kubectl wait`: that fails while a just-created CRD has no status.conditions yet.
+    for (const crd of ['inferenceservices', 'llminferenceservices', 'servingruntimes', 'clusterservingruntimes']) {
+      await eventually(`crd ${crd} Established`, async () => {
+        const obj = await getObject(t.e, 'crd', `${crd}.serving.kserve.io`);
+        const conditions = ((obj.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
+        return conditions.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+      }, 60_000);
+    }
     const component = parseYaml(readFileSync(new URL('../../deploy/components/serving/kustomization.yaml', import.meta.url), 'utf8')) as { patches: { target: { kind: string }; patch: string }[] };
     for (const p of component.patches) {
       const resource = p.target.kind === 'MutatingWebhookConfiguration' ? 'mutatingwebhookconfiguration' : 'validatingwebhookconfiguration';

@@ -29,12 +29,12 @@ const repoPath = (repo: string): string => `/v2/${repo}/`;
 const CASES: FaultCase[] = [
   { name: 'latency beyond the deadline', faults: () => [[{ kind: 'manifest-digest' }, { delayMs: 5000 }]], expected: ['timeout'] },
   { name: 'hung referrers index', faults: () => [[{ kind: 'manifest-tag' }, { hang: true }]], expected: ['timeout'] },
-  { name: 'connection reset', faults: () => [[{ kind: 'manifest-digest' }, { reset: true }]], expected: ['error:5xx'] },
+  { name: 'connection reset', faults: () => [[{ kind: 'manifest-digest' }, { reset: true }]], expected: ['error:network'] },
   { name: '500 on the referrers index', faults: () => [[{ kind: 'manifest-tag' }, { status: 500, body: 'boom' }]], expected: ['error:5xx'] },
   { name: '503 on the BOM blob', faults: () => [[{ kind: 'blob' }, { status: 503 }]], expected: ['error:5xx'] },
   { name: '429 with a long Retry-After', faults: () => [[{ kind: 'manifest-digest' }, { status: 429, headers: { 'retry-after': '30' } }]], expected: ['error:5xx'] },
   { name: '429 with a short Retry-After, forever', faults: () => [[{ kind: 'manifest-digest' }, { status: 429, headers: { 'retry-after': '1' } }]], expected: ['error:5xx', 'timeout'] },
-  { name: 'truncated BOM blob', faults: () => [[{ kind: 'blob' }, { truncateAfterBytes: 64 }]], expected: ['error:5xx', 'error:invalid', 'error:digest-mismatch', 'timeout'] },
+  { name: 'truncated BOM blob', faults: () => [[{ kind: 'blob' }, { truncateAfterBytes: 64 }]], expected: ['error:network', 'error:invalid', 'error:digest-mismatch', 'timeout'] },
   { name: 'oversized manifest', faults: () => [[{ kind: 'manifest-digest' }, { status: 200, body: ' '.repeat(6 * 1024 * 1024), headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } }]], expected: ['error:too-large'] },
   {
     name: 'wrong digest: other bytes for the BOM blob',

@@ -11,13 +11,19 @@ export function corpusAvailable(): boolean {
   return existsSync(corpusDir);
 }
 
-/** Loud when the corpus is missing; the caller fails under CI=true. */
+/**
+ * The corpus's BOM files, sorted; [] when the corpus is missing. A suite generated from this list must
+ * also assert it is not empty (`expectCorpus`), so that a missing corpus fails instead of testing nothing.
+ */
 export function corpusFiles(): string[] {
-  if (!corpusAvailable()) {
-    console.warn(`\n!!! AI BOM corpus not found at ${corpusDir} (set AIBOM_CORPUS). Corpus tests check nothing. !!!\n`);
-    return [];
-  }
+  if (!corpusAvailable()) return [];
   return readdirSync(corpusDir).filter((f) => f.endsWith('.json')).sort();
+}
+
+/** Fails, naming the place looked at, when the corpus is missing or holds no BOM. */
+export function expectCorpus(files: readonly string[] = corpusFiles()): void {
+  if (!corpusAvailable()) throw new Error(`the AI BOM corpus is missing at ${corpusDir} (set AIBOM_CORPUS): the corpus suites cannot run`);
+  if (files.length === 0) throw new Error(`the AI BOM corpus at ${corpusDir} holds no *.json BOM`);
 }
 
 export function corpusBytes(file: string): Buffer {

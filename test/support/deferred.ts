@@ -19,3 +19,17 @@ export function deferred<T>(): Deferred<T> {
 export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Waits until `condition` holds, checking after each turn of the event loop and at most every
+ * `everyMs`; fails after `timeoutMs` naming `what`. For a test that waits on something to happen
+ * (a reload, a request arriving) instead of sleeping a fixed time and hoping.
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, { timeoutMs = 5_000, everyMs = 20 } = {}): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

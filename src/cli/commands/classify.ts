@@ -1,6 +1,7 @@
 // `aibom classify FILE [--json] [--strict]`: read one BOM file and say what AI it describes.
 // --strict adds CycloneDX JSON-schema validation (@cyclonedx/cyclonedx-library JsonStrictValidator);
 // it is a CLI-only check, never on the admission path (DESIGN.md "Budgets": no schema validation there).
+import { modelLabel } from '../../contracts/model-identity.js';
 import type { Command } from 'commander';
 import { readInputFile, readInputText } from '../input.js';
 import { readBom } from '../../bom/index.js';
@@ -98,7 +99,7 @@ export function humanSummary(r: ClassifyReport): string {
   lines.push(`format:         ${r.format}${r.specVersion ? ` ${r.specVersion}` : ''}${r.attestation ? ` (in-toto ${r.attestation.predicateType})` : ''}`);
   lines.push(`classification: ${r.classification}`);
   for (const m of r.models) {
-    const id = m.version ? `${m.name}@${m.version}` : m.name;
+    const id = modelLabel(m);
     const facts = [m.purl, m.license && `licence ${m.license}`, m.supplier && `supplier ${m.supplier}`, m.task && `task ${m.task}`, m.format && `format ${m.format}`].filter(Boolean);
     lines.push(`model:          ${id}${facts.length ? `  (${facts.join(', ')})` : ''}`);
   }

@@ -1,5 +1,6 @@
 // `aibom inspect IMAGE`: resolve an image, find the BOMs attached to it, classify it.
 // Exit 0 when the lookup completed (BOMs or not), 3 when it failed, 2 on a bad reference.
+import { modelLabel } from '../../contracts/model-identity.js';
 import type { Command } from 'commander';
 import { imageArgument } from '../input.js';
 import { isLookupFailure, type ImageFindings, type ImageLookup } from '../../contracts/lookup.js';
@@ -32,6 +33,8 @@ export interface InspectReport {
   models: { name: string; version?: string; purl?: string; bom: string }[];
   /** SLSA provenance (with discovery.provenance: true): builder, source repository, trust. */
   provenance?: { predicateType: string; builder?: string; sourceRepository?: string; sourceDigest?: string; source: string; digest: string; trust: string; signer?: string; trustReason?: string; platform?: string }[];
+  /** The image is itself a model artifact (docs/model-artifacts.md): its family, media type and models. */
+  artifact?: { kind: string; mediaType: string; configDigest?: string; models: string[]; datasets: string[]; findings: string[] };
 }
 
 export function registerInspect(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
@@ -88,7 +91,7 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
       digest: bom.digest,
       trust: bom.trust,
       format: bom.inventory.format,
-      models: bom.inventory.models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)),
+      models: bom.inventory.models.map(modelLabel),
     };
     if (bom.size !== undefined) entry.size = bom.size;
     if (bom.signers?.length) {
@@ -107,6 +110,11 @@ export async function inspectImage(client: RegistryClient, ref: ImageReference, 
       if (m.purl) model.purl = m.purl;
       report.models.push(model);
     }
+  }
+  if (findings.artifact) {
+    const a = findings.artifact;
+    report.artifact = { kind: a.kind, mediaType: a.mediaType, models: a.models.map((m) => (m.version ? `${m.name}@${m.version}` : m.name)), datasets: a.datasets.map((d) => d.name), findings: a.findings.map((f) => f.message) };
+    if (a.configDigest) report.artifact.configDigest = a.configDigest;
   }
   for (const p of findings.provenance ?? []) {
     const entry: NonNullable<InspectReport['provenance']>[number] = { predicateType: p.predicateType, source: p.source, digest: p.digest, trust: p.trust };
@@ -140,6 +148,11 @@ function humanInspect(r: InspectReport): string {
     }
   }
   if (r.boms.length === 0 && !r.detail) lines.push('bom:      none attached');
+  if (r.artifact) {
+    const a = r.artifact;
+    lines.push(`artifact: ${a.kind}  ${a.mediaType}${a.configDigest ? `  config ${a.configDigest}` : ''}${a.models.length ? `  models: ${a.models.join(', ')}` : ''}${a.datasets.length ? `  datasets: ${a.datasets.join(', ')}` : ''}`);
+    for (const f of a.findings) lines.push(`          note: ${f}`);
+  }
   for (const p of r.provenance ?? []) lines.push(`provenance: builder ${p.builder ?? '?'}  source ${p.sourceRepository ?? '?'}${p.platform ? `  platform ${p.platform}` : ''}  trust=${p.trust}${p.signer ? `  signer: ${p.signer}` : ''}`);
   return lines.join('\n') + '\n';
 }

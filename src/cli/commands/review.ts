@@ -1,4 +1,5 @@
 // `aibom review REVIEW.json`: run the admission core offline on an AdmissionReview file.
+import { modelLabel } from '../../contracts/model-identity.js';
 import type { Command } from 'commander';
 import { admit, type AdmissionOutcome, parseAdmissionReview, ReviewParseError } from '../../admission/index.js';
 import { workloadKindOf } from '../../contracts/workload.js';
@@ -91,7 +92,7 @@ export function humanReport(outcome: AdmissionOutcome): string {
   lines.push(`allowed:    ${r.allowed}${r.status ? ` (${r.status.message})` : ''}`);
   if (c) lines.push(`ai-bearing: ${c.aiBearing}   ai-kind: ${c.aiKind ?? '-'}   evidence: ${c.evidence}`);
   for (const res of outcome.results) {
-    const models = imageModels(res.findings).map((m) => (m.version ? `${m.name}@${m.version}` : m.name));
+    const models = imageModels(res.findings).map(modelLabel);
     lines.push(`image:      ${res.image}  [${res.findings.status}]${models.length ? `  models: ${[...new Set(models)].join(', ')}` : ''}`);
   }
   for (const w of r.warnings ?? []) lines.push(`warning:    ${w}`);

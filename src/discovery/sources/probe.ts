@@ -6,6 +6,7 @@ import type { BomSource, FoundBom, LookupStatus, ProvenanceRecord } from '../../
 import { predicateKind, type BomLimits } from '../../bom/index.js';
 import { parseInThread, type BomParser } from '../bom-parser.js';
 import type { Descriptor } from '../../contracts/oci-manifest.js';
+import { bomMediaTypeOf } from '../../contracts/media-types.js';
 import { lookupStatusOf, type RegistryClient, type RepoRef } from '../../registry/index.js';
 import { applyVerdict, envelopeVerdict, misdirectedVerdict, type TrustContext } from './verdicts.js';
 
@@ -114,11 +115,8 @@ export async function fetchLayer(ctx: ProbeContext, repo: RepoRef, layer: Descri
   }
 }
 
-export function mediaTypeOfFormat(format: string, fallback: string): string {
-  if (format === 'cyclonedx') return 'application/vnd.cyclonedx+json';
-  if (format === 'spdx3') return 'application/spdx3+json';
-  if (format === 'spdx2') return 'application/spdx+json';
-  return fallback;
+function mediaTypeOfFormat(format: string, fallback: string): string {
+  return bomMediaTypeOf(format) ?? fallback;
 }
 
 function bomLimitsOf(ctx: ProbeContext): Partial<BomLimits> {

@@ -14,11 +14,14 @@ import type { ImageReference } from '../../../src/contracts/image-reference.js';
 import type { CountingProxy } from '../../support/counting-proxy.js';
 import { startCountingProxy } from '../../support/counting-proxy.js';
 import type { Descriptor } from '../../../src/contracts/oci-manifest.js';
-import { MEDIA_TYPE_INDEX as OCI_INDEX, MEDIA_TYPE_MANIFEST as OCI_MANIFEST } from '../../../src/oci-layout/layout.js';
+import { MT } from '../../../src/contracts/oci-manifest.js';
 import { attachWithTagSchema } from '../../support/attachments.js';
 import type { LocalRegistry } from '../../support/local-registry.js';
 import { pushTinyImage, startLocalRegistry } from '../../support/local-registry.js';
 import { metricValue } from '../../support/metric-value.js';
+
+const OCI_INDEX = MT.ociIndex;
+const OCI_MANIFEST = MT.ociManifest;
 
 const CYCLONEDX = 'application/vnd.cyclonedx+json';
 const ACCEPT = [OCI_MANIFEST, OCI_INDEX].join(', ');
@@ -161,7 +164,7 @@ describe('lookup service on the real registry (counting proxy)', function () {
     const other = await newImageWithBom();
     proxy.inject({ kind: 'manifest-digest' }, { reset: true });
     const reset = await service(other.digestRef, mutate(5_000));
-    expect(reset.status).to.equal('error:5xx');
+    expect(reset.status).to.equal('error:network');
     expect(reset.detail).to.be.a('string');
   });
 });

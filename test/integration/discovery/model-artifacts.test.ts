@@ -12,6 +12,7 @@ import { decodePatch } from '../../support/fixtures.js';
 import { testConfig } from '../../support/server.js';
 import { digestOf, manifestOf, SHAPES } from '../../support/model-artifacts.js';
 import { orasPush } from '../../support/oras-push.js';
+import { runCli } from '../../support/cli.js';
 
 function podReview(volumeImage: string, serverImage: string) {
   return parseAdmissionReview({
@@ -74,6 +75,18 @@ describe('model artifacts pushed with oras, recognised at admission', function (
       expect([artifact.kind, artifact.configDigest]).to.deep.equal([c.kind, pushed.manifest.config.digest]);
     });
   }
+
+  it('aibom inspect shows the artifact: its family, media type, config and models', async () => {
+    const ref = `${registry.host}/models/inspected:v1`;
+    const pushed = await orasPush(ref, SHAPES.modelkit, ['model.tar.gz', 'data.tar.gz']);
+    const json = await runCli(['inspect', ref, '--json', '--insecure-registry', registry.host]);
+    expect(json.code, json.stderr).to.equal(0);
+    const report = JSON.parse(json.stdout) as { outcome: string; artifact?: Record<string, unknown> };
+    expect(report.outcome).to.equal('model');
+    expect(report.artifact).to.deep.equal({ kind: 'modelkit', mediaType: 'application/vnd.kitops.modelkit.manifest.v1+json', configDigest: pushed.manifest.config.digest, models: ['fraud-xgb@3.0.1'], datasets: ['transactions-2024'], findings: [] });
+    const human = await runCli(['inspect', ref, '--insecure-registry', registry.host]);
+    expect(human.stdout).to.match(/artifact: modelkit {2}application\/vnd\.kitops\.modelkit\.manifest\.v1\+json {2}config sha256:[0-9a-f]{64} {2}models: fraud-xgb@3\.0\.1 {2}datasets: transactions-2024/);
+  });
 
   it('no layer is downloaded: a weight layer deleted from the registry does not matter', async () => {
     const ref = `${registry.host}/models/gone:v1`;

@@ -20,6 +20,7 @@ import { admit } from '../../../src/admission/admit.js';
 import { parseAdmissionReview } from '../../../src/admission/review.js';
 import { admissionSettings } from '../../../src/config/settings.js';
 import { defaultConfig } from '../../../src/config/schema.js';
+import { admissionReview, podObject } from '../../support/admission-review.js';
 
 interface Run {
   code: number;
@@ -35,20 +36,7 @@ async function cli(...argv: string[]): Promise<Run> {
 }
 
 function podReview(image: string): unknown {
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: '3f2a-uid',
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      name: 'llm',
-      namespace: 'apps',
-      operation: 'CREATE',
-      userInfo: { username: 'dev' },
-      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'llm', namespace: 'apps' }, spec: { containers: [{ name: 'server', image }] } },
-    },
-  };
+  return admissionReview(podObject('llm', [image], 'apps', ['server']), { uid: '3f2a-uid', user: 'dev' });
 }
 
 /** Labels and annotations the patch sets, whatever the op granularity. */
@@ -159,7 +147,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
     const port = await freePort();
     const down = await cli('inspect', `127.0.0.1:${port}/team/app:v1`, '--json', '--insecure-registry', `127.0.0.1:${port}`);
     expect(down.code).to.equal(3);
-    expect(JSON.parse(down.stdout).status).to.equal('error:5xx');
+    expect(JSON.parse(down.stdout).status).to.equal('error:network');
   });
 
   it('a loopback registry not named by --insecure-registry or registries.allow is refused (error:blocked)', async () => {

@@ -55,13 +55,13 @@ describe('integration/oci faults', () => {
     expect(f.boms[0]!.inventory.models[0]!.name).to.equal('llama');
   });
 
-  it('registry down → error:5xx, quickly', async () => {
+  it('registry down → error:network, quickly', async () => {
     const port = await freePort();
     const down = new RegistryClient({ insecure: [`127.0.0.1:${port}`], requestTimeoutMs: 2000 });
     const t0 = Date.now();
     const f = await composedLookup(down)(`127.0.0.1:${port}/team/app:v1`, { signal: signal() });
     await down.close();
-    expect(f.status).to.equal('error:5xx');
+    expect(f.status).to.equal('error:network');
     expect(f.detail).to.match(/ECONNREFUSED/);
     expect(Date.now() - t0).to.be.below(3000);
   });
@@ -108,7 +108,7 @@ describe('integration/oci faults', () => {
     expect(Date.now() - t0).to.be.below(1000);
   });
 
-  it('truncated BOM body → error:5xx, no crash', async () => {
+  it('truncated BOM body → error:network, no crash', async () => {
     const bom = tinyBom('m');
     const r = pushReferrer(server, 'team/app', image, bom, { artifactType: CDX });
     tagIndex([r]);
@@ -121,7 +121,7 @@ describe('integration/oci faults', () => {
       return true;
     };
     const f = await lookup()(ref(), { signal: signal() });
-    expect(f.status).to.equal('error:5xx');
+    expect(f.status).to.equal('error:network');
     expect(f.detail).to.match(/truncated/);
   });
 
@@ -404,7 +404,7 @@ describe('integration/oci faults', () => {
         await withoutCa.close();
         expect(ok.status).to.equal('none');
         expect(ok.digest).to.equal(image.digest);
-        expect(bad.status).to.equal('error:5xx');
+        expect(bad.status).to.equal('error:network');
         expect(bad.detail).to.match(/CERT|certificate|self.signed|UNABLE/i);
       } finally {
         tlsServer.closeAllConnections();

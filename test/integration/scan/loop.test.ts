@@ -17,6 +17,7 @@ import { imageConfig, pushBlob, pushImageManifest, startLocalRegistry, type Loca
 import { tempDir, testCertificates, testConfig } from '../../support/server.js';
 import { runCli } from '../../support/cli.js';
 import { modelFixtures } from '../../support/model-fixtures.js';
+import { admissionReview, podObject } from '../../support/admission-review.js';
 
 async function layerOf(files: Record<string, Buffer>): Promise<Buffer> {
   const pack = tar.pack();
@@ -78,14 +79,7 @@ describe('aibom scan IMAGE --attach closes the loop with the webhook', function 
     const { createHash } = await import('node:crypto');
     expect(summary.models.find((m) => m.format === 'gguf')!.sha256).to.equal(createHash('sha256').update(gguf).digest('hex'));
 
-    const review = {
-      apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
-      request: {
-        uid: 'u1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' },
-        namespace: 'team-a', operation: 'CREATE', userInfo: { username: 'alice' },
-        object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: `${registry.host}/ml/scanned:v1` }] } },
-      },
-    };
+    const review = admissionReview(podObject('p', [`${registry.host}/ml/scanned:v1`]), { uid: 'u1', namespace: 'team-a' });
     const reply = await post({ port: service.webhook.port, path: '/mutate?timeout=10s', ca, body: JSON.stringify(review) });
     expect(reply.status, reply.body).to.equal(200);
     const { labels, annotations } = metadataFromPatch(decodePatch(JSON.parse(reply.body).response.patch));

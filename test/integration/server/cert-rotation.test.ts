@@ -12,6 +12,7 @@ import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { post } from '../../../scripts/lib/admission-client.js';
 import { fixture, kubeletSwap, sleep, tempDir, testConfig } from '../../support/server.js';
+import { waitFor } from '../../support/deferred.js';
 
 
 describe('TLS certificate rotation', function () {
@@ -111,7 +112,7 @@ describe('TLS certificate rotation', function () {
     const load = continuousLoad();
     const mismatched = { cert: pairs.c.cert, key: pairs.a.key };
     kubeletSwap(volume, '2025_03_01_00_00_00.000000003', mismatched);
-    await sleep(800); // several polls and the watcher event
+    await waitFor(async () => /aibom_tls_certificate_reloads_total\{result="rejected"\} [1-9]/.test(await registry.metrics()), 'the mismatched pair to be rejected');
     const result = await load.stop();
     expect(result.failed).to.deep.equal([]);
     expect(await servedSerial()).to.equal(serialOf(pairs.b));
@@ -127,9 +128,11 @@ describe('TLS certificate rotation', function () {
     mkdirSync(dir);
     writeFileSync(join(dir, 'tls.crt'), 'not a certificate');
     copyFileSync(pairs.c.key, join(dir, 'tls.key'));
+    const rejected = async (): Promise<number> => Number(/aibom_tls_certificate_reloads_total\{result="rejected"\} (\d+)/.exec(await registry.metrics())?.[1] ?? 0);
+    const rejectedBefore = await rejected();
     symlinkSync('..broken', join(volume, '..data_tmp'));
     renameSync(join(volume, '..data_tmp'), join(volume, '..data'));
-    await sleep(500);
+    await waitFor(async () => (await rejected()) > rejectedBefore, 'the broken certificate to be rejected');
     expect(await servedSerial()).to.equal(serialOf(pairs.b));
     kubeletSwap(volume, '2025_04_01_00_00_00.000000004', pairs.c);
     expect(await waitForSerial(serialOf(pairs.c), 3000)).to.equal(true);

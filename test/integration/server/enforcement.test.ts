@@ -11,7 +11,9 @@ import { startService, type RunningService } from '../../../src/server/service.j
 import { decodePatch, metadataFromPatch, post } from '../../../scripts/lib/admission-client.js';
 import { runCli } from '../../support/cli.js';
 import { ConfigMapDir } from '../../support/configmap-dir.js';
-import { sleep, tempDir, testCertificates, testConfig } from '../../support/server.js';
+import { tempDir, testCertificates, testConfig } from '../../support/server.js';
+import { waitFor } from '../../support/deferred.js';
+import { admissionReview } from '../../support/admission-review.js';
 
 const MIT = '127.0.0.1:5000/acme/chat-model:2.0';
 const APACHE = '127.0.0.1:5000/acme/sentiment-model:1.0';
@@ -70,15 +72,11 @@ function review(o: ReviewOptions = {}): { uid: string; body: string } {
   const object = kind === 'Pod'
     ? { apiVersion: 'v1', kind, metadata, spec: podSpec }
     : { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 1, selector: { matchLabels: { app: 'chat' } }, template: { metadata: { labels: { app: 'chat' } }, spec: podSpec } } };
-  const group = kind === 'Pod' ? '' : 'apps';
-  const request: Record<string, unknown> = {
-    uid, kind: { group, version: 'v1', kind }, resource: { group, version: 'v1', resource: `${kind.toLowerCase()}s` },
-    name: o.generateName ? '' : 'chat', namespace, operation: o.operation ?? 'CREATE',
-    userInfo: { username: o.user ?? 'bob', uid: 'u-7', groups: o.groups ?? ['system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': ['JTI=secret-token-value'] } },
-    object, dryRun: o.dryRun ?? false,
-  };
-  if (o.operation === 'UPDATE') request.oldObject = object;
-  return { uid, body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }) };
+  const body = admissionReview(object, {
+    uid, namespace, operation: o.operation ?? 'CREATE', user: o.user ?? 'bob', userUid: 'u-7', groups: o.groups ?? ['system:authenticated'],
+    extra: { 'authentication.kubernetes.io/credential-id': ['JTI=secret-token-value'] }, dryRun: o.dryRun ?? false,
+  });
+  return { uid, body: JSON.stringify(body) };
 }
 
 interface Response {
@@ -247,10 +245,10 @@ describe('enforcement over TLS', function () {
     const good = service.enforcement.current().hash;
     cm.write({ ...GOOD, 'enforce.yaml': GOOD['enforce.yaml'].replace('mode: Enforce', 'mode: Sometimes') });
     let ready = JSON.parse((await admin('/statusz')).text) as { status: string; policies: { hash: string; failing: boolean; lastError?: { message: string } } };
-    for (let i = 0; i < 100 && !ready.policies.failing; i++) {
-      await sleep(50);
+    await waitFor(async () => {
       ready = JSON.parse((await admin('/statusz')).text);
-    }
+      return ready.policies.failing;
+    }, 'the broken edit to be reported in /statusz');
     expect(await admin('/readyz')).to.include({ status: 200, text: '{"status":"ready"}' });
     expect(ready.status).to.equal('ready');
     expect(ready.policies.failing).to.equal(true);
@@ -260,7 +258,7 @@ describe('enforcement over TLS', function () {
     expect((await admin('/metrics')).text).to.contain('aibom_policy_reloads_total{result="error"} 1');
 
     cm.write({ ...GOOD, 'enforce.yaml': GOOD['enforce.yaml'].replace('mode: Enforce', 'mode: Audit') });
-    for (let i = 0; i < 100 && service.enforcement.current().hash === good; i++) await sleep(50);
+    await waitFor(() => service.enforcement.current().hash !== good, 'the good edit to apply');
     expect(service.enforcement.current().hash).not.to.equal(good);
     expect((await validate()).allowed).to.equal(true);
     ready = JSON.parse((await admin('/statusz')).text);

@@ -12,6 +12,7 @@ import type { LocalRegistry } from '../../support/local-registry.js';
 import { pushTinyImage, startLocalRegistry } from '../../support/local-registry.js';
 import { CDX_PREDICATE, dsseEnvelope, modelBom, pushCosignAtt, statement } from '../../support/attachments.js';
 import { tempDir, testCertificates, testConfig } from '../../support/server.js';
+import { admissionReview, podObject } from '../../support/admission-review.js';
 
 describe('webhook with the composed registry lookup', function () {
   this.timeout(30_000);
@@ -43,15 +44,7 @@ describe('webhook with the composed registry lookup', function () {
   it('labels a Pod from a cosign attestation found in the registry, and reports the source probes on /metrics', async () => {
     const image = await pushTinyImage(registry.url, 'ml/served', 'v1', `served-${process.hrtime.bigint()}`);
     await pushCosignAtt(registry.url, 'ml/served', image.digest, [{ predicateType: CDX_PREDICATE, body: dsseEnvelope(statement(image.digest, CDX_PREDICATE, JSON.parse(modelBom('served-model')))) }]);
-    const review = {
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      request: {
-        uid: 'u1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' },
-        namespace: 'team-a', operation: 'CREATE', userInfo: { username: 'alice' },
-        object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: `${registry.host}/ml/served:v1` }] } },
-      },
-    };
+    const review = admissionReview(podObject('p', [`${registry.host}/ml/served:v1`]), { uid: 'u1', namespace: 'team-a' });
     const reply = await post({ port: service.webhook.port, path: '/mutate?timeout=10s', ca, body: JSON.stringify(review) });
     expect(reply.status, reply.body).to.equal(200);
     const { labels, annotations } = metadataFromPatch(decodePatch(JSON.parse(reply.body).response.patch));

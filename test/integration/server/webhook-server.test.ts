@@ -13,6 +13,7 @@ import { silentLogger } from '../../../src/server/log.js';
 import { startService, type RunningService } from '../../../src/server/service.js';
 import { decodePatch, metadataFromPatch, post, type HttpsReply } from '../../../scripts/lib/admission-client.js';
 import { fixture, sleep, tempDir, testCertificates, testConfig } from '../../support/server.js';
+import { podReviewBody } from '../../support/admission-review.js';
 
 const MODEL = '127.0.0.1:5000/acme/sentiment-model:1.0';
 const SLOW = '127.0.0.1:5000/acme/slow:1.0';
@@ -22,15 +23,7 @@ const KINDS = [
 ];
 
 function podReview(uid: string, image: string, name = 'p'): string {
-  return JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid, kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'team-a', operation: 'CREATE', userInfo: { username: 'alice' },
-      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image }] } },
-    },
-  });
+  return podReviewBody(name, [image], { uid, namespace: 'team-a' });
 }
 
 describe('webhook server over TLS', function () {

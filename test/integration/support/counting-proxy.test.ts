@@ -5,6 +5,7 @@ import type { CountingProxy } from '../../support/counting-proxy.js';
 import { classifyRegistryPath, startCountingProxy } from '../../support/counting-proxy.js';
 import type { LocalRegistry } from '../../support/local-registry.js';
 import { pushBlob, pushTinyImage, startLocalRegistry } from '../../support/local-registry.js';
+import { waitFor } from '../../support/deferred.js';
 
 /** GET through node:http, collecting what arrived even when the connection breaks. */
 function rawGet(url: string): Promise<{ status?: number; body: Buffer; error?: string }> {
@@ -112,7 +113,7 @@ describe('counting proxy', function () {
     const own = await startCountingProxy(registry.url);
     own.inject({ kind: 'blob' }, { hang: true });
     const pending = rawGet(`${own.url}/v2/probe/blobs/blobs/${blobDigest}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => own.requests.length === 1, 'the proxy to hold the request');
     expect(own.requests).to.have.length(1);
     await own.close();
     const r = await pending;

@@ -15,6 +15,7 @@ import { startServe, SOURCE_ENTRY, type ServeProcess } from '../../support/serve
 import { tempDir, testCertificates } from '../../support/server.js';
 import { cosignAttest, cosignKeyPair, cosignSign, notaryPolicy, notationSign, notationSignerWithChain, orasAttach, removeKey, type CosignKey, type NotationSigner } from '../../support/signing-tools.js';
 import { startSigstoreServices, type SigstoreServices } from '../../support/sigstore-services.js';
+import { podReviewBody } from '../../support/admission-review.js';
 
 const ISSUER = 'https://oidc.test.example';
 const TRUSTED_SUBJECT = 'https://ci.test.example/ml/release';
@@ -96,14 +97,7 @@ describe('trust: aibom serve enforces requireSignedBOM over TLS', function () {
     tmp.remove();
   });
 
-  const review = (image: string, uid: string) => JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
-    request: {
-      uid, kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'team-a', operation: 'CREATE', userInfo: { username: 'alice' },
-      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${uid}` }, spec: { containers: [{ name: 'c', image }] } },
-    },
-  });
+  const review = (image: string, uid: string) => podReviewBody(`p-${uid}`, [image], { uid, namespace: 'team-a' });
   const validate = async (name: string) => {
     const reply = await post({ port: serve.port, path: '/validate?timeout=10s', ca, body: review(images[name]!, `v-${name}`) });
     expect(reply.status, reply.body).to.equal(200);

@@ -6,6 +6,7 @@ import { lineAuditSink } from '../../../src/audit/writer.js';
 import { enforcementDependencies, type EnforcementSettings } from '../../../src/policy/enforce.js';
 import { policySet } from '../../../src/policy/policy-set.js';
 import { deployment, found, inventory, mapLookup, model, NOW, policyDoc, settings } from '../policy/support.js';
+import { admissionReview } from '../../support/admission-review.js';
 
 const LLM = '127.0.0.1:5000/ml/llm:1.0';
 const SECRET = 'eyJhbGciOiJSUzI1NiIsImtpZCI6InNlY3JldC10b2tlbiJ9.c2VjcmV0.c2ln';
@@ -19,17 +20,10 @@ const ports = enforcementDependencies({ policies: () => set, settings: enforceme
 function review(user: string, annotations: Record<string, string> = {}, dryRun = false) {
   const obj = deployment('chat', 'ml', [{ name: 'llm', image: LLM }]);
   (obj.metadata as Record<string, unknown>).annotations = annotations;
-  return parseAdmissionReview({
-    apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
-    request: {
-      uid: '7c1d2e3f-0000-4000-8000-000000000001', kind: { group: 'apps', version: 'v1', kind: 'Deployment' }, resource: { group: 'apps', version: 'v1', resource: 'deployments' },
-      name: 'chat', namespace: 'ml', operation: 'CREATE', dryRun, object: obj,
-      userInfo: {
-        username: user, uid: 'uid-42', groups: ['system:authenticated'],
-        extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${SECRET}`], 'token': [SECRET] },
-      },
-    },
-  });
+  return parseAdmissionReview(admissionReview(obj, {
+    uid: '7c1d2e3f-0000-4000-8000-000000000001', namespace: 'ml', dryRun, user, userUid: 'uid-42', groups: ['system:authenticated'],
+    extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${SECRET}`], 'token': [SECRET] },
+  }));
 }
 
 async function record(user: string, annotations: Record<string, string> = {}, endpoint: 'validate' | 'mutate' = 'validate', dryRun = false) {

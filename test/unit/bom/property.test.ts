@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { readBom } from '../../../src/bom/read.js';
 import type { AiInventory } from '../../../src/contracts/inventory.js';
 import { classifyInventory } from '../../../src/classify/inventory.js';
-import { corpusBytes, corpusFiles, removeTrailingCommas } from '../../support/corpus.js';
+import { corpusBytes, corpusFiles, expectCorpus, removeTrailingCommas } from '../../support/corpus.js';
 
 type Json = unknown;
 
@@ -71,6 +71,8 @@ describe('bom/read: property-based mutation of real BOMs', () => {
     kind: fc.constantFrom('replace', 'delete', 'proto', 'dup', 'wrap'),
     value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('machine-learning-model', 'application', 'data', 'unknown', 'SPDX-2.3', 'CycloneDX', 'ai_AIPackage', 'dependsOn', '')),
   });
+
+  it('has real BOMs to mutate (a missing corpus fails, never tests nothing)', () => expectCorpus(docs.map((d) => d.f)));
 
   for (const { f, doc } of docs) {
     it(`never throws on mutations of ${f}`, () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Log } from 'sarif';
 import { runCli, type CliRun } from '../../support/cli.js';
+import { corpusDir } from '../../support/corpus.js';
 
-const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+const CORPUS = corpusDir;
 const M = 'test/fixtures/manifests';
 const P = 'test/fixtures/policy';
 const GRANITE_IMAGE = '127.0.0.1:5000/ml/granite-docling@sha256:3f1a5c0d8e2b7a6f4c9d1e0b5a7c3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
-import { corpusAvailable, corpusDir } from '../../support/corpus.js';
+import { corpusAvailable, corpusDir, expectCorpus } from '../../support/corpus.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -18,9 +18,7 @@ describe('cli: aibom classify', function () {
   const dir = mkdtempSync(join(tmpdir(), 'aibom-classify-'));
   const corpus = (f: string): string => join(corpusDir, f);
 
-  it('corpus is available for the CLI tests (required under CI=true)', () => {
-    if (process.env.CI === 'true') expect(corpusAvailable()).to.equal(true);
-  });
+  it('corpus is available for the CLI tests', () => expectCorpus());
 
   it('prints the JSON report for a generator BOM (wrapper → model)', async function () {
     const file = corpusAvailable() ? corpus('rhtpa__nvidia_canary-1b-v2_aibom.json') : join(dir, 'a1.json');

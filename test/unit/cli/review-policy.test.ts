@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { runCli, type CliRun } from '../../support/cli.js';
+import { corpusDir } from '../../support/corpus.js';
+import { admissionReview } from '../../support/admission-review.js';
 
-const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+const CORPUS = corpusDir;
 const P = 'test/fixtures/policy';
 const CANARY = `127.0.0.1:5000/ml/canary-asr:1.0=${join(CORPUS, 'rhtpa__nvidia_canary-1b-v2_aibom.json')}`;
 const EXPORTER = `127.0.0.1:5000/tools/exporter:1.2.0=${join(CORPUS, 'guac__alpine-cyclonedx.json')}`;
@@ -15,21 +17,10 @@ const run = (args: string[], stdin?: string): Promise<CliRun> => runCli(args, { 
 function statefulSetReview(): string {
   const docs = readFileSync('test/fixtures/manifests/helm-rendered.yaml', 'utf8').split(/^---$/m).map((d) => parse(d) as Record<string, unknown> | null);
   const object = docs.find((d) => d?.kind === 'StatefulSet')!;
-  return JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: '0b6f7e5e-7d1c-4c1e-9a57-2f3a2d1c0e11',
-      kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' },
-      resource: { group: 'apps', version: 'v1', resource: 'statefulsets' },
-      name: 'doc-ai-asr',
-      namespace: 'ml-serving',
-      operation: 'CREATE',
-      userInfo: { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts'] },
-      object,
-      dryRun: false,
-    },
-  });
+  return JSON.stringify(admissionReview(object, {
+    uid: '0b6f7e5e-7d1c-4c1e-9a57-2f3a2d1c0e11', namespace: 'ml-serving',
+    user: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts'],
+  }));
 }
 
 describe('cli/review --validate --policy', () => {

@@ -121,4 +121,14 @@ describe('admission of serving CRs', () => {
     const ok = await admit(review('InferenceService', { spec: { predictor: { model: { storageUri: 'hf://ibm-granite/granite-3.1-2b-instruct@0123456789abcdef0123456789abcdef01234567' } } } }), 'validate', { lookup: tableLookup({}).lookup, settings, signal, evaluatePolicy });
     expect(ok.review.response.allowed, JSON.stringify(ok.policy?.verdicts)).to.equal(true);
   });
+
+  it('a model artifact behind oci:// is judged like a BOM model: licences, formats; requireBOM asks it for a BOM', async () => {
+    const evaluatePolicy = evaluatorOf([
+      policyDoc('lic', { mode: 'Enforce', rules: { licenses: { allow: ['MIT'] }, formats: { deny: ['safetensors'] } } }),
+      policyDoc('bom', { mode: 'Enforce', rules: { requireBOM: true } }),
+    ]);
+    const out = await admit(review('InferenceService', { spec: { predictor: { model: { storageUri: 'oci://127.0.0.1:5000/m/granite:3.1' } } } }), 'validate', { lookup: tableLookup({ '127.0.0.1:5000/m/granite:3.1': ARTIFACT }).lookup, settings, signal, evaluatePolicy });
+    expect(out.review.response.allowed).to.equal(false);
+    expect(out.policy!.verdicts.map((v) => `${v.policy}/${v.rule}:${v.reason}`).sort()).to.deep.equal(['bom/requireBOM:no-bom', 'lic/formats:denied', 'lic/licenses:not-allowed']);
+  });
 });

@@ -31,7 +31,7 @@ function deployment(name: string, image: string, namespace = 'ml'): Obj {
   return { metadata: { name, namespace }, spec: { template: { metadata: {}, spec: podSpec(image) } } };
 }
 
-async function eventually(check: () => boolean, what: string, ms = 5000): Promise<void> {
+async function eventually(check: () => boolean, what: string, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -65,7 +65,7 @@ function writes(kube: FakeKube): number {
 }
 
 describe('inventory/controller (in-memory apiserver)', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let stop: AbortController;
   let running: Promise<void>[];
 
@@ -158,7 +158,7 @@ describe('inventory/controller (in-memory apiserver)', function () {
     const kube = new FakeKube();
     const leading: string[] = [];
     const candidate = (identity: string, signal: AbortSignal): Promise<void> =>
-      runWithLeaderElection({ api: kube, namespace: 'aibom-system', name: 'aibom-inventory', identity, durationSeconds: 1, renewDeadlineSeconds: 0.8, retrySeconds: 0.05, clock: () => new Date(), sleep: abortableSleep, log }, signal, async (term) => {
+      runWithLeaderElection({ api: kube, namespace: 'aibom-system', name: 'aibom-inventory', identity, durationSeconds: 5, renewDeadlineSeconds: 4, retrySeconds: 0.05, clock: () => new Date(), sleep: abortableSleep, log }, signal, async (term) => {
         leading.push(identity);
         await new Promise<void>((resolve) => term.addEventListener('abort', () => resolve(), { once: true }));
         leading.splice(leading.indexOf(identity), 1);

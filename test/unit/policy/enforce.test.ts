@@ -7,6 +7,7 @@ import { builtInControllerOwner, enforce, enforcementDependencies, bypassOf, typ
 import { effectiveKinds, evaluatePolicies } from '../../../src/policy/evaluate.js';
 import { policySet } from '../../../src/policy/policy-set.js';
 import { contextForReview, found, inventory, mapLookup, model, NOW, policyDoc, settings as admissionSettings } from './support.js';
+import { admissionReview } from '../../support/admission-review.js';
 
 const LLM = '127.0.0.1:5000/ml/llm:1.0';
 const LLM2 = '127.0.0.1:5000/ml/llm:2.0';
@@ -49,23 +50,11 @@ function object(kind: WorkloadKind, o: ObjectOptions = {}): Record<string, unkno
 }
 
 function review(kind: WorkloadKind, obj: Record<string, unknown>, user = 'bob', more: { operation?: 'CREATE' | 'UPDATE'; oldObject?: Record<string, unknown>; groups?: string[]; dryRun?: boolean } = {}): AdmissionReview {
-  const meta = obj.metadata as { name?: string };
-  return parseAdmissionReview({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: '0d1f5a8e-0000-4000-8000-00000000000a',
-      kind: { group: GROUPS[kind], version: 'v1', kind },
-      resource: { group: GROUPS[kind], version: 'v1', resource: `${kind.toLowerCase()}s` },
-      name: meta.name ?? '',
-      namespace: 'ml',
-      operation: more.operation ?? 'CREATE',
-      userInfo: { username: user, uid: 'u-1', groups: more.groups ?? ['system:authenticated'] },
-      object: obj,
-      ...(more.oldObject ? { oldObject: more.oldObject } : {}),
-      dryRun: more.dryRun ?? false,
-    },
-  });
+  return parseAdmissionReview(admissionReview(obj, {
+    uid: '0d1f5a8e-0000-4000-8000-00000000000a', namespace: 'ml', operation: more.operation ?? 'CREATE', user, userUid: 'u-1',
+    groups: more.groups ?? ['system:authenticated'], dryRun: more.dryRun ?? false, group: GROUPS[kind],
+    ...(more.oldObject ? { oldObject: more.oldObject } : {}),
+  }));
 }
 
 async function decision(r: AdmissionReview, set = enforcing) {

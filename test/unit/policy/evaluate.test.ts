@@ -8,8 +8,9 @@ import { readBom } from '../../../src/bom/read.js';
 import { decide, evaluatePolicies, longestFittingList, policyMatches } from '../../../src/policy/evaluate.js';
 import type { AiInventory } from '../../../src/contracts/inventory.js';
 import { contextFor, deployment, evaluatorOf, found, inventory, mapLookup, model, NOW, policy, reviewOf, settings } from './support.js';
+import { corpusDir } from '../../support/corpus.js';
 
-const CORPUS = process.env.AIBOM_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+const CORPUS = corpusDir;
 function corpus(file: string): AiInventory {
   const read = readBom(readFileSync(join(CORPUS, file)));
   if (!read.ok) throw new Error(`${file}: ${read.error}`);

@@ -9,6 +9,7 @@ import { policySchema, type AIModelPolicy, type AIModelPolicyInput } from '../..
 import { enforcementDependencies } from '../../../src/policy/enforce.js';
 import { policySet } from '../../../src/policy/policy-set.js';
 import { parseImageReference } from '../../../src/contracts/image-reference.js';
+import { admissionReview } from '../../support/admission-review.js';
 
 export const settings: AdmissionSettings = {
   prefix: 'aibom.io',
@@ -59,24 +60,7 @@ export function deployment(name: string, namespace: string, containers: Containe
 }
 
 export function reviewOf(object: Record<string, unknown>): ReturnType<typeof parseAdmissionReview> {
-  const kind = object.kind as string;
-  const meta = object.metadata as { name: string; namespace: string };
-  const group = kind === 'Pod' ? '' : 'apps';
-  return parseAdmissionReview({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'b8e1c6d2-0000-4000-8000-000000000001',
-      kind: { group, version: 'v1', kind },
-      resource: { group, version: 'v1', resource: `${kind.toLowerCase()}s` },
-      name: meta.name,
-      namespace: meta.namespace,
-      operation: 'CREATE',
-      userInfo: { username: 'alice', groups: ['system:authenticated'] },
-      object,
-      dryRun: false,
-    },
-  });
+  return parseAdmissionReview(admissionReview(object, { uid: 'b8e1c6d2-0000-4000-8000-000000000001', user: 'alice' }));
 }
 
 /** The PolicyContext `admit()` builds on the validating path for this object and these findings. */
