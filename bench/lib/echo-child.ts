@@ -1,6 +1,6 @@
 // The ceilings: a bare node:https server with the same kind of certificate as the webhook (EC P-256
 // from our openssl dev-cert code). Mode `echo` reads the body and sends the same bytes back; mode
-// `json` (B0′ in STRUCTURE-AND-PERF-ANCHORS.md B10) also does JSON.parse of the body and
+// `json` (the echo-json ceiling of docs/performance.md) also does JSON.parse of the body and
 // JSON.stringify of a small "allowed" AdmissionReview for its uid — the JSON cost alone.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';

@@ -1,6 +1,6 @@
 """Byte-exact writers of our own, for formats whose real writer cannot be installed here (torch,
 tensorflow, keras, coremltools, catboost, TensorRT, RKNN, ...). Each follows the format's published
-layout (SPECS.md section 6 cites the sources) and uses the real container libraries where they exist
+layout (docs/formats-and-metadata.md cites the sources) and uses the real container libraries where they exist
 (pickle, zipfile, h5py, protobuf wire encoding, flatbuffers). Documented in docs/model-formats.md."""
 import io
 import json

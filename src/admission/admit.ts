@@ -7,7 +7,7 @@ import { skipReason, type SkipSettings } from './skip.js';
 import { getPath, isTopLevel, objectName, podMetadataOf, podSpecOf, podTemplatePath, stringMap, workloadKindOf, type WorkloadKind } from '../contracts/workload.js';
 import { imageSignature, pullSecretNames, uniqueImages } from '../contracts/pod-images.js';
 import { type ImageUse } from '../contracts/workload.js';
-import { imageModels } from '../contracts/model-identity.js';
+import type { ModelRecord } from '../contracts/inventory.js';
 import type { ImageFindings, ImageLookup } from '../contracts/lookup.js';
 import { isLookupFailure } from '../contracts/lookup.js';
 import { desiredMetadata } from './annotations.js';
@@ -92,7 +92,7 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
   // Outcomes from everything the lookups found; the later steps see at most maxModelsPerReview pairs.
   const outcomes: Record<string, ImageOutcome> = {};
   for (const r of looked) if (!r.sourceOnly) outcomes[r.image] = classifyImage(r.findings);
-  const artifactImages = looked.filter((r) => imageEvidence(r.findings) === 'artifact').map((r) => r.image);
+  const evidence = looked.map((r) => (r.sourceOnly ? undefined : imageEvidence(r.findings)));
   attachSpecModels(looked, specModels({ podSpec, podAnnotations: stringMap(podMetadataOf(kind, object)?.annotations) }));
   // A serving CR's model sources that are not images (hf://, s3://, a KAITO preset): their own results.
   if (isServingKind(kind)) looked.push(...sourceResults(servingView(kind, object).sources, looked.length + uses.length));
@@ -107,7 +107,7 @@ export async function admit(review: AdmissionReview, endpoint: Endpoint, deps: A
     heuristics.aiBearing = true;
     heuristics.reasons = [`${SERVING_GROUPS[kind]} ${kind}`, ...heuristics.reasons].slice(0, 10);
   }
-  const classification = classifyWorkload(Object.values(outcomes), heuristics, artifactImages.length > 0 && !looked.some((r) => imageEvidence(r.findings) === 'bom'));
+  const classification = classifyWorkload(Object.values(outcomes), heuristics, evidence.includes('artifact') && !evidence.includes('bom'));
   // Images left unreviewed may carry AI: "no AI" cannot be said then.
   if (imagesNote && classification.aiBearing === 'false') classification.aiBearing = 'unknown';
 
@@ -259,7 +259,13 @@ function auditSummary(classification: WorkloadClassification, results: ImageResu
   const audit: Record<string, string> = { 'ai-bearing': classification.aiBearing, evidence: classification.evidence };
   if (classification.aiKind) audit['ai-kind'] = classification.aiKind;
   const models = new Set<string>();
-  for (const r of results) for (const m of imageModels(r.findings)) models.add(modelLabel(m));
+  const add = (m: ModelRecord): void => void models.add(modelLabel(m));
+  // A Set already de-duplicates the labels: no need for imageModels' merge here (hot with big BOMs).
+  for (const r of results) {
+    for (const b of r.findings.boms) for (const m of b.inventory.models) add(m);
+    for (const m of r.findings.artifact?.models ?? []) add(m);
+    for (const s of r.specModels ?? []) add(s.model);
+  }
   if (models.size > 0) audit.models = truncate([...models].sort().join(','), 1024);
   const lookup: Record<string, string> = {};
   for (const r of [...results].sort((a, b) => (a.image < b.image ? -1 : 1))) if (!r.sourceOnly) lookup[r.image] = r.findings.status;

@@ -1,4 +1,4 @@
-// The labels and annotations the webhook owns (DESIGN.md "Contracts"): values, order, size bounds.
+// The labels and annotations the webhook owns (docs/labels-and-annotations.md): values, order, size bounds.
 import { describeSigner } from '../contracts/trust.js';
 import type { BomSource, BomTrust, ImageFindings, ImageResult, LookupStatus } from '../contracts/lookup.js';
 import type { WorkloadClassification } from '../contracts/classification.js';

@@ -1,4 +1,4 @@
-// RFC 6902 JSON Patch for the owned labels and annotations (SPECS.md §5.5). Deterministic: sorted keys,
+// RFC 6902 JSON Patch for the owned labels and annotations (RFC 6902, RFC 6901). Deterministic: sorted keys,
 // no timestamps; creates maps when absent; never touches keys it does not own.
 import { isRecord } from '../contracts/json-guards.js';
 import type { DesiredMap, DesiredMetadata } from './annotations.js';

@@ -1,5 +1,5 @@
 // AdmissionReview admission.k8s.io/v1: parse untrusted JSON once into typed values.
-// Fields: k8s.io/api admission/v1/types.go (SPECS.md §5.1, §5.2).
+// Fields: k8s.io/api admission/v1/types.go (Kubernetes "Dynamic Admission Control": request and response).
 import type { AdmissionRequest, AdmissionReview, GroupVersionKind, GroupVersionResource, Operation, UserInfo } from '../contracts/admission-review.js';
 import { isRecord } from '../contracts/json-guards.js';
 

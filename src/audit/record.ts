@@ -7,7 +7,7 @@ import { truncate } from '../contracts/json-guards.js';
 import { describeSigner } from '../contracts/trust.js';
 import type { AdmissionOutcome, Endpoint } from '../admission/index.js';
 import type { AdmissionRequest } from '../contracts/admission-review.js';
-import { modelLabel, modelPairs } from '../contracts/model-identity.js';
+import { imageModels, modelLabel } from '../contracts/model-identity.js';
 import type { DecisionResult } from '../contracts/policy.js';
 
 export const AUDIT_RECORD_VERSION = 1;
@@ -102,7 +102,7 @@ function auditImage(r: AdmissionOutcome['results'][number]): AuditImage {
     image: field(r.image),
     status: r.findings.status,
     containers: r.uses.slice(0, MAX_LIST).map((u) => field(u.container)),
-    models: [...new Set(modelPairs(r).map((p) => modelLabel(p.model)))].slice(0, MAX_LIST).map(field),
+    models: [...new Set([...imageModels(r.findings), ...(r.specModels ?? []).map((x) => x.model)].map(modelLabel))].slice(0, MAX_LIST).map(field),
   };
   if (r.findings.digest) img.digest = r.findings.digest;
   const boms = [...r.findings.boms, ...(r.findings.invalidBoms ?? [])].slice(0, MAX_LIST).map((b) => {

@@ -1,4 +1,4 @@
-// Agents versus wrappers (DESIGN.md "Classification"). Format-neutral: the CycloneDX, SPDX 3 and SPDX 2
+// Agents versus wrappers (docs/classification.md). Format-neutral: the CycloneDX, SPDX 3 and SPDX 2
 // readers build a small graph of nodes and "uses" edges, and this module decides which applications
 // are agents.
 //
@@ -8,7 +8,7 @@
 // - A WRAPPER is not an agent: an application node whose only model is ONE model AND whose name is that
 //   model's name (case-insensitive; `org/name` and purl names compared too). Generators (Aetheris/OWASP
 //   aibom-generator) emit this shape for plain model BOMs: `metadata.component` {type: application,
-//   name: <model name>} dependsOn the model. We read DESIGN.md's "only one model, or same name" as
+//   name: <model name>} dependsOn the model. We read the design's "only one model, or same name" as
 //   requiring the name match, because a real application with a single model (the CycloneDX
 //   MLBOM example's `support-triage-service`) is exactly what an agent is.
 import type { AgentRecord } from '../contracts/inventory.js';

@@ -1,6 +1,6 @@
-// Unwrapping attestations (SPECS.md §2.4–2.6): Sigstore bundle → DSSE envelope → in-toto Statement →
+// Unwrapping attestations (in-toto attestation framework v1, DSSE, Sigstore bundle v0.3): Sigstore bundle → DSSE envelope → in-toto Statement →
 // predicate. Pure: the registry code calls this on a fetched layer, checks `subjectDigests` against the
-// image digest (DESIGN.md "Security rules": a BOM counts only for its subject), then parses the predicate.
+// image digest (docs/discovery.md "Attachment sources": a BOM counts only for its subject), then parses the predicate.
 import type { JsonRecord } from './util.js';
 import { isRecord, own, str } from './util.js';
 

@@ -1,4 +1,4 @@
-// CycloneDX 1.5–1.7 JSON (SPECS.md §3) → AiInventory. Lenient: unknown keys ignored, wrong types skipped
+// CycloneDX 1.5–1.7 JSON (CycloneDX 1.6 JSON reference, https://cyclonedx.org/docs/1.6/json/) → AiInventory. Lenient: unknown keys ignored, wrong types skipped
 // with a finding, never a throw. Models and datasets are found anywhere a component may be:
 // metadata.component, components[], and nested components[] under either (not metadata.tools, not
 // pedigree.variants).

@@ -1,4 +1,4 @@
-// A model's file format (DESIGN.md "Property taxonomy"): from `aibom:model:format`, then the file
+// A model's file format (docs/model-scan.md "Properties written"): from `aibom:model:format`, then the file
 // extension, then hints in the model card. Never from `modelCard.modelParameters.inputs[].format`,
 // which is the format of the input DATA (e.g. "text", "image").
 

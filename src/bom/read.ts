@@ -2,8 +2,8 @@
 //
 // Order: size cap → text → reject non-JSON forms clearly (CycloneDX XML, SPDX tag-value: unsupported,
 // see docs/classification.md "Formats") → JSON.parse with line/column on error → caps (depth, array and string
-// length, forbidden keys) → unwrap attestations (Sigstore bundle / DSSE / in-toto Statement, SPECS.md §2.4)
-// → detect the format from the CONTENT (bomFormat, spdxVersion, @context/@graph; SPECS.md §2.6), the
+// length, forbidden keys) → unwrap attestations (Sigstore bundle / DSSE / in-toto Statement, in-toto attestation framework v1: Statement, DSSE envelope; Sigstore bundle v0.3)
+// → detect the format from the CONTENT (bomFormat, spdxVersion, @context/@graph; docs/discovery.md "Attachment sources"), the
 // media type only breaking ties → the format's reader → findings capped.
 import type { AiInventory } from '../contracts/inventory.js';
 import { unwrapStatement, isDsseEnvelope, isInTotoStatement, isSigstoreBundle, type PredicateKind } from './attestation.js';
@@ -30,7 +30,7 @@ export type BomReadResult =
 
 export type DetectedFormat = 'cyclonedx' | 'spdx2' | 'spdx3' | 'attestation' | 'syft' | 'unknown';
 
-/** Which format a parsed JSON document is, from its content (SPECS.md §2.6). */
+/** Which format a parsed JSON document is, from its content (docs/discovery.md "Attachment sources"). */
 export function sniffFormat(doc: unknown): DetectedFormat {
   if (!isRecord(doc)) return 'unknown';
   if (own(doc, 'bomFormat') === 'CycloneDX') return 'cyclonedx';

@@ -1,4 +1,4 @@
-// SPDX 2.x JSON (SPECS.md §4.6) → AiInventory. SPDX 2 has no AI profile, so AI shows up only as hints:
+// SPDX 2.x JSON (SPDX 2.3, https://spdx.github.io/spdx-spec/v2.3/) → AiInventory. SPDX 2 has no AI profile, so AI shows up only as hints:
 // - a package with a `pkg:huggingface/…` purl IS counted as a model, at `medium` confidence: that purl type
 //   names a Hugging Face Hub repository, which in practice is a model (documented decision);
 // - files or packages named like model weights (*.safetensors, *.gguf, *.onnx, …) and ML framework

@@ -1,4 +1,4 @@
-// SPDX 3.0.x JSON-LD (SPECS.md §4.1–4.5) → AiInventory. Lenient, as real documents need
+// SPDX 3.0.x JSON-LD (SPDX 3.0.1, https://spdx.github.io/spdx-spec/v3.0.1/) → AiInventory. Lenient, as real documents need
 // (spdx-examples): `to` as a string or an array, 3.0.0 or 3.0.1 context, properties written without their
 // profile prefix (`domain` for `ai_domain`), types written as full IRIs or prefixed names.
 import type { AiInventory } from '../contracts/inventory.js';
@@ -15,7 +15,7 @@ import { addModelWithin, detectCycles, reportModelCap } from './merge.js';
 
 export { spdx3TypeName } from './spdx3-terms.js';
 
-/** Relationship types through which an application uses what it points at (SPECS.md §4.4–4.5). */
+/** Relationship types through which an application uses what it points at (SPDX 3.0.1 Core RelationshipType). */
 const USE_RELATIONSHIPS = new Set(['dependsOn', 'contains', 'hasDataFile', 'usesTool', 'hasStaticLink', 'hasDynamicLink', 'hasInput']);
 const APPLICATION_PURPOSES = new Set(['application', 'executable']);
 

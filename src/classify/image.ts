@@ -1,4 +1,4 @@
-// Per-image outcome (DESIGN.md "Classification"): exactly one of model, agent, dataset, no-ai,
+// Per-image outcome (docs/classification.md): exactly one of model, agent, dataset, no-ai,
 // no-bom, error, timeout, decided from the lookup's findings and the BOMs' inventories.
 // Each BOM is classified by classifyInventory (agents only for real agents: wrappers are models);
 // the image takes the highest outcome over its BOMs (agent > model > dataset > no-ai). An image that

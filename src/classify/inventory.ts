@@ -1,4 +1,4 @@
-// The per-BOM outcome (DESIGN.md "Classification"): agent > model > dataset > no-ai, with reasons.
+// The per-BOM outcome (docs/classification.md): agent > model > dataset > no-ai, with reasons.
 import { modelLabel } from '../contracts/model-identity.js';
 import type { AiInventory } from '../contracts/inventory.js';
 import type { InventoryClassification } from '../contracts/classification.js';

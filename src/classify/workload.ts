@@ -1,4 +1,4 @@
-// Workload labels from per-image outcomes (DESIGN.md "Classification, per image and per workload").
+// Workload labels from per-image outcomes (docs/labels-and-annotations.md "Labels").
 import type { AiBearing, AiKind, Evidence, ImageOutcome, WorkloadClassification } from '../contracts/classification.js';
 import type { HeuristicResult } from './heuristics.js';
 

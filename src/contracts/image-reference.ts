@@ -1,5 +1,5 @@
 // Image reference parsing and normalisation, as the container runtime does it.
-// Grammar: distribution/reference (reference.go, normalize.go); see SPECS.md §1.7.
+// Grammar: distribution/reference (reference.go, normalize.go); see docs/discovery.md.
 // Pure: no I/O. Used by the admission core, the CLI and the registry client.
 
 export interface ImageReference {

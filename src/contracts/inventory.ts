@@ -57,7 +57,7 @@ export interface ModelRecord {
   description?: string;
   /** The BOM carries a model card (CycloneDX `modelCard`, or SPDX 3 AI fields). */
   hasModelCard?: boolean;
-  /** `aibom:model:parameters`, `aibom:model:quantization` (DESIGN.md "Property taxonomy"). */
+  /** `aibom:model:parameters`, `aibom:model:quantization` (docs/model-scan.md "Properties written"). */
   parameters?: string;
   quantization?: string;
   /** `aibom:security:unsafe-pickle`: the offending globals. */

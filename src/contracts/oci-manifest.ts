@@ -1,5 +1,5 @@
 // OCI / Docker manifest and descriptor types, media types, and the guards that turn untrusted JSON
-// into them (image-spec v1.1.1 manifest.md, image-index.md, descriptor.md; SPECS.md §1.1–1.2).
+// into them (image-spec v1.1.1 manifest.md, image-index.md, descriptor.md).
 import { createHash } from 'node:crypto';
 import { isRecord } from './json-guards.js';
 
@@ -14,7 +14,7 @@ export const MT = {
   ociArtifactManifest: 'application/vnd.oci.artifact.manifest.v1+json',
 } as const;
 
-/** Every manifest type we read, in one Accept header (SPECS.md §1.6: distribution 404s on a missing OCI type). */
+/** Every manifest type we read, in one Accept header (distribution-spec v1.1.1 "Pulling manifests": distribution 404s on a missing OCI type). */
 export const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerList, MT.dockerManifest].join(', ');
 
 export const INDEX_TYPES: ReadonlySet<string> = new Set([MT.ociIndex, MT.dockerList]);

@@ -1,5 +1,5 @@
 // How a pod spec's image list is built: containers, initContainers (native sidecars included),
-// ephemeralContainers, image volumes (`volumes[].image.reference`, SPECS.md §5.7) and ModelPack CSI
+// ephemeralContainers, image volumes (`volumes[].image.reference`, k8s.io/api core/v1 PodSpec) and ModelPack CSI
 // volumes (driver `model.csi.modelpack.org`, attribute `modelRef`, or the older
 // `model.csi.modelpack.org/reference`), each volume with the containers that mount it.
 import { parseImageReference } from './image-reference.js';

@@ -11,7 +11,7 @@
 export const TRUST_STATES = ['unsigned', 'verified', 'invalid'] as const;
 export type TrustState = (typeof TRUST_STATES)[number];
 
-/** How a signature is carried (the four conventions of SPECS.md §2.3–2.4 and Notary). */
+/** How a signature is carried (the four conventions of cosign and Notary, docs/trust.md). */
 export type SignatureFormat =
   /** cosign's simple-signing payload in a `sha256-<hex>.sig` tag or a cosign signature referrer */
   | 'cosign'

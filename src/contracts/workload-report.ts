@@ -1,7 +1,7 @@
 // The inventory's objects in the cluster (docs/inventory.md): one namespaced `AIWorkloadReport`
 // (aibom.io/v1alpha1) per top-level workload, written by the inventory controller and owned by the
 // workload (the garbage collector removes it with it), and one cluster-scoped `AIInventorySummary`
-// singleton with the counts. Field names follow the webhook's annotations (DESIGN.md "Annotations");
+// singleton with the counts. Field names follow the webhook's annotations (docs/labels-and-annotations.md);
 // where they overlap they map onto StackRox's `AIWorkload` record and the `policy` block has the shape
 // of a Kyverno / wgpolicyk8s.io PolicyReport (`summary` + `results`), which Policy Reporter reads.
 import type { AiBearing, AiKind, Evidence, ImageOutcome } from './classification.js';

@@ -1,5 +1,5 @@
 // Which kinds carry a pod spec, where it lives, and whether a workload is top-level or owned.
-// Paths: SPECS.md §5.7 (k8s.io/api core/v1, apps/v1, batch/v1).
+// Paths: k8s.io/api core/v1, apps/v1, batch/v1.
 import { isRecord } from './json-guards.js';
 import { type KubeObject } from './admission-review.js';
 import { isServingKind, SERVING_GROUPS, SERVING_KINDS, servingView } from './serving.js';
@@ -101,7 +101,7 @@ export function controllerOf(object: KubeObject | undefined): OwnerReference | u
 }
 
 /**
- * Top-level workloads get their pod template labelled; owned ones get metadata only (DESIGN.md
+ * Top-level workloads get their pod template labelled; owned ones get metadata only (docs/labels-and-annotations.md
  * "Where patches go"). Stricter than "a kind we handle": a template is never patched under ANY
  * controller, because every controller that reconciles its child's template (the Deployment and
  * CronJob controllers, Argo Rollouts, KServe, operators) would see our labels as drift and either

@@ -1,4 +1,4 @@
-// Every attachment source for one image digest (DESIGN.md data flow; SPECS.md §2.6 checklist):
+// Every attachment source for one image digest (docs/discovery.md "Attachment sources"):
 //   at once: the manifest by digest, and for the digest itself referrers (API or tag fallback: plain
 //     BOMs, Sigstore bundles, in-toto referrers), cosign `.sbom` tag, cosign `.att` tag
 //   → the manifest decides the other subjects: (for an index) each selected platform manifest, probed

@@ -107,7 +107,7 @@ export interface ResolvedTag {
 }
 
 /**
- * Tag → digest (SPECS.md §1.6). `get`: one GET by tag; the digest is the sha256 of the bytes, and a
+ * Tag → digest (distribution-spec v1.1.1 "Pulling manifests"). `get`: one GET by tag; the digest is the sha256 of the bytes, and a
  * `Docker-Content-Digest` the registry sends must match it (the client checks). The manifest comes
  * along, so the digest lookup does not fetch it again. `head`: one HEAD (`Docker-Content-Digest`),
  * GET by tag only when the registry sends no digest or answers HEAD badly; no body, and Docker Hub

@@ -54,7 +54,7 @@ export function layoutLookup(options: LayoutLookupOptions, next: ImageLookup): I
   };
 
   async function findingsFor(layout: OciLayout, target: Descriptor, signal: AbortSignal): Promise<ImageFindings> {
-    // BOMs may hang off the index or off one of its platform manifests (SPECS.md §1.8).
+    // BOMs may hang off the index or off one of its platform manifests (image-spec v1.1.1 image-index.md).
     const subjects = [target.digest];
     if (isIndexMediaType(target.mediaType)) {
       const index = await layout.readManifest(target);

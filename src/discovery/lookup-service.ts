@@ -2,7 +2,7 @@
 // - caches keyed by parser version + credential identity + repository + digest (findings) and
 //   + tag (tag → digest), bounded by entries and bytes, TTL by outcome;
 // - single-flight: concurrent callers for one digest (or one tag) share one underlying call;
-// - deadlines (DESIGN.md "Budgets"): the caller's signal is its request deadline; underlying work
+// - deadlines (docs/lookup.md "Deadlines"): the caller's signal is its request deadline; underlying work
 //   runs under its own signal (cache.backgroundTimeoutMs) with at most cache.backgroundConcurrency
 //   calls at once, so work that outlives its request still fills the cache for the next pod.
 // See docs/lookup.md. Never throws: every failure is a LookupStatus.

@@ -1,4 +1,4 @@
-// Multi-arch (SPECS.md §1.8): which platform manifests of an image index are looked at.
+// Multi-arch (image-spec v1.1.1 image-index.md): which platform manifests of an image index are looked at.
 // `discovery.platforms` is `['all']` or a list like `linux/amd64`, `linux/arm64/v8`; an entry without
 // a variant matches every variant. BuildKit attestation entries (`unknown/unknown`,
 // `vnd.docker.reference.type: attestation-manifest`) are never platforms, and neither are nested

@@ -1,7 +1,7 @@
 // Single-flight: while work for a key is in flight, every caller for that key shares it.
 // Each flight runs under its OWN signal (bounded by `timeoutMs` from when it was created, queue time
 // included), never under a caller's: a caller that reaches its deadline leaves, and the work goes on
-// to fill the cache for the next request (DESIGN.md "Budgets").
+// to fill the cache for the next request (docs/lookup.md "Deadlines").
 //
 // What happens when the last waiter leaves:
 // - still queued (no slot yet): the work is dropped. Under saturation, nobody is waiting for it and

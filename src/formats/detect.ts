@@ -1,5 +1,5 @@
 // Which format a file is, by signature and structure first and by name only where a format has no
-// signature (SPECS.md §6), and what its header says. `detectFile` is the one entry point: src/scan
+// signature (docs/formats-and-metadata.md), and what its header says. `detectFile` is the one entry point: src/scan
 // hands it the path, the first bytes and a source; it returns a Detection or undefined (not a model).
 import { ascii, startsWith, utf8, type ByteSource } from './source.js';
 import { GGUF_MAGIC, readGguf } from './gguf.js';

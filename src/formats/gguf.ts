@@ -1,4 +1,4 @@
-// GGUF (ggml-org/ggml docs/gguf.md; SPECS.md §6): magic "GGUF", u32 version, u64 tensor_count,
+// GGUF (ggml-org/ggml docs/gguf.md; docs/formats-and-metadata.md): magic "GGUF", u32 version, u64 tensor_count,
 // u64 metadata_kv_count, the KV pairs, then tensor infos. Every KV is read (values of huge arrays such
 // as tokenizer vocabularies are walked by length and not kept beyond `maxArrayItems`); tensor infos
 // give the parameter count. Tensor data is never read.

@@ -1,4 +1,4 @@
-// Hugging Face model repositories (huggingface_hub repocard_data.py; SPECS.md §6): `config.json`
+// Hugging Face model repositories (huggingface_hub repocard_data.py; docs/formats-and-metadata.md): `config.json`
 // (`model_type`, `architectures`, `torch_dtype`), the README model card's YAML front matter
 // (`license`, `pipeline_tag`, `datasets`, `base_model`, `library_name`, `tags`), and the hub cache
 // layout `…/models--<org>--<name>/snapshots/<commit>/…` → `pkg:huggingface/<org>/<name>@<commit>`.

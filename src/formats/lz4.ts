@@ -3,7 +3,7 @@
 // (literal length, match length − 4), literals, a u16 LE back-offset and the match. Linked blocks may
 // reach 64 KiB into the previous block's output, so that much history is kept. Bounds are checked on
 // every copy: a malformed block is an error, never a read outside the buffers.
-import { FormatError } from './source.js';
+import { appendUnread, FormatError } from './source.js';
 
 const FRAME_MAGIC = 0x184d2204;
 const HISTORY = 64 * 1024;
@@ -34,11 +34,7 @@ export class Lz4FrameDecoder {
   }
 
   push(chunk: Uint8Array): void {
-    const rest = this.buf.subarray(this.pos);
-    const next = new Uint8Array(rest.length + chunk.length);
-    next.set(rest);
-    next.set(chunk, rest.length);
-    this.buf = next;
+    this.buf = appendUnread(this.buf, this.pos, chunk);
     this.pos = 0;
   }
 

@@ -9,7 +9,7 @@
 // with no output cap, so only inputs under 256 KiB could be inspected. This one yields output in
 // chunks, keeps only min(dictionary, 8 MiB) of history (a match reaching further back ends the decode
 // with an error, reported as incomplete), and never holds the whole output.
-import { FormatError } from './source.js';
+import { appendUnread, FormatError } from './source.js';
 
 /** History kept at most; dictionaries are 4–8 MiB at the presets joblib and xz use by default. */
 export const LZMA_MAX_WINDOW = 8 * 1024 * 1024;
@@ -65,11 +65,7 @@ class Input {
   }
 
   push(chunk: Uint8Array): void {
-    const rest = this.buf.subarray(this.pos);
-    const next = new Uint8Array(rest.length + chunk.length);
-    next.set(rest);
-    next.set(chunk, rest.length);
-    this.buf = next;
+    this.buf = appendUnread(this.buf, this.pos, chunk);
     this.pos = 0;
   }
 

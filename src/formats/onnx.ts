@@ -1,4 +1,4 @@
-// ONNX ModelProto (onnx/onnx onnx.proto; SPECS.md §6): ir_version 1, producer_name 2,
+// ONNX ModelProto (onnx/onnx onnx.proto; docs/formats-and-metadata.md): ir_version 1, producer_name 2,
 // producer_version 3, domain 4, model_version 5, doc_string 6, graph 7, opset_import 8,
 // metadata_props 14. The graph (field 7) is walked without decoding initializers: node count, the
 // first op types, the graph name (field 2 of GraphProto, written after the nodes) and external-data

@@ -1,4 +1,4 @@
-// Protobuf model files other than ONNX (SPECS.md §6): Core ML `.mlmodel` (coremltools Model.proto),
+// Protobuf model files other than ONNX (docs/formats-and-metadata.md): Core ML `.mlmodel` (coremltools Model.proto),
 // TF SavedModel `saved_model.pb` (saved_model.proto, meta_graph.proto), TF frozen GraphDef
 // (graph.proto), Caffe `.caffemodel` (caffe.proto NetParameter). Fields are walked, never decoded whole.
 import { Cursor, type ByteSource, type ReadBudget } from './source.js';

@@ -1,4 +1,4 @@
-// Formats known by a magic number and a short header (SPECS.md §6): numpy `.npy`, CatBoost `CBM1`,
+// Formats known by a magic number and a short header (docs/formats-and-metadata.md): numpy `.npy`, CatBoost `CBM1`,
 // TensorRT engines (`ptrt`/`ftrt`, optionally after a u32 length + JSON metadata blob), RKNN, MXNet
 // `.params` (u64 0x112), NNEF tensor files (`4E EF`), and Git LFS pointer files.
 import { ascii, readAt, startsWith, utf8, type ByteSource, type ReadBudget } from './source.js';

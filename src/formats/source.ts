@@ -193,3 +193,12 @@ export function startsWith(bytes: Uint8Array, prefix: readonly number[] | string
   for (let i = 0; i < p.length; i++) if (bytes[at + i] !== p[i]) return false;
   return true;
 }
+
+/** The bytes of `buf` from `pos` on, followed by `chunk`: the input of a stream decoder after a push. */
+export function appendUnread(buf: Uint8Array, pos: number, chunk: Uint8Array): Uint8Array<ArrayBuffer> {
+  const rest = buf.subarray(pos);
+  const next = new Uint8Array(rest.length + chunk.length);
+  next.set(rest);
+  next.set(chunk, rest.length);
+  return next;
+}

@@ -1,4 +1,4 @@
-// Model formats stored as text (SPECS.md §6): PMML (XML root <PMML>), OpenVINO IR (XML root <net>),
+// Model formats stored as text (docs/formats-and-metadata.md): PMML (XML root <PMML>), OpenVINO IR (XML root <net>),
 // NNEF (`version 1.0;`), LightGBM (first line `tree`), Caffe prototxt, Triton `config.pbtxt`, MLflow
 // `MLmodel` (YAML), MXNet `-symbol.json`, XGBoost JSON. All read from a bounded prefix.
 import { parseYamlText } from './yaml-text.js';

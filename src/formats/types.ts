@@ -28,7 +28,7 @@ export interface FormatFinding {
 
 export type MetaValue = string | number | boolean | readonly string[];
 
-/** Facts a CycloneDX modelCard / SPDX AI package can carry (DESIGN.md "Property taxonomy"). */
+/** Facts a CycloneDX modelCard / SPDX AI package can carry (docs/model-scan.md "Properties written"). */
 export interface CardFacts {
   name?: string;
   version?: string;
@@ -51,7 +51,7 @@ export interface CardFacts {
 export type FileRole = 'weights' | 'config' | 'card' | 'index' | 'tokenizer' | 'lfs-pointer' | 'code' | 'sidecar';
 
 export interface Detection {
-  /** DESIGN.md taxonomy name: gguf, safetensors, onnx, pytorch, torchscript, pickle, joblib, keras, … */
+  /** Taxonomy name (docs/model-scan.md "Properties written"): gguf, safetensors, onnx, pytorch, torchscript, pickle, joblib, keras, … */
   format: string;
   /** A sub-kind: `legacy`, `ubjson`, `lite`, `sharded-index`, `gzip`, … */
   variant?: string;

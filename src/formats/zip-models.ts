@@ -1,4 +1,4 @@
-// Zip-based model files, told apart by their members (SPECS.md §6): torch.save (every entry under one
+// Zip-based model files, told apart by their members (docs/formats-and-metadata.md): torch.save (every entry under one
 // top-level directory holding `data.pkl`), TorchScript (+ `constants.pkl` / `code/`), Keras 3
 // `.keras` (`metadata.json` + `config.json`), DL4J (`configuration.json` + `coefficients.bin`) and
 // numpy `.npz`. Pickle members are walked (pickle.ts); weights are never read.

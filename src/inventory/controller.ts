@@ -49,6 +49,23 @@ interface Work {
 
 const metaOf = (o: KubeObject): Record<string, unknown> => (typeof o.metadata === 'object' && o.metadata !== null ? (o.metadata as Record<string, unknown>) : {});
 
+const KEPT_METADATA = ['name', 'namespace', 'uid', 'resourceVersion', 'generateName', 'ownerReferences', 'annotations', 'labels', 'deletionTimestamp'];
+
+/**
+ * What the controller keeps of a workload: what evaluation and ownership read (metadata without
+ * managedFields, the pod template or the Pod's spec), never `status`.
+ */
+export function keptOfWorkload(kind: WorkloadKind, o: KubeObject): KubeObject {
+  const m = metaOf(o);
+  const metadata: Record<string, unknown> = {};
+  for (const k of KEPT_METADATA) if (m[k] !== undefined) metadata[k] = m[k];
+  const spec = o.spec as Record<string, unknown> | undefined;
+  let keptSpec: unknown = spec;
+  if (kind === 'CronJob') keptSpec = { jobTemplate: (spec?.jobTemplate as Record<string, unknown> | undefined) };
+  else if (kind !== 'Pod') keptSpec = { template: spec?.template };
+  return { apiVersion: o.apiVersion, kind: o.kind, metadata, spec: keptSpec };
+}
+
 /** What evaluation depends on: the pod spec, annotations (heuristics, break-glass) and identity. */
 function fingerprint(kind: WorkloadKind, o: KubeObject): string {
   const m = metaOf(o);
@@ -72,6 +89,7 @@ export class InventoryController {
       const c = workloadCollection(kind);
       this.workloads.set(kind, new Reflector({
         api: o.api, path: c.path, kind: c.kind, apiVersion: c.apiVersion, log: o.log, sleep: o.sleep,
+        transform: (object) => keptOfWorkload(kind, object),
         onEvent: (type, object) => this.onWorkload(kind, type, object),
       }));
     }

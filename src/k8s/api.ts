@@ -4,7 +4,8 @@
 // turning them into TLS options and an Authorization header (exec plugins and token files included).
 // Requests and watches are ours, so that list paging, watch streams, 410 Gone and back-off are explicit
 // (src/k8s/reflector.ts) and every request is counted.
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { createHash } from 'node:crypto';
+import { Agent, request as httpsRequest, type AgentOptions, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 
 export interface ApiResponse {
@@ -87,12 +88,29 @@ export async function connectKube(connection: KubeConnection): Promise<KubeApi> 
   const base = new URL(cluster.server);
   const requests: Record<string, number> = {};
 
-  /** TLS options and headers for one request (fresh each time: tokens and exec credentials rotate). */
+  // client-node makes a new https.Agent per call (no connection reuse: a TLS handshake per request).
+  // One keep-alive agent per distinct TLS material instead, rebuilt only when the material changes.
+  let agent: { key: string; agent: Agent } | undefined;
+  const agentFor = (opts: AgentOptions): Agent => {
+    const material: AgentOptions = { ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase, servername: opts.servername };
+    if (opts.rejectUnauthorized !== undefined) material.rejectUnauthorized = opts.rejectUnauthorized;
+    const key = createHash('sha256').update(JSON.stringify(material, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))).digest('hex');
+    if (agent?.key !== key) {
+      agent?.agent.destroy();
+      agent = { key, agent: new Agent({ ...material, keepAlive: true, keepAliveMsecs: 30_000 }) };
+    }
+    return agent.agent;
+  };
+
+  /** TLS options and headers for one request (read each time: tokens and exec credentials rotate). */
   const options = async (method: string, path: string, headers: Record<string, string>): Promise<RequestOptions> => {
     const opts: RequestOptions & { headers: Record<string, string> } = { method, headers: { ...headers } };
     await kc.applyToHTTPSOptions(opts);
     const url = new URL(path, base);
-    return { ...opts, protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 443, path: `${url.pathname}${url.search}` };
+    const { agent: _oneOff, ca, cert, key, pfx, passphrase, rejectUnauthorized, servername, ...rest } = opts;
+    const tls: AgentOptions = { ca, cert, key, pfx, passphrase, servername };
+    if (rejectUnauthorized !== undefined) tls.rejectUnauthorized = rejectUnauthorized;
+    return { ...rest, agent: agentFor(tls), protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 443, path: `${url.pathname}${url.search}` };
   };
 
   const count = (verb: string): void => {
@@ -178,7 +196,8 @@ export async function connectKube(connection: KubeConnection): Promise<KubeApi> 
       });
     },
     close() {
-      // Agents made by client-node keep sockets alive; nothing else to release.
+      agent?.agent.destroy();
+      agent = undefined;
     },
   };
   return api;

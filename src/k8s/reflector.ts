@@ -34,6 +34,11 @@ export interface ReflectorOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** 0 ≤ x < 1; default Math.random (jitter). */
   random?: () => number;
+  /**
+   * Keeps only what the consumer reads of each object (client-go's transform): the store then holds
+   * far less than the apiserver sends (managedFields and status of every Pod, for instance).
+   */
+  transform?: (object: KubeObject) => KubeObject;
 }
 
 interface ListBody {
@@ -96,9 +101,9 @@ export class Reflector {
 
   private typed(item: unknown): KubeObject | undefined {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
-    const o = item as KubeObject;
-    if (o.kind !== this.o.kind || o.apiVersion !== this.o.apiVersion) return { ...o, kind: this.o.kind, apiVersion: this.o.apiVersion };
-    return o;
+    let o = item as KubeObject;
+    if (o.kind !== this.o.kind || o.apiVersion !== this.o.apiVersion) o = { ...o, kind: this.o.kind, apiVersion: this.o.apiVersion };
+    return this.o.transform ? this.o.transform(o) : o;
   }
 
   private async relist(signal: AbortSignal): Promise<void> {

@@ -1,4 +1,4 @@
-// The CycloneDX 1.6 ML-BOM `aibom scan` writes (SPECS.md §3; DESIGN.md "Property taxonomy"): one
+// The CycloneDX 1.6 ML-BOM `aibom scan` writes (CycloneDX 1.6 JSON reference, https://cyclonedx.org/docs/1.6/json/; docs/model-scan.md "Properties written"): one
 // `machine-learning-model` component per model with its SHA-256, the format and header metadata as
 // `aibom:*` properties, a modelCard where the metadata supports one, findings as properties, datasets
 // as `data` components, and `metadata.component` naming the scanned image (with digest) or folder.

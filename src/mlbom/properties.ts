@@ -1,4 +1,4 @@
-// Property names `aibom scan` writes (DESIGN.md "Property taxonomy"); src/bom reads the `aibom:model:*`,
+// Property names `aibom scan` writes (docs/model-scan.md "Properties written"); src/bom reads the `aibom:model:*`,
 // `aibom:security:*` and `aibom:scan:incomplete` ones back.
 export const PROPERTY = {
   format: 'aibom:model:format',

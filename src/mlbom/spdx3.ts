@@ -1,4 +1,4 @@
-// The same scan as SPDX 3.0.1 JSON-LD with the AI profile (SPECS.md §4.1–4.4): one `ai_AIPackage`
+// The same scan as SPDX 3.0.1 JSON-LD with the AI profile (SPDX 3.0.1 AI profile, https://spdx.github.io/spdx-spec/v3.0.1/model/AI/): one `ai_AIPackage`
 // per model (primary purpose `model`, SHA-256 in verifiedUsing, licence relationships), `contains`
 // from the scanned container/folder package, and `trainedOn` datasets as `dataset_DatasetPackage`.
 import { deterministicUuid, metaString } from './cyclonedx.js';

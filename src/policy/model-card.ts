@@ -1,5 +1,5 @@
-// Model-card completeness (PEERS.md §5 item 5; BSI/G7 minimum elements, sbomqs#439): the fields a
-// policy may require, where each comes from in CycloneDX (SPECS.md §3.3, §3.5) and SPDX 3 (§4.1), and
+// Model-card completeness (BSI/G7 minimum elements, sbomqs#439): the fields a
+// policy may require, where each comes from in CycloneDX (CycloneDX 1.6 JSON reference: components[].modelCard) and SPDX 3 (SPDX 3.0.1 AI profile, AIPackage), and
 // how presence is read off the normalised ModelRecord. docs/policy.md "Model cards" prints this table.
 import type { ModelRecord } from '../contracts/inventory.js';
 

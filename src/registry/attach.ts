@@ -1,5 +1,5 @@
-// `aibom attach`: push a BOM as an OCI 1.1 artifact that refers to an image (SPECS.md §1.3, §1.5,
-// §2.2 — the shape `oras attach` produces): an image manifest with `artifactType`, the empty config
+// `aibom attach`: push a BOM as an OCI 1.1 artifact that refers to an image (distribution-spec v1.1.1
+// "Pushing Manifests with Subject", "Listing Referrers"; the shape `oras attach` produces): an image manifest with `artifactType`, the empty config
 // (with `data: "e30="`), one layer holding the BOM, and `subject` = the image. Registries with the
 // referrers API index it themselves (`OCI-Subject` on the PUT, or the API answering); for the others
 // (Debian's distribution 2.8) we maintain the `sha256-<hex>` tag index as ORAS and cosign do.

@@ -1,4 +1,4 @@
-// Registry authentication (SPECS.md §1.9; distribution docs/spec/auth/token.md, scope.md):
+// Registry authentication (distribution docs/spec/auth/token.md, scope.md):
 // `WWW-Authenticate` challenge parsing, the token cache, and the Authorization header of a request
 // from the last challenge an origin sent (Bearer tokens from the realm, or Basic).
 import type { Credential } from './credentials.js';

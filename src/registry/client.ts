@@ -1,4 +1,4 @@
-// OCI distribution client (distribution-spec v1.1.1; SPECS.md §1): one object per process holding
+// OCI distribution client (distribution-spec v1.1.1, image-spec v1.1.1): one object per process holding
 // the pooled transport (transport.ts, through the egress guard of egress.ts), the credentials and
 // token auth (credentials.ts, auth.ts), mirrors and retries. Manifest and blob reads (manifests.ts,
 // blobs.ts) and referrers (referrers.ts) go through its `send`. Every read is verified against its

@@ -1,6 +1,6 @@
 // Registry credentials from docker config JSON files: `~/.docker/config.json`, Kubernetes
 // `kubernetes.io/dockerconfigjson` Secrets (`{"auths":{…}}`) and legacy `.dockercfg` (the same map
-// without `auths`). Keys are matched as Kubernetes does (SPECS.md §1.9): a key is a host, host:port,
+// without `auths`). Keys are matched as Kubernetes does (Kubernetes "Pull an Image from a Private Registry", kubelet credentialprovider keyring): a key is a host, host:port,
 // host/path prefix or a glob whose `*` covers exactly one DNS label; every matching key is a
 // candidate, most specific first. Credentials are only ever offered for the host they are keyed by.
 import { globMatch } from '../contracts/glob.js';

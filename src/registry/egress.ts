@@ -1,5 +1,5 @@
-// Egress policy for every connection the registry client opens (DESIGN.md "Security rules of the
-// edges"). The pod author chooses the registry host, so a hostile image reference, token realm,
+// Egress policy for every connection the registry client opens (docs/discovery.md
+// "Safety at the edge"). The pod author chooses the registry host, so a hostile image reference, token realm,
 // `Link` URL or redirect could point the webhook at the cloud metadata service or at an internal
 // service. The check runs at connect time, AFTER DNS resolution (a custom `lookup`), so a name that
 // resolves to a private address is refused too, including DNS rebinding between two connects.

@@ -1,5 +1,4 @@
-// Referrers of a manifest (distribution-spec v1.1.1 §Listing Referrers, §Referrers Tag Schema;
-// SPECS.md §1.3–1.5): the API first, the `sha256-<hex>` tag index when the registry has no API
+// Referrers of a manifest (distribution-spec v1.1.1 §Listing Referrers, §Referrers Tag Schema): the API first, the `sha256-<hex>` tag index when the registry has no API
 // (remembered per registry origin, as ORAS does), and the judgement of each referrer manifest:
 // its own `artifactType`, `config.mediaType` and layer types decide, never the list descriptor alone.
 import { readCapped, type RepoRef } from './transport.js';
@@ -155,7 +154,7 @@ async function readSmall(body: AsyncIterable<unknown> & { destroy(): void }): Pr
 
 // ---------------------------------------------------------------- judging a referrer
 
-/** Media types of BOMs we read (SPECS.md §2.1, §2.6). */
+/** Media types of BOMs we read (CycloneDX and SPDX media types, docs/discovery.md "Attachment sources"). */
 export const BOM_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'application/vnd.cyclonedx+json',
   'application/vnd.cyclonedx+xml',
@@ -211,7 +210,7 @@ export interface ReferrerJudgement {
 /**
  * Decides which layers of a referrer manifest may hold a BOM. The manifest's own types decide, in
  * order: `artifactType`, then `config.mediaType` (older ORAS and cosign), then each layer's type;
- * generic types are sniffed (SPECS.md §2.2: users leave layers at `…layer.v1.tar`).
+ * generic types are sniffed (oras attach: users leave layers at `…layer.v1.tar`).
  */
 export function judgeReferrer(manifest: Manifest): ReferrerJudgement {
   if (isIndex(manifest)) return { layers: [], skip: 'referrer is an index' };

@@ -1,5 +1,5 @@
 // Per-request deadlines. The apiserver appends `?timeout=<Go duration>` to the webhook URL (the
-// configuration's timeoutSeconds, 1–30 s; SPECS.md §5.3, §5.9); without it we use our own config.
+// configuration's timeoutSeconds, 1–30 s; admissionregistration.k8s.io/v1 timeoutSeconds; docs/lookup.md "Deadlines"); without it we use our own config.
 // Two instants matter, both measured from when the request arrived:
 //   lookupMs   — the signal passed into admit() aborts: pending lookups count as `timeout`;
 //   answerMs   — the safety net: if the core has still not answered, a fallback response goes out,

@@ -1,7 +1,7 @@
 // The webhook's hot path: bare node:https with a two-route router, a capped body read and exactly
 // one JSON.parse per request, handing a typed AdmissionReview to the pure core (admission/admit.ts).
 // Transport concerns only: size and content-type limits, deadlines, panics → 500, TLS, slow clients.
-// Response shapes: SPECS.md §5.2 (HTTP 200, application/json, AdmissionReview v1).
+// Response shapes: Kubernetes "Dynamic Admission Control": response (HTTP 200, application/json, AdmissionReview v1).
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-// What trust verification says about one BOM (DESIGN.md "Annotations": `trust` is
+// What trust verification says about one BOM (docs/labels-and-annotations.md: `trust` is
 // `unsigned | verified | invalid`), and who signed it. Pure types: the verifiers in this folder
 // produce them, discovery caches them with the BOM, policy and annotations read them.
 

@@ -1,5 +1,5 @@
 // Test helper: attaches BOMs to images on a real registry the way each tool does it, written from
-// the specs (SPECS.md §2.3–2.5) with raw HTTP (test/support/local-registry.ts), independent of our
+// the specs (oras, cosign and BuildKit attestation-storage docs) with raw HTTP (test/support/local-registry.ts), independent of our
 // registry client: cosign `.sbom`/`.att` tags, in-toto statements in DSSE envelopes and Sigstore
 // bundles, referrers (oras style) published through the referrers tag schema, BuildKit attestation
 // manifests, multi-platform OCI indexes.

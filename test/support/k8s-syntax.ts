@@ -1,5 +1,5 @@
 // Kubernetes label/annotation syntax as the apiserver validates it, written independently of our
-// code from apimachinery's rules (SPECS.md §5.6), so tests can check what we write.
+// code from apimachinery's rules (Kubernetes "Labels and Selectors" syntax; apimachinery ValidateAnnotationsSize), so tests can check what we write.
 
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -5,7 +5,7 @@
 // time (/proc, user + system, its BOM-parsing workers included) is the robust measure on a shared
 // machine, the wall time is reported with it, and /healthz is probed from another process meanwhile.
 import { deploymentNodeOptions } from '../../scripts/lib/deployment.js';
-import { procStats, SOURCE_ENTRY, startServe, type ServeProcess } from './serve-process.js';
+import { procStats, SOURCE_ENTRY, startServe, type ServeOptions, type ServeProcess } from './serve-process.js';
 import { tempDir, testCertificates } from './server.js';
 import { admitTimed, median, modelsBom, probeHealth, ratios, review, WorkloadRegistry, writePolicyDir, type Target } from './limits-workloads.js';
 
@@ -17,14 +17,16 @@ export interface LimitsServer {
 }
 
 /** `aibom serve` (production NODE_OPTIONS, policies, the loopback registry); `env` adds AIBOM_* settings. */
-export async function startLimitsServer(env: Record<string, string> = {}, entry = SOURCE_ENTRY): Promise<LimitsServer> {
+export async function startLimitsServer(env: Record<string, string> = {}, more: Pick<ServeOptions, 'onLogLine' | 'unsetEnv'> & { entry?: string } = {}): Promise<LimitsServer> {
   const tmp = tempDir('limits');
   const certs = await testCertificates(tmp.dir);
   const registry = await new WorkloadRegistry().start();
   const nodeFlags = deploymentNodeOptions().split(/\s+/).filter(Boolean);
   const serve = await startServe({
-    entry, certFile: certs.serving.cert, keyFile: certs.serving.key, insecureRegistries: [registry.host], nodeFlags, logLevel: 'info',
+    entry: more.entry ?? SOURCE_ENTRY, certFile: certs.serving.cert, keyFile: certs.serving.key, insecureRegistries: [registry.host], nodeFlags, logLevel: 'info',
     env: { AIBOM_POLICIES_DIR: writePolicyDir(`${tmp.dir}/policies`), ...env },
+    ...(more.onLogLine ? { onLogLine: more.onLogLine } : {}),
+    ...(more.unsetEnv ? { unsetEnv: more.unsetEnv } : {}),
   });
   return {
     serve,
@@ -127,11 +129,12 @@ export interface WorstCase {
   /** The first answer (every lookup a registry round trip, every BOM parsed). */
   coldMs: number;
   coldStatus: number;
-  /** Answers once the lookups are cached: the admission's own work. */
+  /** Answers once the lookups are cached (after up to 5 unmeasured answers): the admission's own work. */
   warmMs: number[];
   warmCpuMs: number[];
   healthzMaxMs: number;
   healthzP99Ms: number;
+  healthzP90Ms: number;
   healthzCount: number;
 }
 
@@ -143,6 +146,12 @@ export async function worstCase(server: LimitsServer, path: string, options: { i
   const images = [...withBoms, ...rest];
   const first = review(images);
   const cold = await admitTimed(server.target, path, first.body);
+  // Until every lookup is cached: on a loaded machine the first answers may come from lookups cut at
+  // their deadline (not cached as findings), with the lookups still going on behind them.
+  for (let i = 0; i < 5; i++) {
+    const again = await admitTimed(server.target, path, review(images).body);
+    if (again.reply.status === 200 && !again.reply.body.includes('lookup timeout') && again.ms < 2000) break;
+  }
   const warmMs: number[] = [];
   const warmCpuMs: number[] = [];
   const probe = probeHealth(server.target.adminPort);
@@ -155,6 +164,6 @@ export async function worstCase(server: LimitsServer, path: string, options: { i
   const health = await probe.stop();
   return {
     containers: images.length, bodyBytes: first.body.length, path, coldMs: cold.ms, coldStatus: cold.reply.status,
-    warmMs, warmCpuMs, healthzMaxMs: health.max, healthzP99Ms: health.p99, healthzCount: health.count,
+    warmMs, warmCpuMs, healthzMaxMs: health.max, healthzP99Ms: health.p99, healthzP90Ms: health.p90, healthzCount: health.count,
   };
 }

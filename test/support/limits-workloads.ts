@@ -147,13 +147,14 @@ export interface HealthProbe {
   /** Resolves once the prober's first answer came (the prober runs). */
   ready: Promise<void>;
   /** Stops probing: the latencies (ms) of every /healthz answer, and how many failed. */
-  stop(): Promise<{ max: number; p99: number; count: number; failed: number }>;
+  stop(): Promise<{ max: number; p99: number; p90: number; count: number; failed: number }>;
 }
 
 // The prober runs in its own process: latencies measured in the test's process would include the
 // test's own work (building reviews, the registry) on its event loop.
 const PROBER = `
 const port = Number(process.argv[1]); const samples = []; let failed = 0; let running = true;
+process.stdout.on('error', () => process.exit(0));
 process.stdin.on('data', () => { running = false; }); process.stdin.on('end', () => { running = false; });
 (async () => {
   const http = require('node:http');
@@ -193,7 +194,7 @@ export function probeHealth(adminPort: number): HealthProbe {
       const line = out.split('\n').find((l) => l.startsWith('{'));
       const { samples, failed } = line ? (JSON.parse(line) as { samples: number[]; failed: number }) : { samples: [], failed: 1 };
       const sorted = [...samples].sort((a, b) => a - b);
-      return { max: sorted.at(-1) ?? 0, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, count: samples.length, failed };
+      return { max: sorted.at(-1) ?? 0, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, p90: sorted[Math.floor(sorted.length * 0.9)] ?? 0, count: samples.length, failed };
     },
   };
 }

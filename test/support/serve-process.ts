@@ -42,6 +42,10 @@ export interface ServeOptions {
   env?: Record<string, string>;
   /** More `aibom serve` flags (e.g. `--key FILE`). */
   args?: string[];
+  /** Environment variables to remove (e.g. AIBOM_SERVER_ADMIN_HOST, to run with the default). */
+  unsetEnv?: string[];
+  /** Gets every log line (stderr) when given; otherwise the logs go to /dev/null. */
+  onLogLine?: (line: string) => void;
 }
 
 /** CPU (user, system) and RSS of a process, from /proc/<pid>/stat and /proc/<pid>/status. */
@@ -58,12 +62,23 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   const args = [...(options.entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? []), options.entry, 'serve', '--tls-cert', options.certFile, '--tls-key', options.keyFile, '--port', '0', '--admin-port', '0'];
   for (const host of options.insecureRegistries) args.push('--insecure-registry', host);
   args.push(...(options.args ?? []));
+  const env: Record<string, string | undefined> = { ...process.env, AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0', AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: options.logLevel ?? 'info', ...options.env };
+  for (const name of options.unsetEnv ?? []) delete env[name];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, AIBOM_SERVER_HOST: '127.0.0.1', AIBOM_SERVER_ADMIN_HOST: '127.0.0.1', AIBOM_SERVER_SHUTDOWN_DELAY_SECONDS: '0', AIBOM_DISCOVERY_SOURCES: 'registry', AIBOM_LOG_LEVEL: options.logLevel ?? 'info', ...options.env },
-    // The logs (one JSON line per admission at info) go to /dev/null: written, not kept.
-    stdio: ['ignore', 'pipe', 'ignore'],
+    env,
+    // Without onLogLine the logs (one JSON line per admission at info) go to /dev/null: written, not kept.
+    stdio: ['ignore', 'pipe', options.onLogLine ? 'pipe' : 'ignore'],
   });
+  if (options.onLogLine) {
+    const onLine = options.onLogLine;
+    let partial = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      const lines = (partial + c.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
+  }
   let out = '';
   child.stdout!.on('data', (c: Buffer) => {
     if (out.length < 65536) out += c.toString();

@@ -1,6 +1,6 @@
 // `aibom classify FILE [--json] [--strict]`: read one BOM file and say what AI it describes.
 // --strict adds CycloneDX JSON-schema validation (@cyclonedx/cyclonedx-library JsonStrictValidator);
-// it is a CLI-only check, never on the admission path (DESIGN.md "Budgets": no schema validation there).
+// it is a CLI-only check, never on the admission path (docs/cli.md).
 import { modelLabel } from '../../contracts/model-identity.js';
 import type { Command } from 'commander';
 import { readInputFile, readInputText } from '../input.js';

@@ -12,6 +12,7 @@ import { EMPTY_POLICY_SET } from '../../policy/index.js';
 import { createLogger } from '../../server/index.js';
 import { type CliIO, EXIT, type ExitCode, UsageError } from '../exit.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
+import { processSignals } from '../signals.js';
 
 interface ControllerFlags extends RegistryFlagValues {
   config?: string;
@@ -34,16 +35,6 @@ function positive(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`not a positive number: ${JSON.stringify(value)}`);
   return n;
-}
-
-function processSignals(handler: (signal: string) => void): () => void {
-  const on = (signal: NodeJS.Signals): void => handler(signal);
-  process.on('SIGTERM', on);
-  process.on('SIGINT', on);
-  return () => {
-    process.off('SIGTERM', on);
-    process.off('SIGINT', on);
-  };
 }
 
 export function registerInventoryController(program: Command, io: CliIO, setExit: (code: ExitCode) => void, wiring: InventoryControllerWiring = {}): void {

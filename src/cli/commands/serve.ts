@@ -12,6 +12,7 @@ import { Registry } from 'prom-client';
 import { createLookupMetrics } from '../../metrics/index.js';
 import { addRegistryFlags, applyRegistryFlags, type RegistryFlagValues } from '../registry-flags.js';
 import { addTrustFlags, applyTrustFlags, type TrustFlagValues } from '../trust-flags.js';
+import { processSignals } from '../signals.js';
 
 interface ServeOptions extends RegistryFlagValues, Partial<TrustFlagValues> {
   tlsCert?: string;
@@ -34,16 +35,6 @@ export const SERVICE_NAME = 'aibom-webhook';
 export const PARSE_IN_THREAD_BELOW_BYTES = 64 * 1024;
 /** Heap of a BOM parser worker: a BOM that needs more is `error:too-large`, the webhook lives on. */
 export const PARSER_HEAP_MB = 192;
-
-function processSignals(handler: (signal: string) => void): () => void {
-  const on = (signal: NodeJS.Signals): void => handler(signal);
-  process.on('SIGTERM', on);
-  process.on('SIGINT', on);
-  return () => {
-    process.off('SIGTERM', on);
-    process.off('SIGINT', on);
-  };
-}
 
 function portNumber(value: string): number {
   const n = Number(value);

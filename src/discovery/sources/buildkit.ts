@@ -1,4 +1,4 @@
-// Source `buildkit`: attestation manifests inside an image index (SPECS.md §2.5; moby/buildkit
+// Source `buildkit`: attestation manifests inside an image index (moby/buildkit
 // docs/attestations/attestation-storage.md). Index entries annotated
 // `vnd.docker.reference.type: attestation-manifest` point, through `vnd.docker.reference.digest`,
 // at the platform manifest they describe; their layers are in-toto statements

@@ -1,5 +1,5 @@
 // Source `cosign-att`: `cosign attest` in the legacy storage (cosign ≤ 2.4, 2.5–2.6 by default;
-// SPECS.md §2.4) — an image under `sha256-<hex>.att` whose layers are DSSE envelopes
+// sigstore/cosign doc/cosign_attest.md; in-toto attestation framework v1, DSSE) — an image under `sha256-<hex>.att` whose layers are DSSE envelopes
 // (`application/vnd.dsse.envelope.v1+json`, annotated `predicateType`), each a base64 in-toto
 // statement. Only BOM predicates are downloaded; a statement about another digest is rejected.
 import type { RepoRef } from '../../registry/index.js';

@@ -1,4 +1,4 @@
-// Source `cosign-sbom`: `cosign attach sbom` in its default (legacy tag) mode (SPECS.md §2.3) — a
+// Source `cosign-sbom`: `cosign attach sbom` in its default (legacy tag) mode (sigstore/cosign doc/cosign_attach_sbom.md) — a
 // one-layer image under `sha256-<hex>.sbom`. The layer type says the format: `text/spdx+json`
 // (cosign's own), `application/spdx+json`, `application/vnd.cyclonedx+json`; CycloneDX XML,
 // SPDX tag-value and Syft JSON are declared BOMs we cannot read: a finding, not silence.

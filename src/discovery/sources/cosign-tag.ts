@@ -1,4 +1,4 @@
-// Reading a cosign legacy tag `<alg>-<hex>.<suffix>` (SPECS.md §2.3–2.4: sigstore/cosign
+// Reading a cosign legacy tag `<alg>-<hex>.<suffix>` (sigstore/cosign
 // pkg/oci/remote/remote.go `normalize`), in the image's repository or in COSIGN_REPOSITORY
 // (`discovery.cosignRepository`). A missing tag means nothing is attached: not a problem.
 import { parseImageReference, ReferenceError } from '../../contracts/image-reference.js';

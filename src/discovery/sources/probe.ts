@@ -1,7 +1,7 @@
 // What every attachment source shares: the probe context (one subject digest, the lookup's signal
 // and byte budget), what a probe reports back, and the two steps every source ends with — fetching
 // a layer within the caps, and turning its bytes into a FoundBom (for attestations: only when the
-// in-toto statement names the subject, SPECS.md §2.6 step 5).
+// in-toto statement names the subject, docs/discovery.md "Attachment sources").
 import type { BomSource, FoundBom, LookupStatus, ProvenanceRecord } from '../../contracts/lookup.js';
 import { predicateKind, type BomLimits } from '../../bom/index.js';
 import { parseInThread, type BomParser } from '../bom-parser.js';
@@ -128,7 +128,7 @@ function found(ctx: ProbeContext, layer: Descriptor, bytes: Buffer, mediaType: s
     digest: layer.digest,
     mediaType,
     source,
-    // A claim until its signature is verified (SPECS.md §2.6 step 5; src/trust).
+    // A claim until its signature is verified (docs/discovery.md "Attachment sources"; src/trust).
     trust: 'unsigned',
     subjectDigest: ctx.subjectDigest,
     size: bytes.length,

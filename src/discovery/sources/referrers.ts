@@ -1,4 +1,4 @@
-// Source: the referrers of one subject digest (SPECS.md §1.3–1.5, §2.2–2.4), read through the API or
+// Source: the referrers of one subject digest (distribution-spec v1.1.1 "Listing Referrers", "Referrers Tag Schema"; oras attach, cosign attach sbom, cosign attest), read through the API or
 // its `sha256-<hex>` tag fallback — ONE list per subject, three kinds of referrer in it:
 // - plain BOM artifacts (oras attach, cosign attach sbom in oci-1-1 mode) → source `referrers` or
 //   `tag-fallback`, after how the list was read;
@@ -20,7 +20,7 @@ import { provenanceLayer } from './provenance.js';
 export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 export const IN_TOTO = 'application/vnd.in-toto+json';
 export const DSSE = 'application/vnd.dsse.envelope.v1+json';
-/** Manifest annotation of cosign ≥ 3 bundles (SPECS.md §2.4). */
+/** Manifest annotation of cosign ≥ 3 bundles (Sigstore bundle v0.3 referrers). */
 export const BUNDLE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 /** Layer annotations naming an attestation's predicate: cosign's, and BuildKit's / in-toto's. */
 export const LAYER_PREDICATE_ANNOTATIONS = ['predicateType', 'in-toto.io/predicate-type'] as const;

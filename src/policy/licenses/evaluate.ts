@@ -1,4 +1,4 @@
-// Licence allow/deny on the SPDX expression tree (docs/policy.md "Licences"; PEERS.md §3, Ratify #1207:
+// Licence allow/deny on the SPDX expression tree (docs/policy.md "Licences"; Ratify issue #1207, github.com/ratify-project/ratify:
 // a substring match is wrong for `MIT OR GPL-3.0-only`).
 //   - leaf: `deny` beats `allow`; a non-empty `allow` refuses every id not in it; `unknown`, `NOASSERTION`
 //     and `NONE` are "missing";

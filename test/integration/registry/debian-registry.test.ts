@@ -60,7 +60,7 @@ describe('integration/oci Debian docker-registry (tag fallback)', function () {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('has no referrers API (404 text/plain), as SPECS.md §1.12 says', async () => {
+  it('has no referrers API (404 text/plain), as distribution v2.8 answers', async () => {
     const res = await fetch(`${reg.url}/v2/x/referrers/sha256:${'0'.repeat(64)}`);
     expect(res.status).to.equal(404);
     expect(res.headers.get('content-type')).to.match(/text\/plain/);

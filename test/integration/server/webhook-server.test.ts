@@ -80,7 +80,7 @@ describe('webhook server over TLS', function () {
         expect(review.kind).to.equal('AdmissionReview');
         expect(review.response.uid).to.equal(uid);
         expect(review.response.allowed).to.equal(true);
-        // A validating webhook must send neither patch nor patchType (SPECS.md §5.2).
+        // A validating webhook must send neither patch nor patchType (Kubernetes "Dynamic Admission Control": response).
         if (path.startsWith('/validate')) expect(review.response).not.to.have.any.keys('patch', 'patchType');
         if (review.response.patch) expect(review.response.patchType).to.equal('JSONPatch');
       }

@@ -13,7 +13,7 @@ const DATA = inv({ datasets: [{ name: 'd' }] });
 const AGENT = inv({ agents: [{ name: 'a', uses: ['m'], reason: 'depends on m' }], models: MODEL.models });
 const NOTHING = inv({});
 
-describe('classify/image (DESIGN.md per-image outcome)', () => {
+describe('classify/image (docs/classification.md: per-image outcome)', () => {
   const table: [label: string, f: ImageFindings, outcome: ImageOutcome][] = [
     ['a BOM that lists a model', findings('found', [foundBom(MODEL)]), 'model'],
     ['a BOM with an application that uses a model', findings('found', [foundBom(AGENT)]), 'agent'],

@@ -6,7 +6,7 @@ import type { ImageOutcome } from '../../../src/contracts/classification.js';
 const NO_HEURISTICS = { aiBearing: false, reasons: [] };
 const HEURISTIC_AI = { aiBearing: true, reasons: ['serving image'] };
 
-describe('classify/workload (DESIGN.md classification table)', () => {
+describe('classify/workload (docs/labels-and-annotations.md: the labels table)', () => {
   const table: [outcomes: ImageOutcome[], heuristicAi: boolean, expected: Partial<WorkloadClassification> & { aiKind?: string | undefined }][] = [
     [['model'], false, { aiBearing: 'true', aiKind: 'model', evidence: 'bom' }],
     [['agent'], false, { aiBearing: 'true', aiKind: 'agent', evidence: 'bom' }],

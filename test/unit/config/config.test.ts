@@ -26,7 +26,7 @@ describe('config', () => {
     expect(actual).to.equal(readFileSync(golden, 'utf8'));
   });
 
-  it('the golden defaults carry the budgets DESIGN.md names', () => {
+  it('the golden defaults carry the budgets docs/configuration.md documents', () => {
     const c = JSON.parse(readFileSync(fixturePath('config', 'defaults.json'), 'utf8')) as ReturnType<typeof defaultConfig>;
     expect(c.prefix).to.equal('aibom.io');
     expect(c.mutate).to.deep.equal({ timeoutSeconds: 5, lookupBudgetMs: 2500 });

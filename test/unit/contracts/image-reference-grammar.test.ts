@@ -1,4 +1,4 @@
-// Table tests from the distribution/reference grammar (reference.go, normalize.go; SPECS.md §1.7).
+// Table tests from the distribution/reference grammar (reference.go, normalize.go).
 import { expect } from 'chai';
 import { parseImageReference, ReferenceError, withDigest } from '../../../src/contracts/image-reference.js';
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { admissionSettings } from '../../../src/config/index.js';
 import { defaultConfig } from '../../../src/config/schema.js';
-import { InventoryController, workloadEvaluator } from '../../../src/inventory/index.js';
+import { buildReport, InventoryController, keptOfWorkload, workloadEvaluator } from '../../../src/inventory/index.js';
 import { abortableSleep, runWithLeaderElection, type ReflectorLog } from '../../../src/k8s/index.js';
 import { EMPTY_POLICY_SET } from '../../../src/policy/index.js';
 import { FakeKube } from '../../support/fake-kube.js';
@@ -152,6 +152,23 @@ describe('inventory/controller (in-memory apiserver)', function () {
     await eventually(() => kube.items(REPORTS).filter((r) => r.status).length === 3, 'first pass');
     kube.remove(REPORTS, 'default', 'pod-web');
     await eventually(() => kube.items(REPORTS).some((r) => r.metadata.name === 'pod-web' && r.status), 'pod-web again');
+  });
+
+  it('the store keeps what evaluation reads (no managedFields, no status): the same report as from the full object', async () => {
+    const full: Obj = {
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'ml', uid: 'u', resourceVersion: '7', annotations: { a: 'b' }, managedFields: [{ manager: 'kubectl', fieldsV1: { big: 'x'.repeat(1000) } }] },
+      spec: { replicas: 3, selector: { matchLabels: { app: 'd' } }, template: { metadata: { annotations: { t: 'u' } }, spec: podSpec(IMAGES.model) } },
+      status: { replicas: 3, conditions: [{ type: 'Available' }] },
+    };
+    const kept = keptOfWorkload('Deployment', full);
+    expect(kept).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ml', uid: 'u', resourceVersion: '7', annotations: { a: 'b' } }, spec: { template: full.spec.template } });
+    const evaluate = workloadEvaluator({ lookup: standardLookup().lookup, settings: admissionSettings(defaultConfig()), policies: () => EMPTY_POLICY_SET, clock: () => new Date(0), timeoutMs: 2000 });
+    const a = buildReport(await evaluate('Deployment', full), { prefix: 'aibom.io' })!;
+    const b = buildReport(await evaluate('Deployment', kept), { prefix: 'aibom.io' })!;
+    expect(b.status!.statusHash).to.equal(a.status!.statusHash);
+    expect(keptOfWorkload('CronJob', { metadata: { name: 'c' }, spec: { schedule: 'x', jobTemplate: { spec: {} } } }).spec).to.deep.equal({ jobTemplate: { spec: {} } });
+    expect(keptOfWorkload('Pod', { metadata: { name: 'p' }, spec: { nodeName: 'n' }, status: { phase: 'Pending' } })).to.not.have.property('status');
   });
 
   it('leader election: one of two candidates leads; when it stops, the other takes over', async () => {
