@@ -76,9 +76,8 @@ describe('e2e: the RHACS criteria on what the real apiserver stores', function (
 
   it('a Deployment with an oras-attached model BOM, a Pod serving a model with no BOM, a Pod with a model of no stated source', async () => {
     await kubectl(t.e, ['create', 'deployment', 'granite', '-n', t.ns, `--image=${t.img.orasReferrers}`]);
-    await kubectl(t.e, ['run', 'no-bom', '-n', t.ns, `--image=${t.img.plain}`, '--restart=Never', '--', '--model', 'ibm-granite/granite-3.0-2b-instruct']);
+    await kubectl(t.e, ['run', 'no-bom', '-n', t.ns, `--image=${t.img.plain}`, '--restart=Never', '--', '--model', 'meta-llama/Llama-3.2-1B']);
     await kubectl(t.e, ['run', 'mit', '-n', t.ns, `--image=${t.img.mitModel}`, '--restart=Never']);
-    // The model the heuristics name from `--model` is from the approved source: only the missing BOM fires.
     const cases: [string, string, string[]][] = [
       ['deployment', 'granite', [RHACS_NAMES.unverified]],
       // `--model meta-llama/…` in its args names a Hugging Face model (pkg:huggingface purl in aibom.io/models),
