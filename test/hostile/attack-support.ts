@@ -9,16 +9,18 @@ import { performance } from 'node:perf_hooks';
 import type { LimitsServer } from '../support/limits-series.js';
 
 /**
- * The server side's TCP sockets on `port` (local port), by state. LISTEN is left out, and TIME-WAIT:
- * what remains in the kernel after a socket was closed (the closing side's 60 s), no longer the
- * process's (no descriptor, no memory of its own).
+ * The server side's TCP sockets on `port` (local port), by state. LISTEN is left out, and TIME-WAIT and
+ * FIN-WAIT-2: what remains in the kernel after the server closed a socket (waiting for the client's
+ * FIN, then the closing side's 60 s), no longer the process's (no descriptor, no memory of its own;
+ * the descriptor count is checked apart). CLOSE-WAIT — the client left, the server never closed — is
+ * the leak this looks for, and stays counted.
  */
 export function serverSockets(port: number): Record<string, number> {
   const out: Record<string, number> = {};
   const text = execFileSync('ss', ['-Htan', `sport = :${port}`], { encoding: 'utf8' });
   for (const line of text.split('\n')) {
     const state = line.trim().split(/\s+/)[0];
-    if (!state || state === 'LISTEN' || state === 'TIME-WAIT') continue;
+    if (!state || state === 'LISTEN' || state === 'TIME-WAIT' || state === 'FIN-WAIT-2') continue;
     out[state] = (out[state] ?? 0) + 1;
   }
   return out;
