@@ -173,10 +173,11 @@ describe('golden admission answers (every fixture AdmissionReview, both endpoint
     });
   }
 
-  describe('`aibom review` (the same composition, offline) gives the webhook\'s answers', () => {
+  // Recording (UPDATE_GOLDEN=1) writes the files these compare against only at the end: there is
+  // nothing to compare yet, so the comparison is not registered then (rather than skipped).
+  if (!UPDATE) describe('`aibom review` (the same composition, offline) gives the webhook\'s answers', () => {
     for (const { id, file } of reviews) {
-      it(`${id}: review --json on both endpoints equals the webhook's answer with the same --bom files and policies.dir`, async function () {
-        if (UPDATE) this.skip();
+      it(`${id}: review --json on both endpoints equals the webhook's answer with the same --bom files and policies.dir`, async () => {
         const golden = JSON.parse(readFileSync(join(GOLDEN_DIR, `${id}.json`), 'utf8')) as GoldenFile;
         // Only the mappings of images this review's object uses (others are refused as mistakes).
         const request = (JSON.parse(readFileSync(file, 'utf8')) as { request: { kind: { group: string; kind: string }; object?: Record<string, unknown> } }).request;
