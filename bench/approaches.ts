@@ -12,13 +12,13 @@
 //   - a report status update.
 // Writes bench/results/approaches.json.
 //   npm run bench:approaches [-- --workloads 2000 --changes 200 --rollout 100 --pods 100]
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { LocalCluster, repoRoot } from '../scripts/cluster/cluster.js';
-import { describeFailure } from '../scripts/lib/missing-component.js';
+import { repoRoot } from '../scripts/cluster/cluster.js';
+import { runBench, withBenchCluster } from './lib/bench-cluster.js';
 import { pushImagesWithBom } from '../test/support/bom-images.js';
 import { EtcdGateway, type EtcdKey } from './lib/etcd-gateway.js';
 
@@ -86,11 +86,7 @@ function stored(keys: EtcdKey[]): Stored {
 }
 
 async function main(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'aibom-bench-approaches-'));
-  const cluster = new LocalCluster({ stateDir, detached: false, log: (l) => console.log(`bench: ${l}`) });
-  process.once('exit', () => cluster.group.killAllNow());
-  try {
-    const state = await cluster.start();
+  await withBenchCluster('approaches', async ({ stateDir, cluster, state, kubectl }) => {
     const etcdUrl = /--listen-client-urls=(\S+)/.exec(cluster.group.started.find((r) => r.name === 'etcd')?.command ?? '')?.[1];
     if (!etcdUrl) throw new Error('etcd client URL not found in the harness records');
     const etcd = new EtcdGateway(etcdUrl);
@@ -102,11 +98,6 @@ async function main(): Promise<void> {
     const [kcmBin, ...kcmArgs] = kcm.command.split(' ');
     await cluster.group.stop('kube-controller-manager');
     cluster.group.start('kube-controller-manager', kcmBin!, [...kcmArgs, ...KCM_PACE], { detached: false });
-    const kubectl = async (a: string[], input?: string): Promise<string> => {
-      const out = await cluster.kubectl(a, input);
-      if (out.code !== 0) throw new Error(`kubectl ${a.join(' ')}: ${out.stderr}`);
-      return out.stdout;
-    };
     const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: readFileSync(state.pki.ca.cert), cert: readFileSync(state.pki.admin.cert), key: readFileSync(state.pki.admin.key) });
     const api = (method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ ms: number; json: Json }> => new Promise((resolve, reject) => {
       const t0 = performance.now();
@@ -274,13 +265,7 @@ async function main(): Promise<void> {
     writeFileSync(join(repoRoot, 'bench/results/approaches.json'), JSON.stringify(results, null, 2) + '\n');
     console.log('wrote bench/results/approaches.json');
     agent.destroy();
-  } finally {
-    await cluster.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${describeFailure(err)}`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -10,13 +10,13 @@
 // Reports p50/p99 create latency of each and the ratios (c−a)/(b−a) and (d−a); writes
 // bench/results/cluster.json. Targets: (c−a) ≤ 1.5 × (b−a) at p50; (d) far inside the 5 s timeout.
 //   npm run bench:cluster [-- --pods 200 --rounds 4 --warmup 10]   (builds dist/ first: the webhook runs compiled, with the Deployment's NODE_OPTIONS)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { LocalCluster, repoRoot, type ClusterState } from '../scripts/cluster/cluster.js';
-import { describeFailure } from '../scripts/lib/missing-component.js';
+import { repoRoot, type ClusterState } from '../scripts/cluster/cluster.js';
+import { runBench, withBenchCluster } from './lib/bench-cluster.js';
 import { pushImagesWithBom } from '../test/support/bom-images.js';
 import { startTestWebhook } from '../test/e2e/support/test-webhook.js';
 
@@ -46,16 +46,7 @@ function quantile(sorted: number[], q: number): number {
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'aibom-bench-cluster-'));
-  const cluster = new LocalCluster({ stateDir, detached: false, log: (l) => console.log(`bench: ${l}`) });
-  process.once('exit', () => cluster.group.killAllNow());
-  try {
-    const state = await cluster.start();
-    const kubectl = async (a: string[], input?: string): Promise<string> => {
-      const out = await cluster.kubectl(a, input);
-      if (out.code !== 0) throw new Error(`kubectl ${a.join(' ')}: ${out.stderr}`);
-      return out.stdout;
-    };
+  await withBenchCluster('cluster', async ({ stateDir, state, kubectl }) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: readFileSync(state.pki.ca.cert), cert: readFileSync(state.pki.admin.cert), key: readFileSync(state.pki.admin.key) });
     const createPod = (ns: string, name: string, image: string): Promise<{ ms: number; labelled: boolean }> => new Promise((resolve, reject) => {
       const t0 = performance.now();
@@ -162,13 +153,7 @@ async function main(): Promise<void> {
     mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
     writeFileSync(join(repoRoot, 'bench/results/cluster.json'), JSON.stringify(results, null, 2) + '\n');
     console.log('wrote bench/results/cluster.json');
-  } finally {
-    await cluster.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${describeFailure(err)}`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -8,12 +8,11 @@
 // Wall times come from the controller's own "initial pass done" log line (sync → queue drained).
 //   node --import tsx bench/inventory.ts [-- --workloads 1000 --images 200 --idle-seconds 30]
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalCluster, repoRoot } from '../scripts/cluster/cluster.js';
+import { repoRoot } from '../scripts/cluster/cluster.js';
 import { issue, writeKubeconfig } from '../scripts/cluster/pki.js';
-import { describeFailure } from '../scripts/lib/missing-component.js';
+import { runBench, withBenchCluster } from './lib/bench-cluster.js';
 import { pushImagesWithBom } from '../test/support/bom-images.js';
 import { pushTinyImage } from '../test/support/local-registry.js';
 
@@ -85,16 +84,7 @@ function controller(kubeconfig: string, configFile: string, registry: string, id
 }
 
 async function main(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'aibom-bench-inventory-'));
-  const cluster = new LocalCluster({ stateDir, detached: false, log: (l) => console.log(`bench: ${l}`) });
-  process.once('exit', () => cluster.group.killAllNow());
-  try {
-    const state = await cluster.start();
-    const kubectl = async (a: string[], input?: string): Promise<string> => {
-      const out = await cluster.kubectl(a, input);
-      if (out.code !== 0) throw new Error(`kubectl ${a.join(' ')}: ${out.stderr}`);
-      return out.stdout;
-    };
+  await withBenchCluster('inventory', async ({ stateDir, state, kubectl }) => {
     // Images: 30 % of them carry a model BOM (tag fallback on docker-registry), the rest none.
     const reg = state.fallbackRegistry;
     const bom = readFileSync(join(repoRoot, 'examples/boms/model.cdx.json'));
@@ -152,13 +142,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
     writeFileSync(join(repoRoot, 'bench/results/inventory.json'), `${JSON.stringify(result, null, 2)}\n`);
-  } finally {
-    await cluster.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${describeFailure(err)}`);
-  process.exitCode = 1;
-});
+runBench(main);
